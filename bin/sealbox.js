@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The sealbox command. Runs the bundled CLI that `npm ci` builds (dist/).
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  process.stderr.write(
+    `sealbox: needs Node 24 or later, this is ${process.version}; run it with npx from the repository (npm ci installs Node 24)\n`,
+  );
+  process.exit(2);
+}
+try {
+  await import('../dist/cli.js');
+} catch (e) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/cli.js')) {
+    process.stderr.write('sealbox: not built yet: run npm ci (or npm run build)\n');
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,75 @@
+// Printing results: one JSON document on stdout with --format json, otherwise
+// lines a person reads. Notes and warnings go to stderr (or the JSON's notes).
+import type { Check } from '../policy/identity.ts';
+import type { VerificationResult } from '../sigstore/verify-bundle.ts';
+
+export type Format = 'text' | 'json';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function printNotes(notes: string[], format: Format): void {
+  if (format === 'text') for (const n of notes) process.stderr.write(`${n}\n`);
+}
+
+function checkLine(c: Check): string {
+  return `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(18)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}`;
+}
+
+export function printVerification(
+  result: VerificationResult,
+  artifact: string,
+  format: Format,
+  notes: string[],
+): void {
+  if (format === 'json') {
+    const decisive = result.bundles.find((b) => b.ok) ?? result.bundles[0];
+    printJson({
+      ok: result.ok,
+      artifact,
+      checks: result.checks,
+      claims: decisive?.claims ?? null,
+      tlogEntries: decisive?.tlogEntries ?? [],
+      trustedRoot: decisive?.trustedRoot ?? null,
+      bundles: result.bundles,
+      notes,
+    });
+    return;
+  }
+  printNotes(notes, format);
+  const lines: string[] = [];
+  for (const b of result.bundles) {
+    const failedCheck = b.checks.find((c) => !c.ok);
+    lines.push(
+      b.ok
+        ? `OK: ${artifact} verified with bundle ${b.bundle}`
+        : `FAIL: ${artifact} with bundle ${b.bundle}: ${failedCheck?.reason ?? 'not verified'}`,
+    );
+    const c = b.claims;
+    const facts: [string, string | undefined][] = [
+      [
+        'bundle',
+        `${b.mediaType} (${b.content === 'dsse' ? 'DSSE in-toto statement' : 'message signature'})`,
+      ],
+      ['trusted root', b.trustedRoot],
+      ['signer', c?.subjectAlternativeName],
+      ['issuer', c?.issuer],
+      [
+        'source',
+        c?.sourceRepositoryURI &&
+          `${c.sourceRepositoryURI} @ ${c.sourceRepositoryRef ?? '?'} (${c.sourceRepositoryDigest ?? '?'})`,
+      ],
+      ['run', c?.runInvocationURI],
+      ['runner', c?.runnerEnvironment],
+      ['predicate type', b.statement?.predicateType],
+      ...b.tlogEntries.map((e): [string, string] => [
+        'log entry',
+        `index ${e.logIndex}${e.integratedTime ? `, integrated ${e.integratedTime}` : ''} (${e.kind})`,
+      ]),
+    ];
+    for (const [k, v] of facts) if (v) lines.push(`  ${(k + ':').padEnd(16)} ${v}`);
+    lines.push(...b.checks.map(checkLine));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,35 @@
+// Errors carry a code from a closed union, as in sigstore-js: callers and tests
+// match on codes, and the CLI maps each family to an exit code and one line.
+
+/** Input, usage and refusal errors: the CLI exits 2. */
+export type InputErrorCode =
+  | 'USAGE'
+  | 'POLICY_MISSING'
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_UNREADABLE'
+  | 'INPUT_INVALID'
+  | 'BUNDLE_INVALID'
+  | 'TRUSTED_ROOT_INVALID'
+  | 'KEY_INVALID'
+  | 'NETWORK'
+  | 'UNSUPPORTED'
+  | 'NOT_AVAILABLE';
+
+export class SealboxError extends Error {
+  readonly code: InputErrorCode;
+  constructor(code: InputErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SealboxError';
+    this.code = code;
+  }
+}
+
+export function isSealboxError(e: unknown): e is SealboxError {
+  return e instanceof SealboxError;
+}
+
+/** A short, single-line description of any thrown value, for reasons and messages. */
+export function describe(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/\s+/g, ' ').trim() || 'unknown error';
+}

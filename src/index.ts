@@ -1,0 +1,119 @@
+// sealbox's library API (Node entry). The verification core is portable; this
+// entry wires it to @sigstore/verify and the embedded public-good root.
+import { SealboxError } from './errors.ts';
+import { NodeSignatureVerifier } from './node/sigstore-verifier.ts';
+import { policyFromFlags, type IdentityPolicy, type PolicyFlags } from './policy/identity.ts';
+import { parseBundle, parseBundleText } from './sigstore/bundle.ts';
+import { embeddedTrustedRoot } from './sigstore/embedded-root.ts';
+import { parseTrustedRoot, parseTrustedRootText } from './sigstore/trusted-root.ts';
+import {
+  verifyBundles,
+  type Artifact,
+  type Policy,
+  type SignatureVerifier,
+  type VerificationResult,
+} from './sigstore/verify-bundle.ts';
+
+export { SealboxError, type InputErrorCode } from './errors.ts';
+export { parseClaims, FULCIO_CLAIMS, type CertificateClaims } from './policy/claims.ts';
+export {
+  evaluatePolicy,
+  policyFromFlags,
+  GITHUB_ACTIONS_ISSUER,
+  type Check,
+  type IdentityPolicy,
+  type PolicyFlags,
+  type SignerRule,
+} from './policy/identity.ts';
+export { parseStatement, matchSubject, type Statement } from './policy/statement.ts';
+export { parseBundle, parseBundleText, type ParsedBundle } from './sigstore/bundle.ts';
+export { parseTrustedRoot, parseTrustedRootText, type LoadedTrustedRoot } from './sigstore/trusted-root.ts';
+export { embeddedTrustedRoot, EMBEDDED_ROOT_DATE } from './sigstore/embedded-root.ts';
+export {
+  verifyBundles,
+  verifyParsedBundle,
+  type Artifact,
+  type BundleVerification,
+  type Policy,
+  type SignatureVerifier,
+  type TrustOptions,
+  type VerificationResult,
+} from './sigstore/verify-bundle.ts';
+export { NodeSignatureVerifier } from './node/sigstore-verifier.ts';
+
+const hex = (buf: ArrayBuffer) =>
+  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** An artifact from its bytes, or from `sha256:HEX` / `sha512:HEX`. Uses WebCrypto only. */
+export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise<Artifact> {
+  if (typeof artifactOrDigest === 'string') {
+    const m = /^(sha256|sha512):([0-9a-fA-F]+)$/.exec(artifactOrDigest);
+    const want = m?.[1] === 'sha256' ? 64 : 128;
+    if (!m || m[2]!.length !== want) {
+      throw new SealboxError('INPUT_INVALID', `artifact digest ${artifactOrDigest}: is not sha256:HEX or sha512:HEX`);
+    }
+    const label = `${m[1]}:${m[2]!.toLowerCase()}`;
+    return { label, digests: { [m[1] as 'sha256' | 'sha512']: m[2]!.toLowerCase() } };
+  }
+  const bytes = artifactOrDigest;
+  const [sha256, sha512] = await Promise.all([
+    crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>),
+    crypto.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>),
+  ]);
+  return {
+    label: `sha256:${hex(sha256)}`,
+    digests: { sha256: hex(sha256), sha512: hex(sha512) },
+    read: async () => bytes,
+  };
+}
+
+export interface VerifyBundleOptions {
+  /** A trusted root (object, or JSON / JSON Lines text). Default: the embedded public-good root. */
+  trustedRoot?: unknown;
+  predicateType?: string;
+  /** The Sigstore verifier; default @sigstore/verify. */
+  verifier?: SignatureVerifier;
+}
+
+export type VerifyPolicy = PolicyFlags | { identity: IdentityPolicy } | { key: string; ignoreTlog?: boolean };
+
+/**
+ * Verifies a Sigstore bundle (object, or JSON / JSON Lines text) for an
+ * artifact under a policy: `gh attestation verify`-style flags, a built
+ * identity policy, or a PEM public key. Resolves with every check; rejects
+ * with a SealboxError only for bad input or a missing trust decision.
+ */
+export async function verifyBundle(
+  bundle: unknown,
+  artifactOrDigest: Uint8Array | string,
+  policy: VerifyPolicy,
+  options: VerifyBundleOptions = {},
+): Promise<VerificationResult> {
+  const bundles = typeof bundle === 'string' ? parseBundleText(bundle, 'bundle') : [parseBundle(bundle, 'bundle')];
+  let p: Policy;
+  let publicKey: string | undefined;
+  let requireTlog = true;
+  if ('key' in policy) {
+    p = { kind: 'key' };
+    publicKey = policy.key;
+    requireTlog = !policy.ignoreTlog;
+  } else if ('identity' in policy) {
+    p = { kind: 'identity', identity: policy.identity };
+  } else {
+    p = { kind: 'identity', identity: policyFromFlags(policy) };
+  }
+  const root = options.trustedRoot;
+  const trustedRoots =
+    root === undefined
+      ? [embeddedTrustedRoot()]
+      : typeof root === 'string'
+        ? parseTrustedRootText(root, 'trusted root')
+        : [parseTrustedRoot(root, 'trusted root')];
+  return verifyBundles(bundles, await toArtifact(artifactOrDigest), p, {
+    trustedRoots,
+    verifier: options.verifier ?? new NodeSignatureVerifier(),
+    publicKey,
+    requireTlog,
+    predicateType: options.predicateType,
+  });
+}

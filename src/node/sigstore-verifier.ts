@@ -1,0 +1,158 @@
+// The Node implementation of SignatureVerifier: @sigstore/verify, unchanged,
+// over trust material built from a validated trusted root.
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import type { Bundle } from '@sigstore/bundle';
+import {
+  toSignedEntity,
+  toTrustMaterial,
+  Verifier,
+  type SignedEntity,
+  type TrustMaterial,
+} from '@sigstore/verify';
+import { SealboxError, describe } from '../errors.ts';
+import type { Artifact, SignatureVerifier, TrustOptions } from '../sigstore/verify-bundle.ts';
+import type { LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
+
+class Failure extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+// Trust material is built once per root and key (key parsing is not free).
+const materialCache = new WeakMap<LoadedTrustedRoot, Map<string, TrustMaterial>>();
+
+function trustMaterial(root: LoadedTrustedRoot, publicKey: string | undefined): TrustMaterial {
+  let byKey = materialCache.get(root);
+  if (!byKey) materialCache.set(root, (byKey = new Map()));
+  const cacheKey = publicKey ?? '';
+  let material = byKey.get(cacheKey);
+  if (material) return material;
+  let key: KeyObject | undefined;
+  if (publicKey !== undefined) {
+    try {
+      key = createPublicKey(publicKey);
+    } catch (e) {
+      throw new SealboxError('KEY_INVALID', `--key is not a PEM public key: ${describe(e)}`);
+    }
+  }
+  try {
+    // With a named key, that key verifies whatever hint the bundle carries: the
+    // user's choice of key is the trust decision, not the bundle's hint.
+    material = toTrustMaterial(
+      root.root,
+      key ? () => ({ publicKey: key, validFor: () => true }) : undefined,
+    );
+  } catch (e) {
+    throw new SealboxError('TRUSTED_ROOT_INVALID', `trusted root ${root.source}: ${describe(e)}`);
+  }
+  byKey.set(cacheKey, material);
+  return material;
+}
+
+const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+
+/**
+ * ECDSA over a digest the caller computed. node:crypto always hashes the
+ * input itself, so the check on a prehashed digest uses @noble/curves.
+ */
+function verifyEcdsaDigest(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
+  const jwk = key.export({ format: 'jwk' });
+  const curve = CURVES[jwk.crv as keyof typeof CURVES];
+  if (!curve || !jwk.x || !jwk.y) {
+    throw new Failure('SIGNATURE_ERROR', `unsupported ECDSA curve ${jwk.crv ?? '?'}`);
+  }
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x, 'base64url'),
+    Buffer.from(jwk.y, 'base64url'),
+  ]);
+  try {
+    return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: 'der' });
+  } catch {
+    return false;
+  }
+}
+
+/** The signing key's type: from the certificate, or the key the user named. */
+function signingKeyType(entity: SignedEntity, material: TrustMaterial): string | undefined {
+  try {
+    if (entity.key.$case === 'certificate') {
+      const spki = entity.key.certificate.publicKey;
+      return createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType;
+    }
+    return material.publicKey(entity.key.hint).publicKey.asymmetricKeyType;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For a message signature, check the signature against the artifact's digest
+ * (hashed streaming by the caller) where the key allows it, so that a large
+ * artifact is never read whole. ECDSA signs a digest, so verifying the digest
+ * is the same check; other key types (Ed25519 signs the message itself) need
+ * the artifact's bytes.
+ */
+async function bindArtifact(
+  entity: SignedEntity,
+  bundle: Bundle,
+  artifact: Artifact | undefined,
+  material: TrustMaterial,
+): Promise<void> {
+  if (bundle.content.$case !== 'messageSignature') return;
+  const content = entity.signature;
+  const { messageDigest, signature } = bundle.content.messageSignature;
+  // HashAlgorithm: 1 = SHA2_256, 3 = SHA2_512 (sigstore_common.proto).
+  const alg =
+    !messageDigest || messageDigest.algorithm === 1
+      ? 'sha256'
+      : messageDigest.algorithm === 3
+        ? 'sha512'
+        : undefined;
+  const digestHex = alg ? artifact?.digests[alg] : undefined;
+  const prehashed = signingKeyType(entity, material) === 'ec' && digestHex !== undefined;
+  const bytes = !prehashed && artifact?.read ? await artifact.read() : undefined;
+  entity.signature = {
+    signature: content.signature,
+    compareSignature: (s) => content.compareSignature(s),
+    compareDigest: (d) => content.compareDigest(d),
+    compareSignedDigest: (d) => content.compareSignedDigest(d),
+    verifySignature: (key) => {
+      if (prehashed) return verifyEcdsaDigest(key, Buffer.from(digestHex!, 'hex'), signature);
+      if (!bytes) {
+        throw new Failure(
+          'SIGNATURE_ERROR',
+          `a ${key.asymmetricKeyType} signature can only be checked against the artifact itself, not its digest`,
+        );
+      }
+      return cryptoVerify(alg ?? 'sha256', bytes, key, signature);
+    },
+  };
+}
+
+export class NodeSignatureVerifier implements SignatureVerifier {
+  async verify(bundle: Bundle, artifact: Artifact | undefined, trust: TrustOptions): Promise<void> {
+    const material = trustMaterial(trust.trustedRoot, trust.publicKey);
+    let entity: SignedEntity;
+    try {
+      entity = toSignedEntity(bundle, Buffer.alloc(0));
+    } catch (e) {
+      throw new Failure('BUNDLE_ERROR', describe(e));
+    }
+    await bindArtifact(entity, bundle, artifact, material);
+    const verifier = new Verifier(material, {
+      tlogThreshold: trust.requireTlog ? 1 : 0,
+      timestampThreshold: trust.requireTlog ? 1 : 0,
+    });
+    try {
+      verifier.verify(entity);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      throw new Failure(typeof code === 'string' ? code : 'SIGNATURE_ERROR', describe(e));
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// Sigstore bundles: reading and strict validation. Portable (no Node APIs).
+//
+// @sigstore/bundle checks the shape; we add what it leaves loose: the media
+// type must be one the specification defines (a loose pattern would accept
+// "version=0.9"), and every bytes field must be real base64, because
+// protobuf's decoder silently drops what it cannot read.
+import {
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+  bundleFromJSON,
+  type Bundle,
+} from '@sigstore/bundle';
+import { SealboxError, describe } from '../errors.ts';
+
+export const BUNDLE_MEDIA_TYPES: readonly string[] = [
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+];
+
+/** A bundle as read from its source, with a label for messages ("b.json", "b.jsonl#2"). */
+export interface ParsedBundle {
+  bundle: Bundle;
+  json: Record<string, unknown>;
+  label: string;
+}
+
+// Fields of the bundle's JSON form that carry bytes (protobuf `bytes`).
+const BYTES_FIELDS = new Set([
+  'rawBytes',
+  'signature',
+  'digest',
+  'payload',
+  'sig',
+  'keyId',
+  'canonicalizedBody',
+  'signedEntryTimestamp',
+  'rootHash',
+  'hashes',
+  'signedTimestamp',
+]);
+
+// Line breaks are tolerated, as Go's and Node's base64 decoders do.
+function isBase64(text: string): boolean {
+  const s = text.replace(/\r?\n/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) return false;
+  if (s.includes('=')) return s.length % 4 === 0;
+  return s.length % 4 !== 1;
+}
+
+function checkBytesFields(value: unknown, path: string, label: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkBytesFields(v, `${path}[${i}]`, label));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    const items = Array.isArray(v) ? v : [v];
+    if (BYTES_FIELDS.has(key) && items.every((x) => typeof x === 'string')) {
+      for (const item of items as string[]) {
+        if (!isBase64(item)) {
+          throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: ${here} is not valid base64`);
+        }
+      }
+    } else {
+      checkBytesFields(v, here, label);
+    }
+  }
+}
+
+/** Validates one bundle object. Throws BUNDLE_INVALID naming the input and field. */
+export function parseBundle(json: unknown, label: string): ParsedBundle {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: is not a JSON object`);
+  }
+  const obj = json as Record<string, unknown>;
+  const mediaType = obj.mediaType;
+  if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.includes(mediaType)) {
+    throw new SealboxError(
+      'BUNDLE_INVALID',
+      `bundle ${label}: media type ${JSON.stringify(mediaType ?? null)} is not a Sigstore bundle v0.1 to v0.3`,
+    );
+  }
+  checkBytesFields(obj, '', label);
+  try {
+    return { bundle: bundleFromJSON(obj), json: obj, label };
+  } catch (e) {
+    const fields = (e as { fields?: string[] }).fields;
+    const detail = fields?.length ? `${describe(e)} (${fields.join(', ')})` : describe(e);
+    throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: ${detail}`, { cause: e });
+  }
+}
+
+function unwrap(doc: unknown): unknown {
+  // `gh attestation download` and the attestations API wrap the bundle.
+  if (doc && typeof doc === 'object' && !('mediaType' in doc) && 'bundle' in doc) {
+    return (doc as { bundle: unknown }).bundle;
+  }
+  return doc;
+}
+
+/** Parses bundle text: one JSON bundle, or JSON Lines of bundles (as `gh attestation download` writes). */
+export function parseBundleText(text: string, label: string): ParsedBundle[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: is empty`);
+  try {
+    return [parseBundle(unwrap(JSON.parse(trimmed)), label)];
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+  }
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length < 2) {
+    throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: is not JSON`);
+  }
+  return lines.map((line, i) => {
+    const lineLabel = `${label}#${i + 1}`;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      throw new SealboxError('BUNDLE_INVALID', `bundle ${lineLabel}: is not JSON`);
+    }
+    return parseBundle(unwrap(doc), lineLabel);
+  });
+}

@@ -1,0 +1,125 @@
+// Trusted roots: parsing and semantic validation. Portable (no Node APIs).
+//
+// A root decides everything a verification trusts, so a malformed one is an
+// error, never a silent pass: protobuf's fromJSON fills missing fields with
+// defaults, and a verifier that then reads a missing `validFor.start` as "the
+// beginning of time" trusts a key for longer than its operator said. We check
+// the raw JSON first, with every bound the specification requires.
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { z } from 'zod';
+import { SealboxError } from '../errors.ts';
+
+export const TRUSTED_ROOT_MEDIA_TYPES = [
+  'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  'application/vnd.dev.sigstore.trustedroot.v0.2+json',
+] as const;
+
+const base64 = z
+  .string()
+  .min(1, 'is empty')
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'is not base64')
+  .refine((s) => s.length % 4 === 0, 'is truncated base64');
+
+const timestamp = z
+  .string({ error: 'is missing' })
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a timestamp');
+
+const timeRange = z
+  .object({ start: timestamp, end: timestamp.nullish() }, { error: 'is missing' })
+  .refine((r) => r.end == null || Date.parse(r.end) >= Date.parse(r.start), {
+    message: 'ends before it starts',
+  });
+
+const publicKey = z.object({
+  rawBytes: base64,
+  keyDetails: z.string().min(1),
+  validFor: timeRange,
+});
+
+const transparencyLog = z.object({
+  baseUrl: z.string(),
+  hashAlgorithm: z.string().min(1),
+  publicKey,
+  logId: z.object({ keyId: base64 }),
+  checkpointKeyId: z.object({ keyId: base64 }).nullish(),
+});
+
+const certificateAuthority = z.object({
+  uri: z.string().nullish(),
+  certChain: z.object({
+    certificates: z.array(z.object({ rawBytes: base64 })).min(1, 'has no certificates'),
+  }),
+  validFor: timeRange,
+});
+
+const trustedRootSchema = z.object({
+  mediaType: z.enum(TRUSTED_ROOT_MEDIA_TYPES, { error: 'is not a known trusted root media type' }),
+  tlogs: z.array(transparencyLog).default([]),
+  certificateAuthorities: z.array(certificateAuthority).default([]),
+  ctlogs: z.array(transparencyLog).default([]),
+  timestampAuthorities: z.array(certificateAuthority).default([]),
+});
+
+/** A validated trusted root, with where it came from (for messages and notes). */
+export interface LoadedTrustedRoot {
+  root: TrustedRoot;
+  /** The JSON object as read, for display. */
+  json: unknown;
+  /** Human label: "embedded public-good (snapshot 2026-11-05)", a file path, ... */
+  source: string;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : 'root';
+  return `${path} ${issue.message}`;
+}
+
+/** Validates one trusted root object. Throws TRUSTED_ROOT_INVALID naming the field. */
+export function parseTrustedRoot(json: unknown, source: string): LoadedTrustedRoot {
+  const result = trustedRootSchema.safeParse(json);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new SealboxError(
+      'TRUSTED_ROOT_INVALID',
+      `trusted root ${source}: ${first ? describeIssue(first) : 'invalid'}`,
+    );
+  }
+  const roots = result.data;
+  if (roots.tlogs.length === 0 && roots.timestampAuthorities.length === 0) {
+    throw new SealboxError(
+      'TRUSTED_ROOT_INVALID',
+      `trusted root ${source}: has neither transparency logs nor timestamp authorities`,
+    );
+  }
+  return { root: TrustedRoot.fromJSON(json), json, source };
+}
+
+/**
+ * Parses trusted root text: one JSON document, or JSON Lines with one root per
+ * line (as `gh attestation trusted-root` prints).
+ */
+export function parseTrustedRootText(text: string, source: string): LoadedTrustedRoot[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new SealboxError('TRUSTED_ROOT_INVALID', `trusted root ${source}: is empty`);
+  let docs: unknown[];
+  try {
+    docs = [JSON.parse(trimmed)];
+  } catch {
+    docs = trimmed
+      .split(/\r?\n/)
+      .filter((line) => line.trim())
+      .map((line, i) => {
+        try {
+          return JSON.parse(line);
+        } catch {
+          throw new SealboxError(
+            'TRUSTED_ROOT_INVALID',
+            `trusted root ${source}: line ${i + 1} is not JSON`,
+          );
+        }
+      });
+  }
+  return docs.map((doc, i) =>
+    parseTrustedRoot(doc, docs.length > 1 ? `${source}#${i + 1}` : source),
+  );
+}

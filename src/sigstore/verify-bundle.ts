@@ -1,0 +1,303 @@
+// Bundle verification under a trust decision: the algorithm sealbox adds on
+// top of Sigstore's. Portable: the cryptographic verifier is injected (on
+// Node, @sigstore/verify through src/node/sigstore-verifier.ts), so a browser
+// can run the same code with its own.
+//
+// Order, as the algorithm reads: Sigstore verification (timestamps, signing
+// key or certificate chain, SCTs, log entries, signature), then what the
+// signature covers (the artifact, the statement), then who signed (policy).
+// Every check is evaluated and reported, even after another failed.
+import type { Bundle } from '@sigstore/bundle';
+import { describe, isSealboxError } from '../errors.ts';
+import { parseClaims, type CertificateClaims } from '../policy/claims.ts';
+import {
+  evaluatePolicy,
+  failed,
+  passed,
+  type Check,
+  type IdentityPolicy,
+} from '../policy/identity.ts';
+import {
+  matchSubject,
+  parseStatement,
+  type ArtifactDigests,
+  type Statement,
+} from '../policy/statement.ts';
+import type { ParsedBundle } from './bundle.ts';
+import type { LoadedTrustedRoot } from './trusted-root.ts';
+
+/** The artifact a bundle must cover: its digests, and its bytes when they are at hand. */
+export interface Artifact {
+  /** For messages: a path, or the digest as given. */
+  label: string;
+  digests: ArtifactDigests;
+  /** Reads the artifact whole; absent when only a digest was given. */
+  read?: () => Promise<Uint8Array>;
+}
+
+/** How the signing key is trusted: through a certificate chain to the root, or a named key. */
+export interface TrustOptions {
+  trustedRoot: LoadedTrustedRoot;
+  /** A PEM public key: verify a key-signed bundle against it instead of a certificate. */
+  publicKey?: string;
+  /** False only with --insecure-ignore-tlog. */
+  requireTlog: boolean;
+}
+
+/** A failure of Sigstore's cryptographic verification, with its stable code. */
+export interface SignatureFailure {
+  code: string;
+  message: string;
+}
+
+/** The injected Sigstore verifier: resolves when the bundle verifies, rejects with a SignatureFailure. */
+export interface SignatureVerifier {
+  verify(bundle: Bundle, artifact: Artifact | undefined, trust: TrustOptions): Promise<void>;
+}
+
+export type Policy = { kind: 'identity'; identity: IdentityPolicy } | { kind: 'key' };
+
+export interface VerifyOptions {
+  trustedRoots: LoadedTrustedRoot[];
+  verifier: SignatureVerifier;
+  publicKey?: string;
+  requireTlog?: boolean;
+  predicateType?: string;
+}
+
+export interface TlogEntryFacts {
+  logIndex: string;
+  logId: string;
+  kind: string;
+  integratedTime?: string;
+}
+
+export interface BundleVerification {
+  ok: boolean;
+  bundle: string;
+  mediaType: string;
+  content: 'message_signature' | 'dsse';
+  trustedRoot?: string;
+  checks: Check[];
+  claims?: CertificateClaims;
+  tlogEntries: TlogEntryFacts[];
+  timestamps: number;
+  statement?: { type: string; predicateType: string; subjects: Statement['subject'] };
+}
+
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+function tlogFacts(bundle: Bundle): TlogEntryFacts[] {
+  return bundle.verificationMaterial.tlogEntries.map((e) => ({
+    logIndex: e.logIndex,
+    logId: e.logId ? b64(e.logId.keyId) : '',
+    kind: e.kindVersion ? `${e.kindVersion.kind}/${e.kindVersion.version}` : '',
+    integratedTime:
+      e.integratedTime && e.integratedTime !== '0'
+        ? new Date(Number(e.integratedTime) * 1000).toISOString()
+        : undefined,
+  }));
+}
+
+function leafCertificate(bundle: Bundle): Uint8Array | undefined {
+  const c = bundle.verificationMaterial.content;
+  if (c.$case === 'certificate') return c.certificate.rawBytes;
+  if (c.$case === 'x509CertificateChain') return c.x509CertificateChain.certificates[0]?.rawBytes;
+  return undefined;
+}
+
+async function signatureCheck(
+  parsed: ParsedBundle,
+  artifact: Artifact | undefined,
+  options: VerifyOptions,
+): Promise<{ check: Check; root?: string }> {
+  let failure: SignatureFailure | undefined;
+  for (const trustedRoot of options.trustedRoots) {
+    try {
+      await options.verifier.verify(parsed.bundle, artifact, {
+        trustedRoot,
+        publicKey: options.publicKey,
+        requireTlog: options.requireTlog ?? true,
+      });
+      return {
+        check: passed('signature', `verified against ${trustedRoot.source}`),
+        root: trustedRoot.source,
+      };
+    } catch (e) {
+      if (isSealboxError(e)) throw e; // bad input (a key, a root), not a verdict
+      const f = e as Partial<SignatureFailure>;
+      failure ??= {
+        code: typeof f.code === 'string' ? f.code : 'SIGNATURE_ERROR',
+        message: describe(e),
+      };
+    }
+  }
+  const roots = options.trustedRoots.map((r) => r.source).join(', ');
+  return {
+    check: failed(
+      'signature',
+      failure?.code ?? 'SIGNATURE_ERROR',
+      `${failure?.message ?? 'no trusted root'} (trusted root: ${roots})`,
+    ),
+  };
+}
+
+function messageArtifactCheck(bundle: Bundle, artifact: Artifact): Check {
+  if (bundle.content.$case !== 'messageSignature') throw new Error('unreachable');
+  const md = bundle.content.messageSignature.messageDigest;
+  if (!md) return passed('artifact', 'bundle carries no digest; the signature covers the artifact');
+  // HashAlgorithm: 1 = SHA2_256, 3 = SHA2_512 (sigstore_common.proto).
+  const alg = md.algorithm === 1 ? 'sha256' : md.algorithm === 3 ? 'sha512' : undefined;
+  if (!alg)
+    return failed(
+      'artifact',
+      'UNSUPPORTED_DIGEST',
+      `bundle digest algorithm ${md.algorithm} is not supported`,
+    );
+  const have = artifact.digests[alg];
+  if (have === undefined) {
+    return failed(
+      'artifact',
+      'ARTIFACT_MISMATCH',
+      `bundle signs a ${alg} digest but the artifact was given as ${Object.keys(artifact.digests).join(', ')}`,
+    );
+  }
+  return have === hex(md.digest)
+    ? passed('artifact', `artifact ${alg}:${have} is the signed message`)
+    : failed(
+        'artifact',
+        'ARTIFACT_MISMATCH',
+        `artifact ${alg}:${have} is not the signed message ${alg}:${hex(md.digest)}`,
+      );
+}
+
+/** Verifies one parsed bundle; never throws for a verification failure. */
+export async function verifyParsedBundle(
+  parsed: ParsedBundle,
+  artifact: Artifact | undefined,
+  policy: Policy,
+  options: VerifyOptions,
+): Promise<BundleVerification> {
+  const { bundle } = parsed;
+  const checks: Check[] = [];
+  const sig = await signatureCheck(parsed, artifact, options);
+  checks.push(sig.check);
+
+  let statement: Statement | undefined;
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const env = bundle.content.dsseEnvelope;
+    const st = parseStatement(env.payloadType, env.payload);
+    if (st.ok) {
+      statement = st.statement;
+      checks.push(passed('statement', `in-toto statement ${st.statement._type}`));
+    } else {
+      checks.push(failed('statement', 'STATEMENT_INVALID', st.reason));
+    }
+    if (artifact) {
+      if (!statement)
+        checks.push(
+          failed('artifact', 'SUBJECT_MISMATCH', 'no statement to match the artifact against'),
+        );
+      else {
+        const m = matchSubject(statement, artifact.digests);
+        checks.push(
+          m.ok ? passed('artifact', m.reason) : failed('artifact', 'SUBJECT_MISMATCH', m.reason),
+        );
+      }
+    }
+    if (options.predicateType !== undefined) {
+      const actual = statement?.predicateType;
+      checks.push(
+        actual === options.predicateType
+          ? passed('predicate_type', `predicate type is ${actual}`)
+          : failed(
+              'predicate_type',
+              'PREDICATE_TYPE_MISMATCH',
+              `predicate type is ${actual ?? 'unknown'}, expected ${options.predicateType}`,
+            ),
+      );
+    }
+  } else {
+    if (artifact) checks.push(messageArtifactCheck(bundle, artifact));
+    if (options.predicateType !== undefined) {
+      checks.push(
+        failed(
+          'predicate_type',
+          'PREDICATE_TYPE_MISMATCH',
+          'bundle signs a message, not an in-toto statement',
+        ),
+      );
+    }
+  }
+
+  const leaf = leafCertificate(bundle);
+  let claims: CertificateClaims | undefined;
+  if (leaf) {
+    try {
+      claims = parseClaims(leaf);
+    } catch (e) {
+      checks.push(failed('certificate', 'CERTIFICATE_ERROR', describe(e)));
+    }
+  }
+  if (policy.kind === 'identity') {
+    if (claims) checks.push(...evaluatePolicy(policy.identity, claims));
+    else if (!leaf)
+      checks.push(
+        failed(
+          'signer',
+          'SIGNER_MISMATCH',
+          'bundle is key-signed: it has no certificate identity to check',
+        ),
+      );
+  } else if (leaf) {
+    checks.push(
+      failed('key', 'KEY_MISMATCH', 'bundle is signed with a certificate, not with the key given'),
+    );
+  } else {
+    checks.push(passed('key', 'bundle is signed by the key given'));
+  }
+
+  return {
+    ok: checks.every((c) => c.ok),
+    bundle: parsed.label,
+    mediaType: bundle.mediaType,
+    content: bundle.content.$case === 'dsseEnvelope' ? 'dsse' : 'message_signature',
+    trustedRoot: sig.root,
+    checks,
+    claims,
+    tlogEntries: tlogFacts(bundle),
+    timestamps:
+      bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0,
+    statement: statement && {
+      type: statement._type,
+      predicateType: statement.predicateType,
+      subjects: statement.subject,
+    },
+  };
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  /** The bundle that decided: the first that passed, else the first. */
+  checks: Check[];
+  bundles: BundleVerification[];
+}
+
+/**
+ * Verifies each bundle (one, or several from JSON Lines) and passes when one
+ * satisfies the policy; every bundle's checks are reported.
+ */
+export async function verifyBundles(
+  bundles: ParsedBundle[],
+  artifact: Artifact | undefined,
+  policy: Policy,
+  options: VerifyOptions,
+): Promise<VerificationResult> {
+  const results: BundleVerification[] = [];
+  for (const parsed of bundles)
+    results.push(await verifyParsedBundle(parsed, artifact, policy, options));
+  const decisive = results.find((r) => r.ok) ?? results[0];
+  return { ok: results.some((r) => r.ok), checks: decisive?.checks ?? [], bundles: results };
+}
