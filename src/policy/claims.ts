@@ -65,7 +65,7 @@ function decodeRaw(bytes: Uint8Array, oid: string): string {
 }
 
 function decodeDerString(bytes: Uint8Array, oid: string): string {
-  const parsed = fromBER(bytes.slice().buffer);
+  const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
   if (parsed.offset === bytes.byteLength && parsed.result instanceof Utf8String) {
     return parsed.result.valueBlock.value;
   }
@@ -74,7 +74,7 @@ function decodeDerString(bytes: Uint8Array, oid: string): string {
 }
 
 function decodeOtherName(bytes: Uint8Array, oid: string): string {
-  const parsed = fromBER(bytes.slice().buffer);
+  const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
   const block = parsed.result as unknown as { valueBlock?: { value?: unknown } };
   return typeof block.valueBlock?.value === 'string'
     ? block.valueBlock.value

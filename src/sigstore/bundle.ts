@@ -12,6 +12,7 @@ import {
   bundleFromJSON,
   type Bundle,
 } from '@sigstore/bundle';
+import { fromBER, Sequence } from 'asn1js';
 import { SealboxError, describe } from '../errors.ts';
 
 export const BUNDLE_MEDIA_TYPES: readonly string[] = [
@@ -86,13 +87,31 @@ export function parseBundle(json: unknown, label: string): ParsedBundle {
     );
   }
   checkBytesFields(obj, '', label);
+  let bundle: Bundle;
   try {
-    return { bundle: bundleFromJSON(obj), json: obj, label };
+    bundle = bundleFromJSON(obj);
   } catch (e) {
     const fields = (e as { fields?: string[] }).fields;
     const detail = fields?.length ? `${describe(e)} (${fields.join(', ')})` : describe(e);
     throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: ${detail}`, { cause: e });
   }
+  checkTimestampsAreDer(bundle, label);
+  return { bundle, json: obj, label };
+}
+
+// The CMS wrapper of an RFC 3161 timestamp is not covered by the TSA's
+// signature, and @sigstore/core's parser is lenient about it; a timestamp that
+// is not one complete DER SEQUENCE is refused here.
+function checkTimestampsAreDer(bundle: Bundle, label: string): void {
+  const stamps = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
+  stamps.forEach((ts, i) => {
+    const bytes = ts.signedTimestamp;
+    // Copy: protobuf hands out Buffers that are views into a shared pool.
+    const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
+    if (parsed.offset !== bytes.byteLength || !(parsed.result instanceof Sequence)) {
+      throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: RFC 3161 timestamp ${i} is not a DER-encoded timestamp token`);
+    }
+  });
 }
 
 function unwrap(doc: unknown): unknown {

@@ -24,6 +24,7 @@ import {
   type Statement,
 } from '../policy/statement.ts';
 import type { ParsedBundle } from './bundle.ts';
+import { checkLogEntries } from './log-entry.ts';
 import type { LoadedTrustedRoot } from './trusted-root.ts';
 
 /** The artifact a bundle must cover: its digests, and its bytes when they are at hand. */
@@ -184,6 +185,7 @@ export async function verifyParsedBundle(
   const checks: Check[] = [];
   const sig = await signatureCheck(parsed, artifact, options);
   checks.push(sig.check);
+  checks.push(checkLogEntries(bundle));
 
   let statement: Statement | undefined;
   if (bundle.content.$case === 'dsseEnvelope') {

@@ -1,0 +1,34 @@
+// Runs the built sealbox CLI as a user would (node bin/sealbox.js ...).
+import { spawn } from 'node:child_process';
+
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+export const SHARED = new URL('../../../shared/', import.meta.url).pathname;
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function sealbox(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${REPO_ROOT}bin/sealbox.js`, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Expected failures print one clear line and never a stack trace. */
+export function assertOneCleanLine(stderr: string): void {
+  const lines = stderr.trim().split('\n');
+  if (lines.length !== 1 || !lines[0]!.startsWith('sealbox: ') || /\n\s+at /.test(stderr)) {
+    throw new Error(`expected one 'sealbox: ...' line on stderr, got:\n${stderr}`);
+  }
+}
