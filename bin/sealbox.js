@@ -7,6 +7,9 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// V8's on-disk code cache (Node 22.1+): later runs skip compiling the bundle.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 try {
   await import('../dist/cli.js');
 } catch (e) {

@@ -27,7 +27,11 @@ export {
 } from './policy/identity.ts';
 export { parseStatement, matchSubject, type Statement } from './policy/statement.ts';
 export { parseBundle, parseBundleText, type ParsedBundle } from './sigstore/bundle.ts';
-export { parseTrustedRoot, parseTrustedRootText, type LoadedTrustedRoot } from './sigstore/trusted-root.ts';
+export {
+  parseTrustedRoot,
+  parseTrustedRootText,
+  type LoadedTrustedRoot,
+} from './sigstore/trusted-root.ts';
 export { embeddedTrustedRoot, EMBEDDED_ROOT_DATE } from './sigstore/embedded-root.ts';
 export {
   verifyBundles,
@@ -50,7 +54,10 @@ export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise
     const m = /^(sha256|sha512):([0-9a-fA-F]+)$/.exec(artifactOrDigest);
     const want = m?.[1] === 'sha256' ? 64 : 128;
     if (!m || m[2]!.length !== want) {
-      throw new SealboxError('INPUT_INVALID', `artifact digest ${artifactOrDigest}: is not sha256:HEX or sha512:HEX`);
+      throw new SealboxError(
+        'INPUT_INVALID',
+        `artifact digest ${artifactOrDigest}: is not sha256:HEX or sha512:HEX`,
+      );
     }
     const label = `${m[1]}:${m[2]!.toLowerCase()}`;
     return { label, digests: { [m[1] as 'sha256' | 'sha512']: m[2]!.toLowerCase() } };
@@ -63,6 +70,7 @@ export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise
   return {
     label: `sha256:${hex(sha256)}`,
     digests: { sha256: hex(sha256), sha512: hex(sha512) },
+    size: bytes.byteLength,
     read: async () => bytes,
   };
 }
@@ -75,7 +83,8 @@ export interface VerifyBundleOptions {
   verifier?: SignatureVerifier;
 }
 
-export type VerifyPolicy = PolicyFlags | { identity: IdentityPolicy } | { key: string; ignoreTlog?: boolean };
+export type VerifyPolicy =
+  PolicyFlags | { identity: IdentityPolicy } | { key: string; ignoreTlog?: boolean };
 
 /**
  * Verifies a Sigstore bundle (object, or JSON / JSON Lines text) for an
@@ -89,7 +98,10 @@ export async function verifyBundle(
   policy: VerifyPolicy,
   options: VerifyBundleOptions = {},
 ): Promise<VerificationResult> {
-  const bundles = typeof bundle === 'string' ? parseBundleText(bundle, 'bundle') : [parseBundle(bundle, 'bundle')];
+  const bundles =
+    typeof bundle === 'string'
+      ? parseBundleText(bundle, 'bundle')
+      : [parseBundle(bundle, 'bundle')];
   let p: Policy;
   let publicKey: string | undefined;
   let requireTlog = true;

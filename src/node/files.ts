@@ -65,7 +65,8 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
     return { label: `${alg}:${hex}`, digests: { [alg]: hex } };
   }
   try {
-    if (statSync(arg).isDirectory()) {
+    const stat = statSync(arg);
+    if (stat.isDirectory()) {
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
     const sha256 = createHash('sha256');
@@ -77,6 +78,7 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
     return {
       label: arg,
       digests: { sha256: sha256.digest('hex'), sha512: sha512.digest('hex') },
+      size: stat.size,
       read: async () => new Uint8Array(await readFile(arg)),
     };
   } catch (e) {

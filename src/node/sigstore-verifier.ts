@@ -1,7 +1,6 @@
 // The Node implementation of SignatureVerifier: @sigstore/verify, unchanged,
 // over trust material built from a validated trusted root.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import type { Bundle } from '@sigstore/bundle';
 import {
   toSignedEntity,
@@ -53,30 +52,6 @@ function trustMaterial(root: LoadedTrustedRoot, publicKey: string | undefined): 
   return material;
 }
 
-const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-
-/**
- * ECDSA over a digest the caller computed. node:crypto always hashes the
- * input itself, so the check on a prehashed digest uses @noble/curves.
- */
-function verifyEcdsaDigest(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
-  const jwk = key.export({ format: 'jwk' });
-  const curve = CURVES[jwk.crv as keyof typeof CURVES];
-  if (!curve || !jwk.x || !jwk.y) {
-    throw new Failure('SIGNATURE_ERROR', `unsupported ECDSA curve ${jwk.crv ?? '?'}`);
-  }
-  const point = Buffer.concat([
-    Buffer.from([4]),
-    Buffer.from(jwk.x, 'base64url'),
-    Buffer.from(jwk.y, 'base64url'),
-  ]);
-  try {
-    return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: 'der' });
-  } catch {
-    return false;
-  }
-}
-
 /** The signing key's type: from the certificate, or the key the user named. */
 function signingKeyType(entity: SignedEntity, material: TrustMaterial): string | undefined {
   try {
@@ -90,12 +65,15 @@ function signingKeyType(entity: SignedEntity, material: TrustMaterial): string |
   }
 }
 
+/** Artifacts up to this size are read whole for a message signature; larger ones never are. */
+export const READ_WHOLE_LIMIT = 64 * 1024 * 1024;
+
 /**
- * For a message signature, check the signature against the artifact's digest
- * (hashed streaming by the caller) where the key allows it, so that a large
- * artifact is never read whole. ECDSA signs a digest, so verifying the digest
- * is the same check; other key types (Ed25519 signs the message itself) need
- * the artifact's bytes.
+ * For a message signature over a large artifact, check the signature against
+ * the artifact's digest (hashed streaming by the caller), so that it is never
+ * read whole. ECDSA signs a digest, so verifying the digest is the same check;
+ * other key types (Ed25519 signs the message itself) need the bytes. Small
+ * artifacts take @sigstore/verify's own path.
  */
 async function bindArtifact(
   entity: SignedEntity,
@@ -114,7 +92,11 @@ async function bindArtifact(
         ? 'sha512'
         : undefined;
   const digestHex = alg ? artifact?.digests[alg] : undefined;
-  const prehashed = signingKeyType(entity, material) === 'ec' && digestHex !== undefined;
+  const large = artifact?.size !== undefined && artifact.size > READ_WHOLE_LIMIT;
+  const prehashed = large && signingKeyType(entity, material) === 'ec' && digestHex !== undefined;
+  const verifyEcdsaDigest = prehashed
+    ? (await import('./ecdsa-digest.ts')).verifyEcdsaDigest
+    : undefined;
   const bytes = !prehashed && artifact?.read ? await artifact.read() : undefined;
   entity.signature = {
     signature: content.signature,
@@ -122,7 +104,8 @@ async function bindArtifact(
     compareDigest: (d) => content.compareDigest(d),
     compareSignedDigest: (d) => content.compareSignedDigest(d),
     verifySignature: (key) => {
-      if (prehashed) return verifyEcdsaDigest(key, Buffer.from(digestHex!, 'hex'), signature);
+      if (verifyEcdsaDigest)
+        return verifyEcdsaDigest(key, Buffer.from(digestHex!, 'hex'), signature);
       if (!bytes) {
         throw new Failure(
           'SIGNATURE_ERROR',

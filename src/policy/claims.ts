@@ -3,9 +3,7 @@
 //
 // Fulcio wrote the first six extensions as raw UTF-8 bytes; from .8 on they
 // are DER UTF8Strings. Both are read, so old and new certificates parse alike.
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, GeneralNames, id_ce_subjectAltName } from '@peculiar/asn1-x509';
-import { fromBER, Utf8String } from 'asn1js';
+import { children, DerError, isContext, oidToString, readOnly, TAG, timeToIso } from './der.ts';
 import { SealboxError } from '../errors.ts';
 
 export const FULCIO_OID_ARC = '1.3.6.1.4.1.57264.1';
@@ -65,51 +63,105 @@ function decodeRaw(bytes: Uint8Array, oid: string): string {
 }
 
 function decodeDerString(bytes: Uint8Array, oid: string): string {
-  const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
-  if (parsed.offset === bytes.byteLength && parsed.result instanceof Utf8String) {
-    return parsed.result.valueBlock.value;
+  try {
+    const tlv = readOnly(bytes);
+    if (tlv.tag === TAG.UTF8_STRING) return decodeRaw(tlv.value, oid);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
   }
   // Tolerate a raw string where DER was expected (some private Fulcio instances).
   return decodeRaw(bytes, oid);
 }
 
+// OtherName's value: [0] EXPLICIT UTF8String.
 function decodeOtherName(bytes: Uint8Array, oid: string): string {
-  const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
-  const block = parsed.result as unknown as { valueBlock?: { value?: unknown } };
-  return typeof block.valueBlock?.value === 'string'
-    ? block.valueBlock.value
-    : decodeRaw(bytes, oid);
+  try {
+    const outer = readOnly(bytes);
+    const inner = isContext(outer.tag, 0) ? readOnly(outer.value) : outer;
+    if (inner.tag === TAG.UTF8_STRING) return decodeRaw(inner.value, oid);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+  }
+  return decodeRaw(bytes, oid);
 }
 
-function subjectAlternativeName(cert: Certificate): string | undefined {
-  const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectAltName);
-  if (!ext) return undefined;
-  const names = AsnConvert.parse(ext.extnValue.buffer, GeneralNames);
-  for (const name of names) {
-    if (name.uniformResourceIdentifier) return name.uniformResourceIdentifier;
-    if (name.rfc822Name) return name.rfc822Name;
-    if (name.otherName) {
-      return decodeOtherName(new Uint8Array(name.otherName.value), 'otherName');
+const SUBJECT_ALT_NAME = '2.5.29.17';
+
+// GeneralNames: the first URI [6], email [1] or other name [0] (Fulcio's username SAN).
+function subjectAlternativeName(value: Uint8Array): string | undefined {
+  for (const name of children(readOnly(value).value)) {
+    if (isContext(name.tag, 6) || isContext(name.tag, 1))
+      return decodeRaw(name.value, 'subjectAltName');
+    if (isContext(name.tag, 0)) {
+      const [, explicit] = children(name.value);
+      if (explicit) return decodeOtherName(explicit.value, 'subjectAltName');
     }
   }
   return undefined;
 }
 
+interface ParsedCertificate {
+  extensions: { oid: string; value: Uint8Array }[];
+  notBefore: string;
+  notAfter: string;
+}
+
+// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
+// TBSCertificate ::= SEQUENCE { [0] version, serial, signature, issuer, validity,
+//   subject, subjectPublicKeyInfo, [1] issuerUID, [2] subjectUID, [3] extensions }
+// Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+function parseCertificate(der: Uint8Array): ParsedCertificate {
+  const cert = readOnly(der);
+  if (cert.tag !== TAG.SEQUENCE) throw new DerError('not a certificate');
+  const [tbs] = children(cert.value);
+  if (tbs?.tag !== TAG.SEQUENCE) throw new DerError('no TBSCertificate');
+  const fields = children(tbs.value);
+  const first = isContext(fields[0]?.tag ?? 0, 0) ? 1 : 0;
+  const validity = fields[first + 3];
+  if (validity?.tag !== TAG.SEQUENCE) throw new DerError('no validity');
+  const [notBefore, notAfter] = children(validity.value);
+  if (!notBefore || !notAfter) throw new DerError('no validity');
+  const extensions: ParsedCertificate['extensions'] = [];
+  const extField = fields.slice(first + 6).find((f) => isContext(f.tag, 3));
+  if (extField) {
+    for (const ext of children(readOnly(extField.value).value)) {
+      const parts = children(ext.value);
+      const oid = parts[0];
+      const value = parts[parts.length - 1];
+      if (oid?.tag !== TAG.OID || value?.tag !== TAG.OCTET_STRING)
+        throw new DerError('bad extension');
+      extensions.push({ oid: oidToString(oid.value), value: value.value });
+    }
+  }
+  return { extensions, notBefore: timeToIso(notBefore), notAfter: timeToIso(notAfter) };
+}
+
 /** Parses a DER certificate (bytes) or PEM text into its Sigstore claims. */
 export function parseClaims(certificate: Uint8Array | string): CertificateClaims {
   const der = typeof certificate === 'string' ? pemToDer(certificate) : certificate;
-  let cert: Certificate;
+  let cert: ParsedCertificate;
   try {
-    cert = AsnConvert.parse(der, Certificate);
-  } catch {
+    cert = parseCertificate(der);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
     throw new SealboxError('INPUT_INVALID', 'certificate is not a valid X.509 DER certificate');
   }
   const extensions: Record<string, string> = {};
   const claims: Record<string, string> = {};
-  for (const ext of cert.tbsCertificate.extensions ?? []) {
-    if (!ext.extnID.startsWith(`${FULCIO_OID_ARC}.`)) continue;
-    const bytes = new Uint8Array(ext.extnValue.buffer);
-    const oid = ext.extnID;
+  let san: string | undefined;
+  for (const { oid, value: bytes } of cert.extensions) {
+    if (oid === SUBJECT_ALT_NAME) {
+      try {
+        san = subjectAlternativeName(bytes);
+      } catch (e) {
+        if (!(e instanceof DerError)) throw e;
+        throw new SealboxError(
+          'INPUT_INVALID',
+          'certificate subject alternative name is not valid DER',
+        );
+      }
+    }
+    if (!oid.startsWith(`${FULCIO_OID_ARC}.`)) continue;
     let value: string;
     if (RAW_ENCODED.has(oid)) value = decodeRaw(bytes, oid);
     else if (oid === `${FULCIO_OID_ARC}.7`) value = decodeOtherName(bytes, oid);
@@ -119,14 +171,13 @@ export function parseClaims(certificate: Uint8Array | string): CertificateClaims
     if (name) claims[name] = value;
   }
   const { issuerV1, issuerV2, ...named } = claims;
-  const validity = cert.tbsCertificate.validity;
   return {
     ...named,
-    subjectAlternativeName: subjectAlternativeName(cert),
+    subjectAlternativeName: san,
     issuer: issuerV2 ?? issuerV1,
     extensions,
-    notBefore: validity.notBefore.getTime().toISOString(),
-    notAfter: validity.notAfter.getTime().toISOString(),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
   };
 }
 

@@ -1,6 +1,6 @@
 // in-toto statements inside DSSE envelopes: parsing and subject matching.
 // Portable (no Node APIs).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
@@ -13,19 +13,23 @@ export const KNOWN_STATEMENT_TYPES = [
   'https://in-toto.io/Statement/v0.1',
 ] as const;
 
-const statementSchema = z.object({
-  _type: z.enum(KNOWN_STATEMENT_TYPES, { error: 'is not a known in-toto statement type' }),
-  subject: z
-    .array(
-      z.object({
-        name: z.string().optional(),
-        digest: z.record(z.string(), z.string()),
-      }),
-    )
-    .min(1, 'is empty'),
-  predicateType: z.string().min(1),
-  predicate: z.unknown().optional(),
-});
+const statementSchema = z.object(
+  {
+    _type: z.enum(KNOWN_STATEMENT_TYPES, 'is missing or not a known in-toto statement type'),
+    subject: z
+      .array(
+        z.object({
+          name: z.optional(z.string('is not a string')),
+          digest: z.record(z.string(), z.string('is not a string'), 'is missing'),
+        }),
+        'is missing',
+      )
+      .check(z.minLength(1, 'is empty')),
+    predicateType: z.string('is missing').check(z.minLength(1, 'is empty')),
+    predicate: z.optional(z.unknown()),
+  },
+  'is not a JSON object',
+);
 
 export type Statement = z.infer<typeof statementSchema>;
 

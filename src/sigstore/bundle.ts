@@ -12,8 +12,8 @@ import {
   bundleFromJSON,
   type Bundle,
 } from '@sigstore/bundle';
-import { fromBER, Sequence } from 'asn1js';
 import { SealboxError, describe } from '../errors.ts';
+import { readOnly, TAG } from '../policy/der.ts';
 
 export const BUNDLE_MEDIA_TYPES: readonly string[] = [
   BUNDLE_V01_MEDIA_TYPE,
@@ -105,11 +105,17 @@ export function parseBundle(json: unknown, label: string): ParsedBundle {
 function checkTimestampsAreDer(bundle: Bundle, label: string): void {
   const stamps = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
   stamps.forEach((ts, i) => {
-    const bytes = ts.signedTimestamp;
-    // Copy: protobuf hands out Buffers that are views into a shared pool.
-    const parsed = fromBER(Uint8Array.prototype.slice.call(bytes).buffer);
-    if (parsed.offset !== bytes.byteLength || !(parsed.result instanceof Sequence)) {
-      throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: RFC 3161 timestamp ${i} is not a DER-encoded timestamp token`);
+    let ok: boolean;
+    try {
+      ok = readOnly(ts.signedTimestamp).tag === TAG.SEQUENCE;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new SealboxError(
+        'BUNDLE_INVALID',
+        `bundle ${label}: RFC 3161 timestamp ${i} is not a DER-encoded timestamp token`,
+      );
     }
   });
 }

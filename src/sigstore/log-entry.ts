@@ -18,11 +18,24 @@ export function checkLogEntries(bundle: Bundle): Check {
     if (!proof?.checkpoint?.envelope) continue;
     const [, size, rootHash] = proof.checkpoint.envelope.split('\n');
     if (size !== proof.treeSize) {
-      return failed('log_entry', 'TLOG_INCONSISTENT', `log entry ${i}: inclusion proof tree size ${proof.treeSize} differs from its signed checkpoint's ${size ?? '(none)'}`);
+      return failed(
+        'log_entry',
+        'TLOG_INCONSISTENT',
+        `log entry ${i}: inclusion proof tree size ${proof.treeSize} differs from its signed checkpoint's ${size ?? '(none)'}`,
+      );
     }
     if (rootHash !== b64(proof.rootHash)) {
-      return failed('log_entry', 'TLOG_INCONSISTENT', `log entry ${i}: inclusion proof root hash differs from its signed checkpoint's`);
+      return failed(
+        'log_entry',
+        'TLOG_INCONSISTENT',
+        `log entry ${i}: inclusion proof root hash differs from its signed checkpoint's`,
+      );
     }
   }
-  return passed('log_entry', entries.length ? `${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} consistent with their checkpoints` : 'no log entries');
+  return passed(
+    'log_entry',
+    entries.length
+      ? `${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} consistent with their checkpoints`
+      : 'no log entries',
+  );
 }

@@ -32,6 +32,8 @@ export interface Artifact {
   /** For messages: a path, or the digest as given. */
   label: string;
   digests: ArtifactDigests;
+  /** Size in bytes, when known. */
+  size?: number;
   /** Reads the artifact whole; absent when only a digest was given. */
   read?: () => Promise<Uint8Array>;
 }

@@ -32,7 +32,10 @@ function flipBase64(value: string, at: 'first' | 'middle' | 'last'): string {
 /** A mutation edits the bundle in place; it returns false when the field is absent. */
 type Mutation = (b: Json) => boolean;
 
-function base64Field(get: (b: Json) => [Json, string] | undefined, at: 'first' | 'middle' | 'last'): Mutation {
+function base64Field(
+  get: (b: Json) => [Json, string] | undefined,
+  at: 'first' | 'middle' | 'last',
+): Mutation {
   return (b) => {
     const slot = get(b);
     if (!slot || typeof slot[0]?.[slot[1]] !== 'string') return false;
@@ -48,7 +51,10 @@ const leaf = (b: Json): [Json, string] | undefined => {
   return cert ? [cert, 'rawBytes'] : undefined;
 };
 
-function checkpointLine(pick: (lines: string[]) => number, edit: (line: string) => string): Mutation {
+function checkpointLine(
+  pick: (lines: string[]) => number,
+  edit: (line: string) => string,
+): Mutation {
   return (b) => {
     const cp = entry(b)?.inclusionProof?.checkpoint;
     if (!cp?.envelope) return false;
@@ -64,18 +70,29 @@ function checkpointLine(pick: (lines: string[]) => number, edit: (line: string) 
 const MUTATIONS: Record<string, Mutation> = {};
 for (const at of ['first', 'middle', 'last'] as const) {
   MUTATIONS[`signature (${at} byte)`] = base64Field(
-    (b) => (b.messageSignature ? [b.messageSignature, 'signature'] : [b.dsseEnvelope.signatures[0], 'sig']),
+    (b) =>
+      b.messageSignature
+        ? [b.messageSignature, 'signature']
+        : [b.dsseEnvelope.signatures[0], 'sig'],
     at,
   );
   MUTATIONS[`certificate (${at} byte)`] = base64Field(leaf, at);
-  MUTATIONS[`DSSE payload (${at} byte)`] = base64Field((b) => (b.dsseEnvelope ? [b.dsseEnvelope, 'payload'] : undefined), at);
-  MUTATIONS[`message digest (${at} byte)`] = base64Field(
-    (b) => (b.messageSignature?.messageDigest ? [b.messageSignature.messageDigest, 'digest'] : undefined),
+  MUTATIONS[`DSSE payload (${at} byte)`] = base64Field(
+    (b) => (b.dsseEnvelope ? [b.dsseEnvelope, 'payload'] : undefined),
     at,
   );
-  MUTATIONS[`log entry body (${at} byte)`] = base64Field((b) => [entry(b), 'canonicalizedBody'], at);
+  MUTATIONS[`message digest (${at} byte)`] = base64Field(
+    (b) =>
+      b.messageSignature?.messageDigest ? [b.messageSignature.messageDigest, 'digest'] : undefined,
+    at,
+  );
+  MUTATIONS[`log entry body (${at} byte)`] = base64Field(
+    (b) => [entry(b), 'canonicalizedBody'],
+    at,
+  );
   MUTATIONS[`signed entry timestamp (${at} byte)`] = base64Field(
-    (b) => (entry(b)?.inclusionPromise ? [entry(b).inclusionPromise, 'signedEntryTimestamp'] : undefined),
+    (b) =>
+      entry(b)?.inclusionPromise ? [entry(b).inclusionPromise, 'signedEntryTimestamp'] : undefined,
     at,
   );
   MUTATIONS[`inclusion proof root hash (${at} byte)`] = base64Field(
@@ -94,7 +111,10 @@ MUTATIONS['RFC 3161 timestamp signature'] = base64Field((b) => {
 MUTATIONS['RFC 3161 timestamp message imprint'] = (b) => {
   const ts = b.verificationMaterial.timestampVerificationData?.rfc3161Timestamps?.[0];
   if (!ts) return false;
-  const sig = Buffer.from(b.messageSignature?.signature ?? b.dsseEnvelope.signatures[0].sig, 'base64');
+  const sig = Buffer.from(
+    b.messageSignature?.signature ?? b.dsseEnvelope.signatures[0].sig,
+    'base64',
+  );
   const der = Buffer.from(ts.signedTimestamp, 'base64');
   const at = der.indexOf(createHash('sha256').update(sig).digest());
   assert.ok(at > 0, 'the token carries the signature digest');
@@ -130,7 +150,10 @@ MUTATIONS['integrated time'] = (b) => {
   e.integratedTime = String(BigInt(e.integratedTime) + 1n);
   return true;
 };
-MUTATIONS['checkpoint root hash'] = checkpointLine(() => 2, (l) => flipBase64(l, 'middle'));
+MUTATIONS['checkpoint root hash'] = checkpointLine(
+  () => 2,
+  (l) => flipBase64(l, 'middle'),
+);
 // The log's own signature line (the one named by the origin); witnesses'
 // cosignatures from keys nobody trusts are ignored by design.
 MUTATIONS['checkpoint signature'] = checkpointLine(
@@ -156,9 +179,14 @@ function policyOf(c: ConformanceCase) {
 
 async function verdict(c: ConformanceCase, bundle: Json): Promise<boolean> {
   try {
-    const result = await verifyBundle(bundle, new Uint8Array(readFileSync(c.artifact)), policyOf(c), {
-      trustedRoot: c.trustedRoot ? readFileSync(c.trustedRoot, 'utf8') : undefined,
-    });
+    const result = await verifyBundle(
+      bundle,
+      new Uint8Array(readFileSync(c.artifact)),
+      policyOf(c),
+      {
+        trustedRoot: c.trustedRoot ? readFileSync(c.trustedRoot, 'utf8') : undefined,
+      },
+    );
     return result.ok;
   } catch (e) {
     // A mutant that no longer parses is rejected as bad input: also a failure.
@@ -170,7 +198,11 @@ async function verdict(c: ConformanceCase, bundle: Json): Promise<boolean> {
 for (const c of conformanceCases().filter((x) => x.shouldPass)) {
   test(`mutations of ${c.name} fail verification`, async () => {
     const original: Json = JSON.parse(readFileSync(c.bundle, 'utf8'));
-    assert.equal(await verdict(c, structuredClone(original)), true, 'the unmutated bundle verifies');
+    assert.equal(
+      await verdict(c, structuredClone(original)),
+      true,
+      'the unmutated bundle verifies',
+    );
     const survivors: string[] = [];
     let applied = 0;
     for (const [name, mutate] of Object.entries(MUTATIONS)) {
