@@ -9,7 +9,8 @@ import { test } from 'node:test';
 const SRC = new URL('../../src/', import.meta.url).pathname;
 const PORTABLE = ['policy', 'sigstore', 'errors.ts'];
 // Node-only modules, and Sigstore packages that need node:crypto at load.
-const FORBIDDEN = /from '(node:[^']+|fs|path|os|crypto|child_process|@sigstore\/verify|@sigstore\/core|@sigstore\/tuf|@sigstore\/sign|\.\.\/node\/[^']+|\.\.\/cli\/[^']+)'/;
+const FORBIDDEN =
+  /from '(node:[^']+|fs|path|os|crypto|child_process|@sigstore\/verify|@sigstore\/core|@sigstore\/tuf|@sigstore\/sign|\.\.\/node\/[^']+|\.\.\/cli\/[^']+)'/;
 
 function files(path: string): string[] {
   if (statSync(path).isFile()) return [path];
@@ -20,9 +21,11 @@ test('portable modules import no Node API and no Node-bound Sigstore package', (
   const offenders: string[] = [];
   for (const f of PORTABLE.flatMap((p) => files(join(SRC, p))).filter((f) => f.endsWith('.ts'))) {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
-      if (FORBIDDEN.test(line) && !/^\s*import type /.test(line)) offenders.push(`${f.slice(SRC.length)}: ${line.trim()}`);
+      if (FORBIDDEN.test(line) && !/^\s*import type /.test(line))
+        offenders.push(`${f.slice(SRC.length)}: ${line.trim()}`);
     }
-    if (/\b(Buffer|process)\./.test(readFileSync(f, 'utf8'))) offenders.push(`${f.slice(SRC.length)}: uses Buffer or process`);
+    if (/\b(Buffer|process)\./.test(readFileSync(f, 'utf8')))
+      offenders.push(`${f.slice(SRC.length)}: uses Buffer or process`);
   }
   assert.deepEqual(offenders, []);
 });

@@ -3,7 +3,16 @@
 // key-signed bundles, and offline operation.
 import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync, truncateSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  truncateSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,9 +23,13 @@ import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/co
 
 const dir = mkdtempSync(join(tmpdir(), 'sealbox-inputs-'));
 const A = `${CONFORMANCE_DIR}a.txt`;
-const good = JSON.parse(readFileSync(`${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`, 'utf8'));
+const good = JSON.parse(
+  readFileSync(`${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`, 'utf8'),
+);
 const tampered = structuredClone(good);
-tampered.messageSignature.signature = Buffer.from('not the signature at all, but base64').toString('base64');
+tampered.messageSignature.signature = Buffer.from('not the signature at all, but base64').toString(
+  'base64',
+);
 const identity = ['--cert-identity', DEFAULT_IDENTITY, '--cert-oidc-issuer', DEFAULT_ISSUER];
 
 test('JSON Lines of bundles: passes when one satisfies the policy, reports all', async () => {
@@ -30,7 +43,10 @@ test('JSON Lines of bundles: passes when one satisfies the policy, reports all',
   assert.equal(out.bundles[0].ok, false);
   assert.equal(out.bundles[0].bundle, `${file}#1`);
   assert.equal(out.bundles[1].ok, true);
-  assert.ok(out.checks.every((c: { ok: boolean }) => c.ok), 'top-level checks are the passing bundle\'s');
+  assert.ok(
+    out.checks.every((c: { ok: boolean }) => c.ok),
+    "top-level checks are the passing bundle's",
+  );
 });
 
 test('JSON Lines where no bundle satisfies the policy fails and shows each', async () => {
@@ -51,9 +67,18 @@ test('a bad line in JSON Lines is named', async () => {
 
 test('verification opens no network connection', async () => {
   const preload = new URL('../helpers/no-network.mjs', import.meta.url).pathname;
-  const r = await sealbox(['verify', A, '--bundle', `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`, ...identity], {
-    NODE_OPTIONS: `--import=${preload}`,
-  });
+  const r = await sealbox(
+    [
+      'verify',
+      A,
+      '--bundle',
+      `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
+      ...identity,
+    ],
+    {
+      NODE_OPTIONS: `--import=${preload}`,
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
 });
 
@@ -79,9 +104,15 @@ async function keySigned(path: string, curve: string) {
 }
 
 /** Peak resident memory (VmHWM, kB) of a child process, sampled until it exits. */
-async function peakRss(args: string[]): Promise<{ status: number | null; peakKb: number; stderr: string }> {
+async function peakRss(
+  args: string[],
+): Promise<{ status: number | null; peakKb: number; stderr: string }> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [new URL('../../bin/sealbox.js', import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [new URL('../../bin/sealbox.js', import.meta.url).pathname, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let peakKb = 0;
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -110,8 +141,11 @@ test('a large artifact is hashed streaming and never read whole', async () => {
   const args = ['verify', big, '--bundle', bundlePath, '--key', keyPath, '--insecure-ignore-tlog'];
   const r = await peakRss(args);
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(r.peakKb > 0, "sampled");
-  assert.ok(r.peakKb < 160 * 1024, `peak RSS ${Math.round(r.peakKb / 1024)} MiB for a ${size / 1048576} MiB artifact`);
+  assert.ok(r.peakKb > 0, 'sampled');
+  assert.ok(
+    r.peakKb < 160 * 1024,
+    `peak RSS ${Math.round(r.peakKb / 1024)} MiB for a ${size / 1048576} MiB artifact`,
+  );
   // The same file changed by one byte fails.
   const fd2 = openSync(big, 'r+');
   writeSync(fd2, 'S', 12345);
@@ -130,12 +164,31 @@ test('P-384 keys and small artifacts take the same verdicts', async () => {
   const small = join(dir, 'small.txt');
   writeFileSync(small, 'hello');
   const { bundlePath, keyPath } = await keySigned(small, 'secp384r1');
-  const ok = await sealbox(['verify', small, '--bundle', bundlePath, '--key', keyPath, '--insecure-ignore-tlog']);
+  const ok = await sealbox([
+    'verify',
+    small,
+    '--bundle',
+    bundlePath,
+    '--key',
+    keyPath,
+    '--insecure-ignore-tlog',
+  ]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  const other = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' });
+  const other = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({
+    type: 'spki',
+    format: 'pem',
+  });
   const otherKey = join(dir, 'other.pub');
   writeFileSync(otherKey, other);
-  const wrong = await sealbox(['verify', small, '--bundle', bundlePath, '--key', otherKey, '--insecure-ignore-tlog']);
+  const wrong = await sealbox([
+    'verify',
+    small,
+    '--bundle',
+    bundlePath,
+    '--key',
+    otherKey,
+    '--insecure-ignore-tlog',
+  ]);
   assert.equal(wrong.status, 1);
   const noTlog = await sealbox(['verify', small, '--bundle', bundlePath, '--key', keyPath]);
   assert.equal(noTlog.status, 1, 'a log entry is required unless waived');
@@ -143,7 +196,16 @@ test('P-384 keys and small artifacts take the same verdicts', async () => {
 
 test('--key on a certificate-signed bundle is a verification failure, not a pass', async () => {
   const key = `${CONFORMANCE_DIR}managed-key-and-trusted-root/key.pub`;
-  const r = await sealbox(['verify', A, '--bundle', `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`, '--key', key, '--format', 'json']);
+  const r = await sealbox([
+    'verify',
+    A,
+    '--bundle',
+    `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
+    '--key',
+    key,
+    '--format',
+    'json',
+  ]);
   assert.equal(r.status, 1);
   const out = JSON.parse(r.stdout);
   assert.equal(out.checks.find((c: { name: string }) => c.name === 'key').code, 'KEY_MISMATCH');
