@@ -5,7 +5,7 @@
 // npx) against bench/baseline-verify.js, a bare script calling
 // @sigstore/verify directly on the same bundle. Target: at most 1.3x.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,7 +21,9 @@ const bundle = `${fixtures}happy-path-v0.3/bundle.sigstore.json`;
 const { default: snapshot } = await import('../src/sigstore/roots/public-good.json', {
   with: { type: 'json' },
 });
-const rootFile = join(mkdtempSync(join(tmpdir(), 'sealbox-bench-')), 'trusted_root.json');
+const scratch = mkdtempSync(join(tmpdir(), 'sealbox-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const rootFile = join(scratch, 'trusted_root.json');
 writeFileSync(rootFile, JSON.stringify(snapshot.trustedRoot));
 
 const commands = {
@@ -47,7 +49,7 @@ function once(args) {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
-    env: { ...process.env, SEALBOX_CACHE_DIR: join(tmpdir(), 'sealbox-bench-empty-cache') },
+    env: { ...process.env, SEALBOX_CACHE_DIR: join(scratch, 'empty-cache') },
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args[0]} failed: ${r.stderr || r.stdout}`);

@@ -1,14 +1,15 @@
 // Bad input: exit 2 and one clear line naming the input and the reason,
 // never a stack trace. Verification failures are exit 1 (tested elsewhere).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { CONFORMANCE_DIR } from '../helpers/conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sealbox-bad-input-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const BUNDLE = `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`;
 const ARTIFACT = `${CONFORMANCE_DIR}a.txt`;
 const bundleJson = JSON.parse(readFileSync(BUNDLE, 'utf8'));

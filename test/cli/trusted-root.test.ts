@@ -1,17 +1,19 @@
 // Trusted roots: show, selection order (--trusted-root, then an updated root,
 // then the embedded snapshot), JSON Lines of several, staleness, update errors.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { embeddedTrustedRoot, EMBEDDED_ROOT_DATE } from '../../src/index.ts';
 import { staleRootWarning, ROOT_MAX_AGE_DAYS } from '../../src/sigstore/embedded-root.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/conformance.ts';
 
-const emptyCache = () => ({ SEALBOX_CACHE_DIR: mkdtempSync(join(tmpdir(), 'sealbox-cache-')) });
+const scratch = mkdtempSync(join(tmpdir(), 'sealbox-trusted-root-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const emptyCache = () => ({ SEALBOX_CACHE_DIR: mkdtempSync(join(scratch, 'cache-')) });
 
 test('show prints the embedded root, its date and contents', async () => {
   const r = await sealbox(['trusted-root', 'show'], emptyCache());
@@ -32,7 +34,7 @@ test('show --format json gives the summary and the root itself', async () => {
 });
 
 const jsonl = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sealbox-roots-'));
+  const dir = mkdtempSync(join(scratch, 'roots-'));
   const p = join(dir, 'roots.jsonl');
   const custom = JSON.parse(
     readFileSync(`${CONFORMANCE_DIR}rekor2-happy-path/trusted_root.json`, 'utf8'),
@@ -151,7 +153,7 @@ test('update from an unreachable or broken mirror fails with one clear line', as
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   try {
-    const tufRoot = join(mkdtempSync(join(tmpdir(), 'sealbox-tuf-')), 'root.json');
+    const tufRoot = join(mkdtempSync(join(scratch, 'tuf-')), 'root.json');
     const seeds = JSON.parse(
       readFileSync(new URL('../../node_modules/@sigstore/tuf/seeds.json', import.meta.url), 'utf8'),
     );

@@ -12,16 +12,18 @@ import {
   openSync,
   writeSync,
   closeSync,
+  rmSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
 import { createHash } from 'node:crypto';
 import { sealbox } from '../helpers/cli.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sealbox-inputs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const A = `${CONFORMANCE_DIR}a.txt`;
 const good = JSON.parse(
   readFileSync(`${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`, 'utf8'),
