@@ -202,3 +202,13 @@ test('help and version exit 0', async () => {
   assert.equal((await sealbox(['--help'])).status, 0);
   assert.equal((await sealbox(['--version'])).status, 0);
 });
+
+test('through npx, as users run it, an error is still one line', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('npx', ['--no-install', 'sealbox', 'demo'], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assertOneCleanLine(r.stderr);
+});
