@@ -11,6 +11,16 @@ import { staleRootWarning, ROOT_MAX_AGE_DAYS } from '../../src/sigstore/embedded
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/conformance.ts';
 
+// A public-good bundle, verified with whatever root selection applies.
+const VERIFY_PUBLIC_GOOD = [
+  'verify',
+  `${CONFORMANCE_DIR}a.txt`,
+  '--bundle',
+  `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
+  '--cert-identity',
+  DEFAULT_IDENTITY,
+];
+
 const scratch = mkdtempSync(join(tmpdir(), 'sealbox-trusted-root-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const emptyCache = () => ({ SEALBOX_CACHE_DIR: mkdtempSync(join(scratch, 'cache-')) });
@@ -68,12 +78,7 @@ test('--trusted-root takes JSON Lines of several roots; a bundle of either verif
 test('a root given with --trusted-root is the only one trusted', async () => {
   // The public-good bundle does not verify against a root that lacks its CA.
   const r = await sealbox([
-    'verify',
-    `${CONFORMANCE_DIR}a.txt`,
-    '--bundle',
-    `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
-    '--cert-identity',
-    DEFAULT_IDENTITY,
+    ...VERIFY_PUBLIC_GOOD,
     '--trusted-root',
     `${CONFORMANCE_DIR}rekor2-happy-path/trusted_root.json`,
   ]);
@@ -96,17 +101,7 @@ test('after an update, the updated root wins over the embedded snapshot', async 
   const r = await sealbox(['trusted-root', 'show'], env);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /in use: public-good root updated 2026-11-20 through TUF/);
-  const v = await sealbox(
-    [
-      'verify',
-      `${CONFORMANCE_DIR}a.txt`,
-      '--bundle',
-      `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
-      '--cert-identity',
-      DEFAULT_IDENTITY,
-    ],
-    env,
-  );
+  const v = await sealbox(VERIFY_PUBLIC_GOOD, env);
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, /trusted root: +public-good root updated 2026-11-20/);
 });
@@ -133,14 +128,7 @@ test('a stale root is warned about, on stderr and in JSON notes', async () => {
     updated: '2020-01-01T00:00:00.000Z',
     mirror: 'https://tuf.example',
   });
-  const args = [
-    'verify',
-    `${CONFORMANCE_DIR}a.txt`,
-    '--bundle',
-    `${CONFORMANCE_DIR}happy-path-v0.3/bundle.sigstore.json`,
-    '--cert-identity',
-    DEFAULT_IDENTITY,
-  ];
+  const args = VERIFY_PUBLIC_GOOD;
   const text = await sealbox(args, env);
   assert.equal(text.status, 0);
   assert.match(text.stderr, /warning: the updated public-good root is \d+ days old/);
