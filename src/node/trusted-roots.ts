@@ -83,7 +83,7 @@ export async function updateTrustedRoot(options: {
 }): Promise<LoadedTrustedRoot & UpdatedMeta> {
   const mirror = options.mirror ?? DEFAULT_TUF_MIRROR;
   const paths = updatedRootPaths();
-  const { getTrustedRoot } = await import('@sigstore/tuf');
+  const { getTrustedRoot } = await import('./tuf.ts');
   let fetched: TrustedRoot;
   try {
     fetched = await getTrustedRoot({

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { embeddedTrustedRoot, EMBEDDED_ROOT_DATE } from '../../src/index.ts';
 import { staleRootWarning, ROOT_MAX_AGE_DAYS } from '../../src/sigstore/embedded-root.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
+import { startTufRepo } from '../helpers/tuf-repo.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/conformance.ts';
 
 // A public-good bundle, verified with whatever root selection applies.
@@ -160,3 +161,47 @@ test('update from an unreachable or broken mirror fails with one clear line', as
     server.close();
   }
 });
+
+test('update fetches the root through TUF, keeps it, and it wins afterwards', async () => {
+  const fresh = publicGoodWithMarker();
+  const repo = await startTufRepo(fresh);
+  try {
+    const env = emptyCache();
+    const tufRoot = join(mkdtempSync(join(scratch, 'tuf-')), 'root.json');
+    writeFileSync(tufRoot, repo.rootJson);
+    const r = await sealbox(
+      ['trusted-root', 'update', '--mirror', repo.url, '--tuf-root', tufRoot],
+      env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /updated: public-good root updated \d{4}-\d{2}-\d{2} through TUF/);
+    assert.match(r.stdout, /now use it instead of the embedded snapshot/);
+    const show = await sealbox(['trusted-root', 'show', '--format', 'json'], env);
+    const out = JSON.parse(show.stdout);
+    assert.match(out.inUse[0].source, /updated .* through TUF/);
+    assert.equal(out.roots[0].tlogs[0].baseUrl, 'https://rekor.example/updated');
+    // A mirror that serves other bytes than the signed metadata names is refused.
+    repo.tamperTarget(JSON.stringify({ ...fresh, tlogs: [] }));
+    const env2 = emptyCache();
+    const bad = await sealbox(
+      ['trusted-root', 'update', '--mirror', repo.url, '--tuf-root', tufRoot],
+      env2,
+    );
+    assert.equal(bad.status, 2);
+    assertOneCleanLine(bad.stderr);
+    const after = await sealbox(['trusted-root', 'show'], env2);
+    assert.match(
+      after.stdout,
+      /in use: embedded public-good root/,
+      'nothing kept from a failed update',
+    );
+  } finally {
+    await repo.close();
+  }
+});
+
+function publicGoodWithMarker() {
+  const root = structuredClone(embeddedTrustedRoot().json) as { tlogs: { baseUrl: string }[] };
+  root.tlogs[0]!.baseUrl = 'https://rekor.example/updated';
+  return root;
+}
