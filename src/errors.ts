@@ -12,6 +12,8 @@ export type InputErrorCode =
   | 'TRUSTED_ROOT_INVALID'
   | 'KEY_INVALID'
   | 'NETWORK'
+  | 'NO_IDENTITY'
+  | 'SERVICE'
   | 'UNSUPPORTED'
   | 'NOT_AVAILABLE';
 

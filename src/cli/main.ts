@@ -55,6 +55,61 @@ function build(): Command {
       .addOption(once('--trusted-root <file>', 'trusted root JSON')),
   ).action(run(async () => (await import('./verify-bundle.ts')).verifyBundleCommand));
 
+  program
+    .command('sign-bundle')
+    .description('sign as the sigstore-conformance client protocol calls it')
+    .argument('<file>')
+    .option('--staging', 'use the Sigstore staging instance (not available)')
+    .option('--in-toto', 'FILE is an in-toto statement: sign it as DSSE')
+    .addOption(once('--identity-token <token>', 'OIDC identity token').makeOptionMandatory())
+    .addOption(once('--bundle <file>', 'where to write the bundle').makeOptionMandatory())
+    .addOption(
+      once('--trusted-root <file>', 'trusted root JSON (accepted; signing does not need it)'),
+    )
+    .addOption(once('--signing-config <file>', 'SigningConfig JSON naming the services'))
+    .action(run(async () => (await import('./sign-bundle.ts')).signBundleCommand));
+
+  addFormatOption(
+    program
+      .command('attest')
+      .description(
+        'attest files: an in-toto statement over their digests, signed as DSSE (SLSA provenance by default)',
+      )
+      .argument('<file...>')
+      .addOption(once('--predicate-type <type>', 'predicate type of a custom predicate'))
+      .addOption(once('--predicate <file>', 'custom predicate JSON'))
+      .addOption(once('-o, --out <file>', 'bundle path (default FILE.sigstore.json)'))
+      .addOption(
+        once(
+          '--identity-token <token>',
+          'OIDC token (default SIGSTORE_ID_TOKEN, then the Actions token protocol)',
+        ),
+      )
+      .addOption(
+        once(
+          '--key <pem>',
+          'sign with this private key (ECDSA P-256 or Ed25519) instead of keyless',
+        ),
+      )
+      .option(
+        '--no-tlog',
+        'with --key: do not log to Rekor (the bundle then verifies only with --insecure-ignore-tlog)',
+      )
+      .addOption(
+        once('--fulcio-url <url>', 'Fulcio (default $SEALBOX_FULCIO_URL, else public-good)'),
+      )
+      .addOption(
+        once('--rekor-url <url>', 'Rekor v1 (default $SEALBOX_REKOR_URL, else public-good)'),
+      )
+      .addOption(
+        once(
+          '--tsa-url <url>',
+          'RFC 3161 timestamp authority (default $SEALBOX_TSA_URL, else none)',
+        ),
+      )
+      .option('--no-upload', 'do not store the bundle to the attestation API'),
+  ).action(run(async () => (await import('./attest.ts')).attestCommand));
+
   const roots = program
     .command('trusted-root')
     .description('the Sigstore trusted roots verification uses');
@@ -80,6 +135,17 @@ function build(): Command {
         ),
       ),
   ).action(run(async () => (await import('./trusted-root.ts')).updateCommand));
+
+  program
+    .command('dev')
+    .description(
+      'the local stack: Sigstore, an OIDC issuer and a GitHub-compatible API on 127.0.0.1',
+    )
+    .command('up')
+    .description('start the local stack and print the exports a shell needs; Ctrl-C stops it')
+    .addOption(once('--state <dir>', "state directory (default: sealbox's cache folder)"))
+    .addOption(once('--port <n>', 'port on 127.0.0.1 (default: a free one)'))
+    .action(run(async () => (await import('./dev.ts')).devUpCommand));
 
   program
     .command('demo')

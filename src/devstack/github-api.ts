@@ -1,0 +1,582 @@
+// A GitHub-compatible REST API: the subset sealbox uses, with the behaviours
+// that matter to a client under load (pagination with Link headers, `since`,
+// ETag and 304, rate-limit headers, secondary limits and 5xx on demand) and an
+// injectable clock. Shapes follow GitHub's OpenAPI description; the tests
+// check them against @octokit/openapi.
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import snappy from 'snappyjs';
+
+export interface GitHubUser {
+  login: string;
+  id: number;
+}
+
+interface Issue {
+  id: number;
+  number: number;
+  repo: string;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: GitHubUser;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+interface Comment {
+  id: number;
+  repo: string;
+  issue: number;
+  body: string;
+  user: GitHubUser;
+  created_at: string;
+  updated_at: string;
+}
+
+interface Attestation {
+  id: number;
+  repo: string;
+  bundle: unknown;
+  digests: string[];
+}
+
+export interface WorkflowRun {
+  id: number;
+  repo: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | null;
+  run_attempt: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A fault the next matching request gets instead of its answer. */
+export interface Fault {
+  status: 429 | 403 | 500 | 502 | 503;
+  /** Retry-After seconds (secondary rate limits send it). */
+  retryAfter?: number;
+  /** A secondary rate limit (403 with GitHub's message). */
+  secondary?: boolean;
+  /** Only requests whose path contains this. */
+  pathIncludes?: string;
+  /** Drop the connection instead of answering. */
+  drop?: boolean;
+}
+
+const RATE_LIMIT = 5000;
+
+type Json = Record<string, unknown>;
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export class GitHubApi {
+  /** Set by the stack once it listens: http://HOST/github/api */
+  baseUrl = 'http://127.0.0.1/github/api';
+  /** The server's clock, for created_at/updated_at; tests may replace it. */
+  now: () => Date = () => new Date();
+  /** Serve attestations with a `bundle_url` (snappy-compressed JSON) as GitHub now does. */
+  attestationBundleUrls = false;
+  readonly faults: Fault[] = [];
+  /** Called on every workflow dispatch; a test or the demo runs the job. */
+  onDispatch?: (run: WorkflowRun) => void;
+
+  #nextId = 1000;
+  readonly #users = new Map<string, GitHubUser>();
+  readonly #tokens = new Map<string, string>();
+  readonly #issues: Issue[] = [];
+  readonly #comments: Comment[] = [];
+  readonly #attestations: Attestation[] = [];
+  readonly runs: WorkflowRun[] = [];
+  #remaining = RATE_LIMIT;
+  #resetAt = 0;
+  /** Requests answered (304s included), for tests of polling cost. */
+  requests = 0;
+
+  /** A token that authenticates as this user (created if new). */
+  tokenFor(login: string, id?: number): string {
+    const user = this.user(login, id);
+    const token = `ghs_${randomBytes(18).toString('hex')}`;
+    this.#tokens.set(token, user.login);
+    return token;
+  }
+
+  user(login: string, id?: number): GitHubUser {
+    let u = this.#users.get(login.toLowerCase());
+    if (!u) {
+      u = { login, id: id ?? this.#nextId++ };
+      this.#users.set(login.toLowerCase(), u);
+    }
+    return u;
+  }
+
+  /** Sets the remaining core rate limit (0 makes the next requests fail until reset). */
+  setRateLimit(remaining: number, resetInSeconds = 60): void {
+    this.#remaining = remaining;
+    this.#resetAt = Math.floor(this.now().getTime() / 1000) + resetInSeconds;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+    this.requests++;
+    const path = url.pathname;
+    if (path.startsWith('/github/bundles/')) return this.#serveBundle(res, path);
+    const apiPath = path.replace(/^\/github\/api/, '');
+    const fault = this.#takeFault(apiPath);
+    if (fault?.drop) {
+      res.socket?.destroy();
+      return;
+    }
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    if (this.#resetAt <= nowSeconds) {
+      this.#remaining = RATE_LIMIT;
+      this.#resetAt = nowSeconds + 3600;
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-reset': String(this.#resetAt),
+      'x-ratelimit-resource': 'core',
+      'x-github-api-version-selected': '2022-11-28',
+    };
+    const reply = (status: number, json: unknown, extra: Record<string, string> = {}) => {
+      headers['x-ratelimit-remaining'] = String(this.#remaining);
+      headers['x-ratelimit-used'] = String(RATE_LIMIT - this.#remaining);
+      res.writeHead(status, { ...headers, ...extra });
+      res.end(json === undefined ? undefined : JSON.stringify(json));
+    };
+    if (fault) {
+      const extra: Record<string, string> =
+        fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+      const message = fault.secondary
+        ? 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+        : fault.status === 429
+          ? 'Too Many Requests'
+          : 'Server Error';
+      return reply(
+        fault.status,
+        { message, documentation_url: 'https://docs.github.com/rest' },
+        extra,
+      );
+    }
+    if (this.#remaining <= 0) {
+      return reply(403, {
+        message: 'API rate limit exceeded',
+        documentation_url: 'https://docs.github.com/rest/rate-limit',
+      });
+    }
+    try {
+      const user = this.#authenticate(req);
+      const result = this.#dispatch(req.method ?? 'GET', apiPath, url.searchParams, body, user);
+      if (result.status === 204) {
+        this.#remaining--;
+        return reply(204, undefined);
+      }
+      const text = JSON.stringify(result.json);
+      const etag = `W/"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
+      if (req.method === 'GET' && req.headers['if-none-match'] === etag) {
+        // A conditional request answered 304 does not count against the limit.
+        return reply(304, undefined, { etag });
+      }
+      this.#remaining--;
+      const extra: Record<string, string> = req.method === 'GET' ? { etag } : {};
+      if (result.link) extra.link = result.link;
+      reply(result.status, result.json, extra);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      this.#remaining--;
+      reply(e.status, { message: e.message, documentation_url: 'https://docs.github.com/rest' });
+    }
+  }
+
+  #takeFault(path: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => !f.pathIncludes || path.includes(f.pathIncludes));
+    return i === -1 ? undefined : this.faults.splice(i, 1)[0];
+  }
+
+  #authenticate(req: IncomingMessage): GitHubUser | undefined {
+    const m = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return undefined;
+    const login = this.#tokens.get(m[1]!);
+    if (!login) throw new HttpError(401, 'Bad credentials');
+    return this.#users.get(login.toLowerCase());
+  }
+
+  #serveBundle(res: ServerResponse, path: string): void {
+    const id = Number(path.split('/').pop());
+    const att = this.#attestations.find((a) => a.id === id);
+    if (!att) {
+      res.writeHead(404).end();
+      return;
+    }
+    const compressed = snappy.compress(new TextEncoder().encode(JSON.stringify(att.bundle)));
+    res.writeHead(200, { 'content-type': 'application/x-snappy' });
+    res.end(Buffer.from(compressed));
+  }
+
+  #dispatch(
+    method: string,
+    path: string,
+    q: URLSearchParams,
+    body: string,
+    user: GitHubUser | undefined,
+  ) {
+    const parse = (): Json => {
+      try {
+        return body ? (JSON.parse(body) as Json) : {};
+      } catch {
+        throw new HttpError(400, 'Problems parsing JSON');
+      }
+    };
+    const needUser = (): GitHubUser => {
+      if (!user) throw new HttpError(401, 'Requires authentication');
+      return user;
+    };
+    let m: RegExpExecArray | null;
+    const ok = (json: unknown, status = 200, link?: string) => ({ status, json, link });
+
+    if (method === 'GET' && path === '/user') return ok(this.#userJson(needUser()));
+    if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {
+      const u = this.#users.get(m[1]!.toLowerCase());
+      if (!u) throw new HttpError(404, 'Not Found');
+      return ok(this.#userJson(u));
+    }
+    if (!(m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(path))) throw new HttpError(404, 'Not Found');
+    const repo = m[1]!;
+    const rest = m[2]!;
+
+    if (method === 'POST' && rest === '/issues') {
+      const input = parse();
+      if (typeof input.title !== 'string' || !input.title)
+        throw new HttpError(422, 'Validation Failed: title');
+      const now = this.now().toISOString();
+      const issue: Issue = {
+        id: this.#nextId++,
+        number: this.#issues.filter((i) => i.repo === repo).length + 1,
+        repo,
+        title: input.title,
+        body: typeof input.body === 'string' ? input.body : null,
+        state: 'open',
+        labels: Array.isArray(input.labels) ? input.labels.map(String) : [],
+        user: needUser(),
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      };
+      this.#issues.push(issue);
+      return ok(this.#issueJson(issue), 201);
+    }
+    if (method === 'GET' && rest === '/issues') {
+      const state = q.get('state') ?? 'open';
+      const labels = q.get('labels')?.split(',').filter(Boolean) ?? [];
+      const items = this.#issues
+        .filter(
+          (i) =>
+            i.repo === repo &&
+            (state === 'all' || i.state === state) &&
+            labels.every((l) => i.labels.includes(l)),
+        )
+        .sort((a, b) => b.number - a.number);
+      return this.#page(
+        items.map((i) => this.#issueJson(i)),
+        q,
+        `/repos/${repo}${rest}`,
+      );
+    }
+    if ((m = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = this.#issue(repo, Number(m[1]));
+      if (method === 'GET') return ok(this.#issueJson(issue));
+      if (method === 'PATCH') {
+        const input = parse();
+        if (typeof input.title === 'string') issue.title = input.title;
+        if (typeof input.body === 'string') issue.body = input.body;
+        if (input.state === 'open' || input.state === 'closed') {
+          issue.closed_at = input.state === 'closed' ? this.now().toISOString() : null;
+          issue.state = input.state;
+        }
+        if (Array.isArray(input.labels)) issue.labels = input.labels.map(String);
+        issue.updated_at = this.now().toISOString();
+        return ok(this.#issueJson(issue));
+      }
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const issue = this.#issue(repo, Number(m[1]));
+      if (method === 'GET') {
+        const since = q.get('since');
+        const sinceMs = since ? Date.parse(since) : undefined;
+        if (since && Number.isNaN(sinceMs)) throw new HttpError(422, 'Validation Failed: since');
+        const items = this.#comments
+          .filter(
+            (c) =>
+              c.repo === repo &&
+              c.issue === issue.number &&
+              (sinceMs === undefined || Date.parse(c.updated_at) >= sinceMs),
+          )
+          .sort((a, b) => a.id - b.id);
+        return this.#page(
+          items.map((c) => this.#commentJson(c)),
+          q,
+          `/repos/${repo}${rest}`,
+        );
+      }
+      if (method === 'POST') {
+        const input = parse();
+        if (typeof input.body !== 'string' || !input.body)
+          throw new HttpError(422, 'Validation Failed: body');
+        if (input.body.length > 65536)
+          throw new HttpError(
+            422,
+            'Validation Failed: body is too long (maximum is 65536 characters)',
+          );
+        const now = this.now().toISOString();
+        const comment: Comment = {
+          id: this.#nextId++,
+          repo,
+          issue: issue.number,
+          body: input.body,
+          user: needUser(),
+          created_at: now,
+          updated_at: now,
+        };
+        this.#comments.push(comment);
+        return ok(this.#commentJson(comment), 201);
+      }
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
+      const id = Number(m[1]);
+      const index = this.#comments.findIndex((c) => c.id === id && c.repo === repo);
+      if (index === -1) throw new HttpError(404, 'Not Found');
+      const comment = this.#comments[index]!;
+      if (method === 'GET') return ok(this.#commentJson(comment));
+      if (method === 'PATCH') {
+        const input = parse();
+        if (typeof input.body !== 'string' || !input.body)
+          throw new HttpError(422, 'Validation Failed: body');
+        comment.body = input.body;
+        comment.updated_at = this.now().toISOString();
+        return ok(this.#commentJson(comment));
+      }
+      if (method === 'DELETE') {
+        this.#comments.splice(index, 1);
+        return { status: 204, json: undefined, link: undefined };
+      }
+    }
+    if (method === 'POST' && rest === '/attestations') {
+      needUser();
+      const input = parse();
+      const bundle = input.bundle as { dsseEnvelope?: { payload?: string } } | undefined;
+      const payload = bundle?.dsseEnvelope?.payload;
+      if (!payload)
+        throw new HttpError(422, 'Validation Failed: bundle must carry a DSSE envelope');
+      let digests: string[];
+      try {
+        const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
+          subject: { digest: Record<string, string> }[];
+        };
+        digests = statement.subject.flatMap((s) =>
+          Object.entries(s.digest).map(([alg, hex]) => `${alg}:${hex}`),
+        );
+      } catch {
+        throw new HttpError(422, 'Validation Failed: the DSSE payload is not an in-toto statement');
+      }
+      const att: Attestation = { id: this.#nextId++, repo, bundle, digests };
+      this.#attestations.push(att);
+      return ok({ id: att.id }, 201);
+    }
+    if (method === 'GET' && (m = /^\/attestations\/([^/]+)$/.exec(rest))) {
+      const digest = decodeURIComponent(m[1]!);
+      const found = this.#attestations.filter((a) => a.repo === repo && a.digests.includes(digest));
+      const server = this.baseUrl.replace(/\/api$/, '');
+      return this.#page(
+        found.map((a) => ({
+          repository_id: 0,
+          bundle: this.attestationBundleUrls ? null : a.bundle,
+          bundle_url: this.attestationBundleUrls ? `${server}/bundles/${a.id}` : undefined,
+        })),
+        q,
+        `/repos/${repo}${rest}`,
+        (items) => ({ attestations: items }),
+      );
+    }
+    if (method === 'POST' && (m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(rest))) {
+      needUser();
+      const input = parse();
+      if (typeof input.ref !== 'string') throw new HttpError(422, 'Validation Failed: ref');
+      const now = this.now().toISOString();
+      const run: WorkflowRun = {
+        id: this.#nextId++,
+        repo,
+        workflow: decodeURIComponent(m[1]!),
+        ref: input.ref,
+        inputs: (input.inputs as Record<string, string>) ?? {},
+        status: 'queued',
+        conclusion: null,
+        run_attempt: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      this.runs.push(run);
+      this.onDispatch?.(run);
+      return { status: 204, json: undefined, link: undefined };
+    }
+    if (method === 'GET' && rest === '/actions/runs') {
+      const items = this.runs.filter((r) => r.repo === repo).sort((a, b) => b.id - a.id);
+      return this.#page(
+        items.map((r) => this.#runJson(r)),
+        q,
+        `/repos/${repo}${rest}`,
+        (runs, total) => ({ total_count: total, workflow_runs: runs }),
+      );
+    }
+    if (method === 'GET' && (m = /^\/actions\/runs\/(\d+)$/.exec(rest))) {
+      const run = this.runs.find((r) => r.repo === repo && r.id === Number(m![1]));
+      if (!run) throw new HttpError(404, 'Not Found');
+      return ok(this.#runJson(run));
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
+  #issue(repo: string, number: number): Issue {
+    const issue = this.#issues.find((i) => i.repo === repo && i.number === number);
+    if (!issue) throw new HttpError(404, 'Not Found');
+    return issue;
+  }
+
+  // per_page (default 30, at most 100) and page, with RFC 5988 Link headers as GitHub sends them.
+  #page(
+    items: unknown[],
+    q: URLSearchParams,
+    path: string,
+    wrap: (page: unknown[], total: number) => unknown = (p) => p,
+  ) {
+    const perPage = Math.min(Math.max(Number(q.get('per_page') ?? 30) || 30, 1), 100);
+    const page = Math.max(Number(q.get('page') ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const link = (p: number, rel: string) => {
+      const params = new URLSearchParams(q);
+      params.set('per_page', String(perPage));
+      params.set('page', String(p));
+      return `<${this.baseUrl}${path}?${params}>; rel="${rel}"`;
+    };
+    const links: string[] = [];
+    if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
+    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+    return {
+      status: 200,
+      json: wrap(slice, items.length),
+      link: links.length ? links.join(', ') : undefined,
+    };
+  }
+
+  #userJson(u: GitHubUser) {
+    const html = this.baseUrl.replace(/\/api$/, '');
+    return {
+      login: u.login,
+      id: u.id,
+      node_id: `U_${u.id}`,
+      avatar_url: `${html}/avatars/${u.id}`,
+      gravatar_id: '',
+      url: `${this.baseUrl}/users/${u.login}`,
+      html_url: `${html}/${u.login}`,
+      followers_url: `${this.baseUrl}/users/${u.login}/followers`,
+      following_url: `${this.baseUrl}/users/${u.login}/following{/other_user}`,
+      gists_url: `${this.baseUrl}/users/${u.login}/gists{/gist_id}`,
+      starred_url: `${this.baseUrl}/users/${u.login}/starred{/owner}{/repo}`,
+      subscriptions_url: `${this.baseUrl}/users/${u.login}/subscriptions`,
+      organizations_url: `${this.baseUrl}/users/${u.login}/orgs`,
+      repos_url: `${this.baseUrl}/users/${u.login}/repos`,
+      events_url: `${this.baseUrl}/users/${u.login}/events{/privacy}`,
+      received_events_url: `${this.baseUrl}/users/${u.login}/received_events`,
+      type: 'User',
+      site_admin: false,
+    };
+  }
+
+  #issueJson(i: Issue) {
+    const html = this.baseUrl.replace(/\/api$/, '');
+    const url = `${this.baseUrl}/repos/${i.repo}/issues/${i.number}`;
+    return {
+      id: i.id,
+      node_id: `I_${i.id}`,
+      url,
+      repository_url: `${this.baseUrl}/repos/${i.repo}`,
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `${html}/${i.repo}/issues/${i.number}`,
+      number: i.number,
+      state: i.state,
+      title: i.title,
+      body: i.body,
+      user: this.#userJson(i.user),
+      labels: i.labels.map((name, n) => ({
+        id: n + 1,
+        node_id: `LA_${n + 1}`,
+        url: `${this.baseUrl}/repos/${i.repo}/labels/${encodeURIComponent(name)}`,
+        name,
+        color: 'ededed',
+        default: false,
+        description: null,
+      })),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: this.#comments.filter((c) => c.repo === i.repo && c.issue === i.number).length,
+      closed_at: i.closed_at,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      author_association: 'OWNER',
+    };
+  }
+
+  #commentJson(c: Comment) {
+    const html = this.baseUrl.replace(/\/api$/, '');
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${this.baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
+      html_url: `${html}/${c.repo}/issues/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `${this.baseUrl}/repos/${c.repo}/issues/${c.issue}`,
+      body: c.body,
+      user: this.#userJson(c.user),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: 'NONE',
+    };
+  }
+
+  #runJson(r: WorkflowRun) {
+    const html = this.baseUrl.replace(/\/api$/, '');
+    return {
+      id: r.id,
+      name: r.workflow,
+      node_id: `WFR_${r.id}`,
+      head_branch: r.ref.replace(/^refs\/heads\//, ''),
+      head_sha: '0'.repeat(40),
+      path: `.github/workflows/${r.workflow}`,
+      run_number: r.id,
+      run_attempt: r.run_attempt,
+      event: 'workflow_dispatch',
+      status: r.status,
+      conclusion: r.conclusion,
+      workflow_id: 1,
+      url: `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`,
+      html_url: `${html}/${r.repo}/actions/runs/${r.id}`,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    };
+  }
+}
