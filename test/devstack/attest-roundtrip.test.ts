@@ -1,0 +1,134 @@
+// Round trips on the local stack: attest as a simulated workflow run, then
+// verify under policies that must pass and policies that must fail.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+let artifact: string;
+let bundle: string;
+
+test('attest a file as a simulated run: bundle written and stored to the attestation API', async () => {
+  artifact = join(ctx.dir, 'release.tar');
+  writeFileSync(artifact, 'release contents');
+  const r = await sealbox(['attest', artifact, '--format', 'json'], ctx.stack.env());
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  bundle = out.bundles[0];
+  assert.equal(bundle, `${artifact}.sigstore.json`);
+  assert.equal(out.predicateType, 'https://slsa.dev/provenance/v1');
+  assert.equal(typeof out.attestationId, 'number');
+});
+
+const verify = (flags: string[], root = ctx.stack.trustedRootPath) =>
+  sealbox(['verify', artifact, '--bundle', bundle, '--trusted-root', root, '--format', 'json', ...flags]);
+
+test('verify passes with the repository and its workflow', async () => {
+  const r = await verify(['--repo', 'demo/sealbox', '--signer-workflow', 'demo/sealbox/.github/workflows/release.yml']);
+  assert.equal(r.status, 0, r.stdout);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.claims.runInvocationURI, 'https://github.com/demo/sealbox/actions/runs/4242/attempts/1');
+  assert.equal(out.claims.buildSignerURI, 'https://github.com/demo/sealbox/.github/workflows/release.yml@refs/heads/main');
+  assert.equal(out.claims.sourceRepositoryDigest, DEFAULT_RUN.sha);
+  assert.equal(out.claims.runnerEnvironment, 'github-hosted');
+  assert.equal(out.claims.sourceRepositoryOwnerIdentifier, String(DEFAULT_RUN.repositoryOwnerId));
+});
+
+for (const [name, flags, failing] of [
+  ['another repository', ['--repo', 'demo/other'], ['source_repository', 'signer']],
+  ['another workflow', ['--repo', 'demo/sealbox', '--signer-workflow', 'demo/sealbox/.github/workflows/other.yml'], ['signer']],
+  ['another ref', ['--repo', 'demo/sealbox', '--source-ref', 'refs/heads/dev'], ['source_ref']],
+  ['another issuer', ['--repo', 'demo/sealbox', '--cert-oidc-issuer', 'https://accounts.google.com'], ['issuer']],
+] as const) {
+  test(`verify fails with ${name}`, async () => {
+    const r = await verify([...flags]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name).sort(), [...failing].sort());
+  });
+}
+
+test('the public-good root does not trust the local stack', async () => {
+  const r = await sealbox(['verify', artifact, '--bundle', bundle, '--repo', 'demo/sealbox', '--format', 'json']);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).checks[0].name, 'signature');
+  assert.equal(JSON.parse(r.stdout).checks[0].ok, false);
+});
+
+test('a token signed by a key the issuer does not publish is refused by the local Fulcio', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const foreign = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  const token = await ctx.stack.issuer.mint(DEFAULT_RUN, { signingKey: foreign });
+  const r = await sealbox(['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'forged.json')], {
+    SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
+    SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
+  });
+  assert.equal(r.status, 2, r.stdout);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, /Fulcio at http:\/\/127\.0\.0\.1:\d+\/fulcio: .*401.*not valid: signature verification failed/);
+});
+
+test('an expired token is refused with the reason', async () => {
+  const token = await ctx.stack.issuer.mint(DEFAULT_RUN, { lifetime: -120 });
+  const r = await sealbox(['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'expired.json')], {
+    SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
+    SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
+  });
+  assert.equal(r.status, 2);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, /Fulcio at .*"exp" claim timestamp check failed/);
+});
+
+test('no token at all: a clear refusal naming where a token comes from', async () => {
+  const r = await sealbox(['attest', artifact, '-o', join(ctx.dir, 'none.json')], {
+    ACTIONS_ID_TOKEN_REQUEST_URL: '',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: '',
+    SIGSTORE_ID_TOKEN: '',
+  });
+  assert.equal(r.status, 2);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, /no identity token: pass --identity-token, set SIGSTORE_ID_TOKEN/);
+});
+
+test('an unreachable Fulcio is named with the reason', async () => {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const env = { ...ctx.stack.env(), SEALBOX_FULCIO_URL: `http://127.0.0.1:${port}` };
+  const r = await sealbox(['attest', artifact, '-o', join(ctx.dir, 'unreachable.json')], env);
+  assert.equal(r.status, 2);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, new RegExp(`Fulcio at http://127\\.0\\.0\\.1:${port}: unreachable`));
+});
+
+test('Rekor refusing the entry is named with the reason', async () => {
+  ctx.stack.faults.rekorRefuses = true;
+  try {
+    const r = await sealbox(['attest', artifact, '-o', join(ctx.dir, 'refused.json')], ctx.stack.env());
+    assert.equal(r.status, 2);
+    assertOneCleanLine(r.stderr);
+    assert.match(r.stderr, /Rekor at http:\/\/127\.0\.0\.1:\d+\/rekor: .*400.*the log refused the entry/);
+  } finally {
+    ctx.stack.faults.rekorRefuses = false;
+  }
+});
+
+test('a custom predicate, and a timestamp from the local TSA', async () => {
+  const predicate = join(ctx.dir, 'predicate.json');
+  writeFileSync(predicate, JSON.stringify({ score: 0.91 }));
+  const out = join(ctx.dir, 'custom.sigstore.json');
+  const r = await sealbox(
+    ['attest', artifact, '--predicate-type', 'https://example.com/score/v1', '--predicate', predicate, '-o', out, '--tsa-url', ctx.stack.tsaUrl],
+    ctx.stack.env(),
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const v = await sealbox(['verify', artifact, '--bundle', out, '--repo', 'demo/sealbox', '--trusted-root', ctx.stack.trustedRootPath, '--predicate-type', 'https://example.com/score/v1', '--format', 'json']);
+  assert.equal(v.status, 0, v.stdout);
+  assert.equal(JSON.parse(v.stdout).bundles[0].timestamps, 1);
+});
