@@ -94,6 +94,7 @@ export class GitHubApi {
 
   #nextId = 1000;
   readonly #users = new Map<string, GitHubUser>();
+  readonly #repoIds = new Map<string, number>();
   readonly #tokens = new Map<string, string>();
   readonly #issues: Issue[] = [];
   readonly #comments: Comment[] = [];
@@ -119,6 +120,31 @@ export class GitHubApi {
       this.#users.set(login.toLowerCase(), u);
     }
     return u;
+  }
+
+  /**
+   * Adds comments straight to the store (floods and fixtures: 10,000 comments
+   * through HTTP would test the client's patience, not the server).
+   */
+  seedComments(
+    repository: string,
+    issueNumber: number,
+    author: GitHubUser,
+    bodies: string[],
+  ): void {
+    this.#issue(repository, issueNumber);
+    const now = this.now().toISOString();
+    for (const body of bodies) {
+      this.#comments.push({
+        id: this.#nextId++,
+        repo: repository,
+        issue: issueNumber,
+        body,
+        user: author,
+        created_at: now,
+        updated_at: now,
+      });
+    }
   }
 
   /** Sets the remaining core rate limit (0 makes the next requests fail until reset). */
@@ -245,11 +271,11 @@ export class GitHubApi {
     let m: RegExpExecArray | null;
     const ok = (json: unknown, status = 200, link?: string) => ({ status, json, link });
 
-    if (method === 'GET' && path === '/user') return ok(this.#userJson(needUser()));
+    if (method === 'GET' && path === '/user') return ok(this.#publicUserJson(needUser()));
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {
       const u = this.#users.get(m[1]!.toLowerCase());
       if (!u) throw new HttpError(404, 'Not Found');
-      return ok(this.#userJson(u));
+      return ok(this.#publicUserJson(u));
     }
     if (!(m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(path))) throw new HttpError(404, 'Not Found');
     const repo = m[1]!;
@@ -400,7 +426,7 @@ export class GitHubApi {
       return this.#page(
         found.map((a) => ({
           repository_id: 0,
-          bundle: this.attestationBundleUrls ? null : a.bundle,
+          bundle: this.attestationBundleUrls ? undefined : a.bundle,
           bundle_url: this.attestationBundleUrls ? `${server}/bundles/${a.id}` : undefined,
         })),
         q,
@@ -503,6 +529,26 @@ export class GitHubApi {
     };
   }
 
+  // The full user (GitHub's public-user schema) that /user and /users/{login} answer with.
+  #publicUserJson(u: GitHubUser) {
+    return {
+      ...this.#userJson(u),
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: '2020-01-01T00:00:00Z',
+      updated_at: '2020-01-01T00:00:00Z',
+    };
+  }
+
   #issueJson(i: Issue) {
     const html = this.baseUrl.replace(/\/api$/, '');
     const url = `${this.baseUrl}/repos/${i.repo}/issues/${i.number}`;
@@ -558,9 +604,88 @@ export class GitHubApi {
     };
   }
 
+  #repoId(full: string): number {
+    let id = this.#repoIds.get(full.toLowerCase());
+    if (id === undefined) this.#repoIds.set(full.toLowerCase(), (id = this.#nextId++));
+    return id;
+  }
+
+  // GitHub's minimal-repository: the fields a workflow run carries for its repositories.
+  #repoJson(full: string) {
+    const html = this.baseUrl.replace(/\/api$/, '');
+    const [owner, name] = full.split('/') as [string, string];
+    const api = `${this.baseUrl}/repos/${full}`;
+    const urls = Object.fromEntries(
+      [
+        'archive',
+        'assignees',
+        'blobs',
+        'branches',
+        'collaborators',
+        'comments',
+        'commits',
+        'compare',
+        'contents',
+        'contributors',
+        'deployments',
+        'downloads',
+        'events',
+        'forks',
+        'git_commits',
+        'git_refs',
+        'git_tags',
+        'hooks',
+        'issue_comment',
+        'issue_events',
+        'issues',
+        'keys',
+        'labels',
+        'languages',
+        'merges',
+        'milestones',
+        'notifications',
+        'pulls',
+        'releases',
+        'stargazers',
+        'statuses',
+        'subscribers',
+        'subscription',
+        'tags',
+        'teams',
+        'trees',
+      ].map((k) => [`${k}_url`, `${api}/${k.replace(/_/g, '/')}`]),
+    );
+    return {
+      ...urls,
+      id: this.#repoId(full),
+      node_id: `R_${full}`,
+      name,
+      full_name: full,
+      owner: this.#userJson(this.user(owner)),
+      private: false,
+      html_url: `${html}/${full}`,
+      description: null,
+      fork: false,
+      url: api,
+    };
+  }
+
   #runJson(r: WorkflowRun) {
     const html = this.baseUrl.replace(/\/api$/, '');
+    const url = `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`;
     return {
+      display_title: r.workflow,
+      head_commit: null,
+      head_repository: this.#repoJson(r.repo),
+      repository: this.#repoJson(r.repo),
+      jobs_url: `${url}/jobs`,
+      logs_url: `${url}/logs`,
+      check_suite_url: `${this.baseUrl}/repos/${r.repo}/check-suites/${r.id}`,
+      cancel_url: `${url}/cancel`,
+      rerun_url: `${url}/rerun`,
+      artifacts_url: `${url}/artifacts`,
+      workflow_url: `${this.baseUrl}/repos/${r.repo}/actions/workflows/1`,
+      pull_requests: [],
       id: r.id,
       name: r.workflow,
       node_id: `WFR_${r.id}`,

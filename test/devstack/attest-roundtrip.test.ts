@@ -25,14 +25,35 @@ test('attest a file as a simulated run: bundle written and stored to the attesta
 });
 
 const verify = (flags: string[], root = ctx.stack.trustedRootPath) =>
-  sealbox(['verify', artifact, '--bundle', bundle, '--trusted-root', root, '--format', 'json', ...flags]);
+  sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    bundle,
+    '--trusted-root',
+    root,
+    '--format',
+    'json',
+    ...flags,
+  ]);
 
 test('verify passes with the repository and its workflow', async () => {
-  const r = await verify(['--repo', 'demo/sealbox', '--signer-workflow', 'demo/sealbox/.github/workflows/release.yml']);
+  const r = await verify([
+    '--repo',
+    'demo/sealbox',
+    '--signer-workflow',
+    'demo/sealbox/.github/workflows/release.yml',
+  ]);
   assert.equal(r.status, 0, r.stdout);
   const out = JSON.parse(r.stdout);
-  assert.equal(out.claims.runInvocationURI, 'https://github.com/demo/sealbox/actions/runs/4242/attempts/1');
-  assert.equal(out.claims.buildSignerURI, 'https://github.com/demo/sealbox/.github/workflows/release.yml@refs/heads/main');
+  assert.equal(
+    out.claims.runInvocationURI,
+    'https://github.com/demo/sealbox/actions/runs/4242/attempts/1',
+  );
+  assert.equal(
+    out.claims.buildSignerURI,
+    'https://github.com/demo/sealbox/.github/workflows/release.yml@refs/heads/main',
+  );
   assert.equal(out.claims.sourceRepositoryDigest, DEFAULT_RUN.sha);
   assert.equal(out.claims.runnerEnvironment, 'github-hosted');
   assert.equal(out.claims.sourceRepositoryOwnerIdentifier, String(DEFAULT_RUN.repositoryOwnerId));
@@ -40,20 +61,43 @@ test('verify passes with the repository and its workflow', async () => {
 
 for (const [name, flags, failing] of [
   ['another repository', ['--repo', 'demo/other'], ['source_repository', 'signer']],
-  ['another workflow', ['--repo', 'demo/sealbox', '--signer-workflow', 'demo/sealbox/.github/workflows/other.yml'], ['signer']],
+  [
+    'another workflow',
+    ['--repo', 'demo/sealbox', '--signer-workflow', 'demo/sealbox/.github/workflows/other.yml'],
+    ['signer'],
+  ],
   ['another ref', ['--repo', 'demo/sealbox', '--source-ref', 'refs/heads/dev'], ['source_ref']],
-  ['another issuer', ['--repo', 'demo/sealbox', '--cert-oidc-issuer', 'https://accounts.google.com'], ['issuer']],
+  [
+    'another issuer',
+    ['--repo', 'demo/sealbox', '--cert-oidc-issuer', 'https://accounts.google.com'],
+    ['issuer'],
+  ],
 ] as const) {
   test(`verify fails with ${name}`, async () => {
     const r = await verify([...flags]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name).sort(), [...failing].sort());
+    assert.deepEqual(
+      out.checks
+        .filter((c: { ok: boolean }) => !c.ok)
+        .map((c: { name: string }) => c.name)
+        .sort(),
+      [...failing].sort(),
+    );
   });
 }
 
 test('the public-good root does not trust the local stack', async () => {
-  const r = await sealbox(['verify', artifact, '--bundle', bundle, '--repo', 'demo/sealbox', '--format', 'json']);
+  const r = await sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    bundle,
+    '--repo',
+    'demo/sealbox',
+    '--format',
+    'json',
+  ]);
   assert.equal(r.status, 1);
   assert.equal(JSON.parse(r.stdout).checks[0].name, 'signature');
   assert.equal(JSON.parse(r.stdout).checks[0].ok, false);
@@ -63,21 +107,30 @@ test('a token signed by a key the issuer does not publish is refused by the loca
   const { generateKeyPairSync } = await import('node:crypto');
   const foreign = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
   const token = await ctx.stack.issuer.mint(DEFAULT_RUN, { signingKey: foreign });
-  const r = await sealbox(['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'forged.json')], {
-    SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
-    SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
-  });
+  const r = await sealbox(
+    ['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'forged.json')],
+    {
+      SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
+      SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
+    },
+  );
   assert.equal(r.status, 2, r.stdout);
   assertOneCleanLine(r.stderr);
-  assert.match(r.stderr, /Fulcio at http:\/\/127\.0\.0\.1:\d+\/fulcio: .*401.*not valid: signature verification failed/);
+  assert.match(
+    r.stderr,
+    /Fulcio at http:\/\/127\.0\.0\.1:\d+\/fulcio: .*401.*not valid: signature verification failed/,
+  );
 });
 
 test('an expired token is refused with the reason', async () => {
   const token = await ctx.stack.issuer.mint(DEFAULT_RUN, { lifetime: -120 });
-  const r = await sealbox(['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'expired.json')], {
-    SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
-    SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
-  });
+  const r = await sealbox(
+    ['attest', artifact, '--identity-token', token, '-o', join(ctx.dir, 'expired.json')],
+    {
+      SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
+      SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
+    },
+  );
   assert.equal(r.status, 2);
   assertOneCleanLine(r.stderr);
   assert.match(r.stderr, /Fulcio at .*"exp" claim timestamp check failed/);
@@ -110,10 +163,16 @@ test('an unreachable Fulcio is named with the reason', async () => {
 test('Rekor refusing the entry is named with the reason', async () => {
   ctx.stack.faults.rekorRefuses = true;
   try {
-    const r = await sealbox(['attest', artifact, '-o', join(ctx.dir, 'refused.json')], ctx.stack.env());
+    const r = await sealbox(
+      ['attest', artifact, '-o', join(ctx.dir, 'refused.json')],
+      ctx.stack.env(),
+    );
     assert.equal(r.status, 2);
     assertOneCleanLine(r.stderr);
-    assert.match(r.stderr, /Rekor at http:\/\/127\.0\.0\.1:\d+\/rekor: .*400.*the log refused the entry/);
+    assert.match(
+      r.stderr,
+      /Rekor at http:\/\/127\.0\.0\.1:\d+\/rekor: .*400.*the log refused the entry/,
+    );
   } finally {
     ctx.stack.faults.rekorRefuses = false;
   }
@@ -124,11 +183,35 @@ test('a custom predicate, and a timestamp from the local TSA', async () => {
   writeFileSync(predicate, JSON.stringify({ score: 0.91 }));
   const out = join(ctx.dir, 'custom.sigstore.json');
   const r = await sealbox(
-    ['attest', artifact, '--predicate-type', 'https://example.com/score/v1', '--predicate', predicate, '-o', out, '--tsa-url', ctx.stack.tsaUrl],
+    [
+      'attest',
+      artifact,
+      '--predicate-type',
+      'https://example.com/score/v1',
+      '--predicate',
+      predicate,
+      '-o',
+      out,
+      '--tsa-url',
+      ctx.stack.tsaUrl,
+    ],
     ctx.stack.env(),
   );
   assert.equal(r.status, 0, r.stderr);
-  const v = await sealbox(['verify', artifact, '--bundle', out, '--repo', 'demo/sealbox', '--trusted-root', ctx.stack.trustedRootPath, '--predicate-type', 'https://example.com/score/v1', '--format', 'json']);
+  const v = await sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    out,
+    '--repo',
+    'demo/sealbox',
+    '--trusted-root',
+    ctx.stack.trustedRootPath,
+    '--predicate-type',
+    'https://example.com/score/v1',
+    '--format',
+    'json',
+  ]);
   assert.equal(v.status, 0, v.stdout);
   assert.equal(JSON.parse(v.stdout).bundles[0].timestamps, 1);
 });

@@ -23,7 +23,16 @@ async function attestWith(stack: DevStack, out: string) {
 }
 
 const verify = (bundle: string, root: string) =>
-  sealbox(['verify', artifact, '--bundle', bundle, '--repo', 'demo/sealbox', '--trusted-root', root]);
+  sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    bundle,
+    '--repo',
+    'demo/sealbox',
+    '--trusted-root',
+    root,
+  ]);
 
 test('two starts on one state share one trusted root, and bundles from both verify against it', async () => {
   const first = await DevStack.start({ stateDir });
@@ -32,7 +41,11 @@ test('two starts on one state share one trusted root, and bundles from both veri
   await first.stop();
   const second = await DevStack.start({ stateDir });
   try {
-    assert.equal(readFileSync(second.trustedRootPath, 'utf8'), rootBefore, 'the root is not rewritten');
+    assert.equal(
+      readFileSync(second.trustedRootPath, 'utf8'),
+      rootBefore,
+      'the root is not rewritten',
+    );
     await attestWith(second, join(dir, 'second.json'));
   } finally {
     await second.stop();
@@ -41,7 +54,11 @@ test('two starts on one state share one trusted root, and bundles from both veri
     const r = await verify(join(dir, b), join(stateDir, 'trusted_root.json'));
     assert.equal(r.status, 0, `${b}: ${r.stdout}${r.stderr}`);
   }
-  assert.equal(statSync(join(stateDir, 'keys', 'ca.pem')).mode & 0o777, 0o600, 'keys are private to the user');
+  assert.equal(
+    statSync(join(stateDir, 'keys', 'ca.pem')).mode & 0o777,
+    0o600,
+    'keys are private to the user',
+  );
 });
 
 test('another state is another root: its bundles do not verify against the first', async () => {
@@ -59,27 +76,61 @@ test('sign-bundle then verify-bundle, through the conformance protocol', async (
   const stack = await DevStack.start({ stateDir });
   try {
     const token = await stack.issuer.mint(DEFAULT_RUN);
-    const identity = 'https://github.com/demo/sealbox/.github/workflows/release.yml@refs/heads/main';
+    const identity =
+      'https://github.com/demo/sealbox/.github/workflows/release.yml@refs/heads/main';
     for (const inToto of [false, true]) {
       const input = inToto ? join(dir, 'statement.json') : artifact;
       if (inToto) {
-        writeFileSync(input, JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'a.txt', digest: { sha256: 'a'.repeat(64) } }], predicateType: 'https://example.com/p', predicate: {} }));
+        writeFileSync(
+          input,
+          JSON.stringify({
+            _type: 'https://in-toto.io/Statement/v1',
+            subject: [{ name: 'a.txt', digest: { sha256: 'a'.repeat(64) } }],
+            predicateType: 'https://example.com/p',
+            predicate: {},
+          }),
+        );
       }
       const bundle = join(dir, `conformance-${inToto}.json`);
       const sign = await sealbox([
-        'sign-bundle', ...(inToto ? ['--in-toto'] : []), '--identity-token', token, '--bundle', bundle,
-        '--trusted-root', stack.trustedRootPath, '--signing-config', stack.state.signingConfigPath, input,
+        'sign-bundle',
+        ...(inToto ? ['--in-toto'] : []),
+        '--identity-token',
+        token,
+        '--bundle',
+        bundle,
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--signing-config',
+        stack.state.signingConfigPath,
+        input,
       ]);
       assert.equal(sign.status, 0, sign.stderr);
       const subject = inToto ? `sha256:${'a'.repeat(64)}` : artifact;
       const ok = await sealbox([
-        'verify-bundle', '--bundle', bundle, '--certificate-identity', identity,
-        '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', '--trusted-root', stack.trustedRootPath, subject,
+        'verify-bundle',
+        '--bundle',
+        bundle,
+        '--certificate-identity',
+        identity,
+        '--certificate-oidc-issuer',
+        'https://token.actions.githubusercontent.com',
+        '--trusted-root',
+        stack.trustedRootPath,
+        subject,
       ]);
       assert.equal(ok.status, 0, ok.stdout + ok.stderr);
       const wrong = await sealbox([
-        'verify-bundle', '--bundle', bundle, '--certificate-identity', `${identity}x`,
-        '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', '--trusted-root', stack.trustedRootPath, subject,
+        'verify-bundle',
+        '--bundle',
+        bundle,
+        '--certificate-identity',
+        `${identity}x`,
+        '--certificate-oidc-issuer',
+        'https://token.actions.githubusercontent.com',
+        '--trusted-root',
+        stack.trustedRootPath,
+        subject,
       ]);
       assert.equal(wrong.status, 1);
     }
@@ -92,25 +143,66 @@ test('key mode: ECDSA P-256 and Ed25519 bundles logged to Rekor verify with --ke
   const stack = await DevStack.start({ stateDir });
   try {
     for (const type of ['ec', 'ed25519'] as const) {
-      const pair = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('ed25519');
+      const pair =
+        type === 'ec'
+          ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+          : generateKeyPairSync('ed25519');
       const key = join(dir, `${type}.key`);
       const pub = join(dir, `${type}.pub`);
       writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
       writeFileSync(pub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
       const predicate = join(dir, 'p.json');
       writeFileSync(predicate, '{}');
-      const common = ['--predicate-type', 'https://example.com/p', '--predicate', predicate, '--key', key];
+      const common = [
+        '--predicate-type',
+        'https://example.com/p',
+        '--predicate',
+        predicate,
+        '--key',
+        key,
+      ];
       const logged = join(dir, `${type}-logged.json`);
       const a = await sealbox(['attest', artifact, ...common, '-o', logged], stack.env());
       assert.equal(a.status, 0, a.stderr);
-      const v = await sealbox(['verify', artifact, '--bundle', logged, '--key', pub, '--trusted-root', stack.trustedRootPath]);
+      const v = await sealbox([
+        'verify',
+        artifact,
+        '--bundle',
+        logged,
+        '--key',
+        pub,
+        '--trusted-root',
+        stack.trustedRootPath,
+      ]);
       assert.equal(v.status, 0, `${type}: ${v.stdout}${v.stderr}`);
       const unlogged = join(dir, `${type}-unlogged.json`);
-      const b = await sealbox(['attest', artifact, ...common, '--no-tlog', '-o', unlogged], stack.env());
+      const b = await sealbox(
+        ['attest', artifact, ...common, '--no-tlog', '-o', unlogged],
+        stack.env(),
+      );
       assert.equal(b.status, 0, b.stderr);
-      const strict = await sealbox(['verify', artifact, '--bundle', unlogged, '--key', pub, '--trusted-root', stack.trustedRootPath]);
+      const strict = await sealbox([
+        'verify',
+        artifact,
+        '--bundle',
+        unlogged,
+        '--key',
+        pub,
+        '--trusted-root',
+        stack.trustedRootPath,
+      ]);
       assert.equal(strict.status, 1, 'a log entry is required by default');
-      const waived = await sealbox(['verify', artifact, '--bundle', unlogged, '--key', pub, '--trusted-root', stack.trustedRootPath, '--insecure-ignore-tlog']);
+      const waived = await sealbox([
+        'verify',
+        artifact,
+        '--bundle',
+        unlogged,
+        '--key',
+        pub,
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--insecure-ignore-tlog',
+      ]);
       assert.equal(waived.status, 0, waived.stdout + waived.stderr);
     }
   } finally {
