@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/index.ts' },
+  entryPoints: { cli: 'src/cli/index.ts', 'batch-worker': 'src/node/batch-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -20,5 +20,7 @@ await build({
   banner: {
     js: "import { createRequire as __sealboxRequire } from 'node:module'; const require = __sealboxRequire(import.meta.url);",
   },
+  // Chunks live in dist/chunks; the worker entry beside the CLI's.
+  define: { __SEALBOX_BATCH_WORKER__: JSON.stringify('../batch-worker.js') },
   logLevel: 'warning',
 });

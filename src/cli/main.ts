@@ -43,6 +43,18 @@ function build(): Command {
   ).action(run(async () => (await import('./verify.ts')).verifyCommand));
 
   addFormatOption(
+    addPolicyOptions(
+      program
+        .command('verify-batch')
+        .description(
+          'verify many bundles on a worker pool: a directory of NAME and NAME.sigstore.json, or JSON Lines of {artifact, bundle}',
+        )
+        .argument('<dir-or-jsonl>')
+        .addOption(once('--workers <n>', 'worker threads (default: one per core)')),
+    ),
+  ).action(run(async () => (await import('./verify-batch.ts')).verifyBatchCommand));
+
+  addFormatOption(
     program
       .command('verify-bundle')
       .description('verify a bundle as the sigstore-conformance client protocol calls it')

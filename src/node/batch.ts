@@ -1,0 +1,205 @@
+// Batch verification: many bundles with their artifacts, on a pool of worker
+// threads, each running the same verification as `sealbox verify` (the same
+// @sigstore/verify path, no other). Verdicts are identical to one-by-one
+// verification; only the scheduling differs.
+import { availableParallelism } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { SealboxError } from '../errors.ts';
+import type { Check } from '../policy/identity.ts';
+import type { Policy } from '../sigstore/verify-bundle.ts';
+import { readTextFile } from './files.ts';
+
+/** One thing to verify: a bundle (its JSON text) and the artifact (a path, or sha256:/sha512: digest). */
+export interface BatchItem {
+  label: string;
+  bundle: string;
+  artifact: string;
+}
+
+export interface BatchResult {
+  label: string;
+  ok: boolean;
+  checks: Check[];
+  /** Set when the item could not be read or parsed (bad input, not a verdict). */
+  error?: string;
+}
+
+export interface BatchOptions {
+  policy: Policy;
+  /** Trusted roots as JSON text (one, or JSON Lines), and where they came from. */
+  trustedRootText?: string;
+  trustedRootSource?: string;
+  publicKey?: string;
+  requireTlog: boolean;
+  predicateType?: string;
+  workers?: number;
+  /** Items per message to a worker. */
+  chunk?: number;
+}
+
+export interface WorkerInit {
+  policy: Policy;
+  trustedRootText?: string;
+  trustedRootSource?: string;
+  publicKey?: string;
+  requireTlog: boolean;
+  predicateType?: string;
+}
+
+declare const __SEALBOX_BATCH_WORKER__: string | undefined;
+
+// In the bundled CLI the build defines where the worker's entry is; from the
+// sources, Node runs the TypeScript entry directly.
+function workerUrl(): URL {
+  const bundled =
+    typeof __SEALBOX_BATCH_WORKER__ === 'string' ? __SEALBOX_BATCH_WORKER__ : undefined;
+  return new URL(bundled ?? './batch-worker.ts', import.meta.url);
+}
+
+/**
+ * Reads a batch: a directory of artifacts each beside its `NAME.sigstore.json`
+ * bundle, or a JSON Lines file of `{"artifact": PATH_OR_DIGEST, "bundle": {...}}`
+ * (paths relative to the file).
+ */
+export async function readBatch(source: string): Promise<BatchItem[]> {
+  let entries: string[] | undefined;
+  try {
+    entries = (await readdir(source)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new SealboxError('INPUT_NOT_FOUND', `batch ${source}: no such file or directory`);
+      throw e;
+    }
+  }
+  if (entries) {
+    const names = new Set(entries);
+    const items: BatchItem[] = [];
+    for (const name of entries) {
+      if (!name.endsWith('.sigstore.json')) continue;
+      const artifact = name.slice(0, -'.sigstore.json'.length);
+      if (!names.has(artifact))
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `batch ${source}: ${name} has no artifact ${artifact} beside it`,
+        );
+      items.push({
+        label: artifact,
+        bundle: await readFile(join(source, name), 'utf8'),
+        artifact: join(source, artifact),
+      });
+    }
+    if (!items.length)
+      throw new SealboxError(
+        'INPUT_INVALID',
+        `batch ${source}: no NAME.sigstore.json bundles in the directory`,
+      );
+    return items;
+  }
+  const text = await readTextFile(source, 'batch');
+  return text
+    .split(/\r?\n/)
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, i }) => {
+      let doc: { artifact?: unknown; bundle?: unknown };
+      try {
+        doc = JSON.parse(line);
+      } catch {
+        throw new SealboxError('INPUT_INVALID', `batch ${source}: line ${i + 1} is not JSON`);
+      }
+      if (typeof doc.artifact !== 'string' || doc.bundle === undefined) {
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `batch ${source}: line ${i + 1} needs "artifact" and "bundle"`,
+        );
+      }
+      const isDigest = /^sha(256|512):/.test(doc.artifact);
+      const artifact =
+        isDigest || isAbsolute(doc.artifact) ? doc.artifact : join(dirname(source), doc.artifact);
+      return { label: `${source}#${i + 1}`, bundle: JSON.stringify(doc.bundle), artifact };
+    });
+}
+
+/** A pool of verification workers, started once and reused for any number of batches. */
+export class VerifierPool {
+  readonly #workers: Worker[];
+  readonly #ready: Promise<void>;
+
+  constructor(init: WorkerInit, size = Math.max(1, availableParallelism())) {
+    this.#workers = Array.from(
+      { length: size },
+      () => new Worker(workerUrl(), { workerData: init }),
+    );
+    this.#ready = Promise.all(
+      this.#workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', (m: { ready?: boolean; error?: string }) =>
+              m.ready
+                ? resolve()
+                : reject(new SealboxError('INPUT_INVALID', m.error ?? 'worker failed')),
+            );
+            w.once('error', reject);
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** Resolves when every worker has loaded its trusted roots. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async verify(items: BatchItem[], chunk = 16): Promise<BatchResult[]> {
+    await this.#ready;
+    const results: BatchResult[] = new Array(items.length);
+    let next = 0;
+    const run = (worker: Worker) =>
+      new Promise<void>((resolve, reject) => {
+        const send = () => {
+          if (next >= items.length) {
+            worker.off('message', onMessage);
+            worker.off('error', reject);
+            resolve();
+            return;
+          }
+          const start = next;
+          next = Math.min(items.length, next + chunk);
+          worker.postMessage({ start, items: items.slice(start, next) });
+        };
+        const onMessage = (m: { start: number; results: BatchResult[] }) => {
+          m.results.forEach((r, i) => (results[m.start + i] = r));
+          send();
+        };
+        worker.on('message', onMessage);
+        worker.on('error', reject);
+        send();
+      });
+    await Promise.all(this.#workers.map(run));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+/** Verifies a batch on a fresh pool and closes it. */
+export async function verifyBatch(
+  items: BatchItem[],
+  options: BatchOptions,
+): Promise<BatchResult[]> {
+  const size = Math.max(
+    1,
+    Math.min(options.workers ?? availableParallelism(), Math.ceil(items.length / 4)),
+  );
+  const pool = new VerifierPool(options, size);
+  try {
+    return await pool.verify(items, options.chunk);
+  } finally {
+    await pool.close();
+  }
+}
