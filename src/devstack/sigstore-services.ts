@@ -86,6 +86,51 @@ export function canonicalDsseEntry(proposed: {
   };
 }
 
+/**
+ * A Date that always reads as the current time, to the whole second. The mock
+ * TSA writes genTime with asn1js, which drops trailing zeros of the fraction
+ * (".5Z"), and @sigstore/core accepts only three digits or none: one
+ * timestamp in ten failed with "invalid time" (the parsing problem the
+ * scouting notes left open). Whole seconds are what many real TSAs write.
+ * The mock takes a fixed clock only, so this one is live.
+ */
+export function wholeSecondClock(): Date {
+  const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
+  class LiveClock extends Date {
+    override getTime() {
+      return now().getTime();
+    }
+    override valueOf() {
+      return now().getTime();
+    }
+    override getUTCFullYear() {
+      return now().getUTCFullYear();
+    }
+    override getUTCMonth() {
+      return now().getUTCMonth();
+    }
+    override getUTCDate() {
+      return now().getUTCDate();
+    }
+    override getUTCHours() {
+      return now().getUTCHours();
+    }
+    override getUTCMinutes() {
+      return now().getUTCMinutes();
+    }
+    override getUTCSeconds() {
+      return now().getUTCSeconds();
+    }
+    override getUTCMilliseconds() {
+      return 0;
+    }
+    override toISOString() {
+      return now().toISOString();
+    }
+  }
+  return new LiveClock();
+}
+
 function timeRange(start: Date) {
   return { start: start.toISOString() };
 }
@@ -148,7 +193,7 @@ export async function startSigstoreServices(
   const ctLog = await initializeCTLog(state.keys.ctlog);
   const ca = await initializeCA(state.keys.ca, ctLog);
   const tlog = await initializeTLog(REKOR_ORIGIN, state.keys.rekor);
-  const tsa = await initializeTSA(state.keys.tsa);
+  const tsa = await initializeTSA(state.keys.tsa, wholeSecondClock());
   // The SAN claim we add after verifying the token; the mock reads it.
   const fulcio = fulcioHandler(ca, { strict: true, subjectClaim: 'sealbox_fulcio_san' });
   const timestamp = tsaHandler(tsa, { strict: true });

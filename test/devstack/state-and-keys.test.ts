@@ -209,3 +209,23 @@ test('key mode: ECDSA P-256 and Ed25519 bundles logged to Rekor verify with --ke
     await stack.stop();
   }
 });
+
+test('the local TSA writes timestamps @sigstore/core can read, whatever the milliseconds', async () => {
+  const { wholeSecondClock } = await import('../../src/devstack/sigstore-services.ts');
+  const clock = wholeSecondClock();
+  assert.equal(clock.getUTCMilliseconds(), 0);
+  assert.ok(Math.abs(clock.getTime() - Date.now()) < 1100, 'it is live, not fixed');
+  const stack = await DevStack.start({ stateDir });
+  try {
+    // Twelve timestamps in a row: with the mock's own clock, one in ten failed.
+    for (let i = 0; i < 12; i++) {
+      const out = join(dir, `tsa-${i}.json`);
+      await attestWith(stack, out);
+      const r = await verify(out, stack.trustedRootPath);
+      assert.equal(r.status, 0, r.stdout);
+      await new Promise((resolve) => setTimeout(resolve, 37));
+    }
+  } finally {
+    await stack.stop();
+  }
+});
