@@ -27,6 +27,7 @@ export interface AttestOptions {
   fulcioUrl?: string;
   rekorUrl?: string;
   tsaUrl?: string;
+  instance?: string;
   upload: boolean;
   format: Format;
 }

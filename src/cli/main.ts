@@ -1,7 +1,7 @@
 // The sealbox command line: a thin layer over the library. Each command's
 // module is loaded only when that command runs, so start-up stays small.
 // Exit codes: 0 success; 1 verification failed; 2 usage, input or refusal.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { isSealboxError, describe } from '../errors.ts';
 import { addFormatOption, addPolicyOptions, once } from './options.ts';
 
@@ -118,6 +118,12 @@ function build(): Command {
           '--tsa-url <url>',
           'RFC 3161 timestamp authority (default $SEALBOX_TSA_URL, else none)',
         ),
+      )
+      .addOption(
+        new Option(
+          '--instance <name>',
+          "Sigstore instance: public-good, or github (GitHub's own, for private repositories)",
+        ).choices(['public-good', 'github']),
       )
       .option('--no-upload', 'do not store the bundle to the attestation API'),
   ).action(run(async () => (await import('./attest.ts')).attestCommand));

@@ -22,6 +22,12 @@ export const PUBLIC_GOOD = {
   rekorUrl: 'https://rekor.sigstore.dev',
 } as const;
 
+/** GitHub's own Sigstore instance (private repositories): no public log, a timestamp instead. */
+export const GITHUB_INSTANCE = {
+  fulcioUrl: 'https://fulcio.githubapp.com',
+  tsaUrl: 'https://timestamp.githubapp.com/api/v1/timestamp',
+} as const;
+
 export interface SigningEndpoints {
   fulcioUrl: string;
   /** Rekor v1 base URL; undefined for no transparency log (key mode --no-tlog). */

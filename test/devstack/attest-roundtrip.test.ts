@@ -87,6 +87,35 @@ for (const [name, flags, failing] of [
   });
 }
 
+test("the issuer serves its discovery document and keys at the stack, with GitHub's issuer string", async () => {
+  const discovery = await (
+    await fetch(`${ctx.stack.oidcUrl}/.well-known/openid-configuration`)
+  ).json();
+  assert.equal(discovery.issuer, 'https://token.actions.githubusercontent.com');
+  assert.equal(discovery.jwks_uri, `${ctx.stack.oidcUrl}/.well-known/jwks`);
+  const jwks = await (await fetch(discovery.jwks_uri)).json();
+  assert.equal(jwks.keys[0].kty, 'EC');
+  assert.equal('d' in jwks.keys[0], false, 'no private part');
+});
+
+test("the token endpoint wants the run's bearer token", async () => {
+  const env = ctx.stack.env();
+  const ok = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sigstore`, {
+    headers: { authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+  });
+  const { value } = await ok.json();
+  const claims = JSON.parse(Buffer.from(value.split('.')[1], 'base64url').toString());
+  assert.equal(claims.aud, 'sigstore');
+  assert.equal(
+    claims.job_workflow_ref,
+    'demo/sealbox/.github/workflows/release.yml@refs/heads/main',
+  );
+  const denied = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sigstore`, {
+    headers: { authorization: 'bearer wrong' },
+  });
+  assert.equal(denied.status, 401);
+});
+
 test('the public-good root does not trust the local stack', async () => {
   const r = await sealbox([
     'verify',
