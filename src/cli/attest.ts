@@ -28,6 +28,7 @@ export interface AttestOptions {
   rekorUrl?: string;
   tsaUrl?: string;
   instance?: string;
+  rekorVersion?: string;
   upload: boolean;
   format: Format;
 }
@@ -45,6 +46,14 @@ export async function attestCommand(files: string[], o: AttestOptions): Promise<
   }
   const endpoints = endpointsFrom(o);
   if (!o.tlog) endpoints.rekorUrl = undefined;
+  if (o.rekorVersion === '2') {
+    if (!endpoints.tsaUrl)
+      throw new SealboxError(
+        'USAGE',
+        '--rekor-version 2 needs a timestamp authority (--tsa-url): Rekor v2 gives no time',
+      );
+    endpoints.rekorVersion = 2;
+  }
   const signer = o.key ? keySigner(await readTextFile(o.key, 'key'), o.key) : undefined;
   const token = signer ? undefined : await identityToken(o.identityToken);
   let predicateType = o.predicateType;

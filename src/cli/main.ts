@@ -125,6 +125,12 @@ function build(): Command {
           "Sigstore instance: public-good, or github (GitHub's own, for private repositories)",
         ).choices(['public-good', 'github']),
       )
+      .addOption(
+        new Option('--rekor-version <n>', "Rekor's API version (2 needs --tsa-url)").choices([
+          '1',
+          '2',
+        ]),
+      )
       .option('--no-upload', 'do not store the bundle to the attestation API'),
   ).action(run(async () => (await import('./attest.ts')).attestCommand));
 

@@ -16,6 +16,8 @@ import {
   tsaHandler,
   type HandlerFn,
 } from '@sigstore/mock';
+import { HashAlgorithm, TransparencyLogEntry } from '@sigstore/protobuf-specs';
+import { CreateEntryRequest, Entry } from '@sigstore/protobuf-specs/rekor/v2';
 import { UnsecuredJWT } from 'jose';
 import { describe } from '../errors.ts';
 import type { OidcIssuer } from './oidc.ts';
@@ -36,6 +38,7 @@ export interface HandlerResult {
 export interface SigstoreServices {
   fulcio(body: string): Promise<HandlerResult>;
   rekor(body: string): Promise<HandlerResult>;
+  rekorV2(body: string): Promise<HandlerResult>;
   tsa(body: string): Promise<HandlerResult>;
   /** The trusted root JSON for this stack (first run's certificates). */
   trustedRoot: unknown;
@@ -129,6 +132,54 @@ export function wholeSecondClock(): Date {
     }
   }
   return new LiveClock();
+}
+
+/**
+ * Rekor v2's canonical entry for a create request: what the log stores and
+ * verifiers read (the mock would log the request itself). Returns the Entry's
+ * JSON and its kind.
+ */
+export function canonicalV2Entry(request: CreateEntryRequest): {
+  entry: unknown;
+  kind: 'dsse' | 'hashedrekord';
+} {
+  const spec = request.spec;
+  if (spec?.$case === 'dsseRequestV002') {
+    const { envelope, verifiers } = spec.dsseRequestV002;
+    if (!envelope) throw new Error('no envelope');
+    const entry: Entry = {
+      kind: 'dsse',
+      apiVersion: '0.0.2',
+      spec: {
+        spec: {
+          $case: 'dsseV002',
+          dsseV002: {
+            payloadHash: { algorithm: HashAlgorithm.SHA2_256, digest: sha256(envelope.payload) },
+            signatures: envelope.signatures.map((sig, i) => ({
+              content: sig.sig,
+              verifier: verifiers[i] ?? verifiers[0],
+            })),
+          },
+        },
+      },
+    };
+    return { entry: Entry.toJSON(entry), kind: 'dsse' };
+  }
+  if (spec?.$case === 'hashedRekordRequestV002') {
+    const { digest, signature } = spec.hashedRekordRequestV002;
+    const entry: Entry = {
+      kind: 'hashedrekord',
+      apiVersion: '0.0.2',
+      spec: {
+        spec: {
+          $case: 'hashedRekordV002',
+          hashedRekordV002: { data: { algorithm: HashAlgorithm.SHA2_256, digest }, signature },
+        },
+      },
+    };
+    return { entry: Entry.toJSON(entry), kind: 'hashedrekord' };
+  }
+  throw new Error('unsupported entry type');
 }
 
 function timeRange(start: Date) {
@@ -248,6 +299,29 @@ export async function startSigstoreServices(
         return {
           status: 201,
           body: JSON.stringify(await tlog.log(entry)),
+          contentType: 'application/json',
+        };
+      } catch (e) {
+        return error(400, `invalid entry: ${describe(e)}`);
+      }
+    },
+    async rekorV2(body) {
+      if (faults.rekorRefuses) return error(400, 'the log refused the entry (fault injected)');
+      try {
+        const { entry, kind } = canonicalV2Entry(CreateEntryRequest.fromJSON(JSON.parse(body)));
+        const logged = await tlog.logV2(entry as never);
+        // Rekor v2 has no integrated time: time comes from a timestamp authority.
+        logged.integratedTime = '0';
+        // The mock's v2 proof is off in two ways: it gives the entry's random
+        // index for a one-leaf tree (index 0), and decodes the hex root hash as
+        // base64. The signed checkpoint holds the right root hash.
+        const proof = logged.inclusionProof!;
+        proof.logIndex = '0';
+        proof.rootHash = Buffer.from(proof.checkpoint!.envelope.split('\n')[2]!, 'base64');
+        logged.kindVersion = { kind, version: '0.0.2' };
+        return {
+          status: 201,
+          body: JSON.stringify(TransparencyLogEntry.toJSON(logged)),
           contentType: 'application/json',
         };
       } catch (e) {

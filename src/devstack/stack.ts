@@ -205,6 +205,9 @@ export class DevStack {
       return send(res, await services.fulcio(await readBody(req)));
     if (req.method === 'POST' && path === '/rekor/api/v1/log/entries')
       return send(res, await services.rekor(await readBody(req)));
+    if (req.method === 'POST' && path === '/rekor/api/v2/log/entries') {
+      return send(res, await services.rekorV2(await readBody(req)));
+    }
     if (req.method === 'POST' && path === '/tsa/api/v1/timestamp')
       return send(res, await services.tsa(await readBody(req)));
     if (req.method === 'GET' && path === '/oidc/.well-known/openid-configuration') {

@@ -30,8 +30,10 @@ export const GITHUB_INSTANCE = {
 
 export interface SigningEndpoints {
   fulcioUrl: string;
-  /** Rekor v1 base URL; undefined for no transparency log (key mode --no-tlog). */
+  /** Rekor base URL; undefined for no transparency log (key mode --no-tlog). */
   rekorUrl?: string;
+  /** Rekor's major API version: 1 (default) or 2 (no integrated time: a TSA is needed). */
+  rekorVersion?: 1 | 2;
   /** Full URL of an RFC 3161 timestamp authority, when one is wanted. */
   tsaUrl?: string;
 }
@@ -119,6 +121,7 @@ function witnesses(endpoints: SigningEndpoints): Witness[] {
     list.push(
       new RekorWitness({
         rekorBaseURL: endpoints.rekorUrl,
+        majorApiVersion: endpoints.rekorVersion ?? 1,
         entryType: 'dsse',
         fetchOnConflict: true,
         retry: 1,

@@ -244,3 +244,58 @@ test('a custom predicate, and a timestamp from the local TSA', async () => {
   assert.equal(v.status, 0, v.stdout);
   assert.equal(JSON.parse(v.stdout).bundles[0].timestamps, 1);
 });
+
+test('Rekor v2: a dsse entry in v2 canonical form, timed by the TSA, verifies; without a TSA it is refused', async () => {
+  const out = join(ctx.dir, 'rekor2.sigstore.json');
+  const r = await sealbox(
+    ['attest', artifact, '--rekor-version', '2', '--tsa-url', ctx.stack.tsaUrl, '-o', out],
+    ctx.stack.env(),
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const v = await sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    out,
+    '--repo',
+    'demo/sealbox',
+    '--trusted-root',
+    ctx.stack.trustedRootPath,
+    '--format',
+    'json',
+  ]);
+  assert.equal(v.status, 0, v.stdout);
+  const b = JSON.parse(v.stdout).bundles[0];
+  assert.equal(b.tlogEntries[0].kind, 'dsse/0.0.2');
+  assert.equal(b.tlogEntries[0].integratedTime, undefined, 'Rekor v2 gives no time');
+  assert.equal(b.timestamps, 1);
+  const noTsa = await sealbox(
+    ['attest', artifact, '--rekor-version', '2', '-o', join(ctx.dir, 'x.json')],
+    { ...ctx.stack.env(), SEALBOX_TSA_URL: '' },
+  );
+  assert.equal(noTsa.status, 2);
+  assert.match(noTsa.stderr, /needs a timestamp authority/);
+});
+
+test('SIGSTORE_ID_TOKEN is used when no token is given', async () => {
+  const token = await ctx.stack.issuer.mint({ ...DEFAULT_RUN, repository: 'demo/from-env' });
+  const out = join(ctx.dir, 'env-token.json');
+  const r = await sealbox(['attest', artifact, '-o', out, '--no-upload'], {
+    SIGSTORE_ID_TOKEN: token,
+    SEALBOX_FULCIO_URL: ctx.stack.fulcioUrl,
+    SEALBOX_REKOR_URL: ctx.stack.rekorUrl,
+    ACTIONS_ID_TOKEN_REQUEST_URL: '',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const v = await sealbox([
+    'verify',
+    artifact,
+    '--bundle',
+    out,
+    '--repo',
+    'demo/from-env',
+    '--trusted-root',
+    ctx.stack.trustedRootPath,
+  ]);
+  assert.equal(v.status, 0, v.stdout);
+});
