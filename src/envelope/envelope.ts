@@ -1,0 +1,110 @@
+// Signed result envelopes: the two formats, how each is recognised, and its
+// content hash. Portable (WebCrypto only).
+//
+// - InferenceBench v1 (upstream, read byte for byte): `envelope_version: "v1"`,
+//   a `signature` of method `dev-key` or `sigstore-cosign`; content hash =
+//   SHA-256 of Python's json.dumps(sort_keys, compact) of the body.
+// - sealbox envelope v1 (ours): any JSON object with `sealbox_envelope: "v1"`
+//   and a `signature` holding a Sigstore bundle; content hash = SHA-256 of the
+//   RFC 8785 (JCS) form of the body. See docs/spec/envelope-v1.md.
+import { SealboxError } from '../errors.ts';
+import { jcs } from './jcs.ts';
+import { parseLossless, pythonDumps, type LosslessValue } from './python-json.ts';
+
+export type EnvelopeFormat = 'sealbox' | 'inferencebench';
+
+export const SEALBOX_MARKER = 'sealbox_envelope';
+export const SEALBOX_VERSION = 'v1';
+/** The in-toto predicate type of a sealbox envelope's signed statement. */
+export const ENVELOPE_PREDICATE_TYPE =
+  'https://github.com/sealbox/sealbox/blob/main/docs/spec/envelope-v1.md';
+/** The subject name in that statement; its sha256 digest is the content hash. */
+export const ENVELOPE_SUBJECT = 'sealbox-envelope';
+
+export type LosslessObject = { [key: string]: LosslessValue };
+
+export interface ParsedEnvelope {
+  label: string;
+  format: EnvelopeFormat;
+  /** The whole document (with its signature, if any). */
+  document: LosslessObject;
+  /** The document without `signature`: what the content hash covers. */
+  body: LosslessObject;
+  signature?: LosslessValue;
+}
+
+function isObject(v: unknown): v is LosslessObject {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v as { isLosslessNumber?: boolean }).isLosslessNumber
+  );
+}
+
+/** Recognises the format, or takes the one forced with --format-in. */
+export function parseEnvelope(
+  text: string,
+  label: string,
+  formatIn?: EnvelopeFormat,
+): ParsedEnvelope {
+  const document = parseLossless(text, label);
+  if (!isObject(document))
+    throw new SealboxError('INPUT_INVALID', `${label}: an envelope is a JSON object`);
+  const { signature, ...body } = document;
+  let format = formatIn;
+  if (!format) {
+    if (body[SEALBOX_MARKER] !== undefined) format = 'sealbox';
+    else if (body.envelope_version === 'v1') format = 'inferencebench';
+    else format = 'sealbox';
+  }
+  if (
+    format === 'sealbox' &&
+    body[SEALBOX_MARKER] !== undefined &&
+    body[SEALBOX_MARKER] !== SEALBOX_VERSION
+  ) {
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: ${SEALBOX_MARKER} ${JSON.stringify(body[SEALBOX_MARKER])} is not a version this sealbox reads (${SEALBOX_VERSION})`,
+    );
+  }
+  return { label, format, document, body, signature };
+}
+
+const hex = (buf: ArrayBuffer) =>
+  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The canonical bytes the content hash is taken over. */
+export function canonicalBody(env: ParsedEnvelope): string {
+  return env.format === 'inferencebench' ? pythonDumps(env.body) : jcs(env.body, env.label);
+}
+
+/** The content hash, lowercase hex. */
+export async function contentHash(env: ParsedEnvelope): Promise<string> {
+  const bytes = new TextEncoder().encode(canonicalBody(env));
+  return hex(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+/** The fields the upstream verifier prints, read from the body ('-' when absent). */
+export function displayFields(body: LosslessObject): {
+  suite: string;
+  model: string;
+  engine: string;
+} {
+  const str = (v: LosslessValue | undefined) => (typeof v === 'string' && v ? v : undefined);
+  const obj = (v: LosslessValue | undefined) => (isObject(v) ? v : {});
+  const suite = str(body.suite_id);
+  const suiteVersion = str(body.suite_version);
+  const engine = obj(body.engine);
+  return {
+    suite: suite ? `${suite}${suiteVersion ? ` v${suiteVersion}` : ''}` : '-',
+    model: str(obj(body.model).id) ?? '-',
+    engine: str(engine.name)
+      ? `${str(engine.name)}${str(engine.version) ? ` v${str(engine.version)}` : ''}`
+      : '-',
+  };
+}

@@ -1,0 +1,105 @@
+// Python's `json.dumps(obj, sort_keys=True, separators=(",", ":"))`, with its
+// defaults (ensure_ascii), over a body parsed so that every number keeps its
+// original text. This is InferenceBench v1's content hash input, byte for byte.
+// Portable (no Node APIs).
+import { isLosslessNumber, parse, type LosslessNumber } from 'lossless-json';
+import { SealboxError } from '../errors.ts';
+
+/** A JSON value whose numbers keep their source text. */
+export type LosslessValue =
+  null | boolean | string | LosslessNumber | LosslessValue[] | { [key: string]: LosslessValue };
+
+/** Parses JSON keeping every number's lexeme. Duplicate keys are refused: parsers disagree on them. */
+export function parseLossless(text: string, label: string): LosslessValue {
+  try {
+    return parse(text) as LosslessValue;
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/Duplicate key/.test(message)) {
+      throw new SealboxError(
+        'INPUT_INVALID',
+        `${label}: ${message.replace(/ encountered.*/, '')}: parsers disagree on which value counts, so it is refused`,
+      );
+    }
+    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON (${message})`);
+  }
+}
+
+/** Orders strings by code point, as Python does (not by UTF-16 code unit, as JS's sort does). */
+export function compareCodePoints(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(j)!;
+    if (ca !== cb) return ca - cb;
+    i += ca > 0xffff ? 2 : 1;
+    j += cb > 0xffff ? 2 : 1;
+  }
+  return a.length - i - (b.length - j);
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** A string as Python writes it with ensure_ascii: only printable ASCII stays as it is. */
+export function pythonString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const code = s.charCodeAt(i);
+    if (SHORT_ESCAPES[ch]) out += SHORT_ESCAPES[ch];
+    else if (code >= 0x20 && code <= 0x7e) out += ch;
+    // UTF-16 code units: an astral character becomes its surrogate pair, as in Python.
+    else out += `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out + '"';
+}
+
+/** Python's repr of a float: shortest round-trip digits, `.0` when integral, exponent outside [1e-4, 1e16). */
+export function pythonFloat(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // toExponential() without digits gives the shortest digits that round-trip (ECMA-262), as Python's repr does.
+  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const exp = Number(exponent);
+  const sign = negative ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign}${digits}${'0'.repeat(exp + 1 - digits.length)}.0`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/** A JSON number lexeme as Python's json module reads and writes it: int exactly, float by repr. */
+export function pythonNumber(lexeme: string): string {
+  if (/^-?(0|[1-9]\d*)$/.test(lexeme)) return BigInt(lexeme).toString(); // "-0" is the int 0
+  return pythonFloat(Number(lexeme));
+}
+
+export function pythonDumps(value: LosslessValue): string {
+  if (value === null) return 'null';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
+  if (typeof value === 'string') return pythonString(value);
+  if (isLosslessNumber(value)) return pythonNumber((value as LosslessNumber).value);
+  if (Array.isArray(value)) return `[${value.map(pythonDumps).join(',')}]`;
+  const obj = value as { [key: string]: LosslessValue };
+  return `{${Object.keys(obj)
+    .sort(compareCodePoints)
+    .map((k) => `${pythonString(k)}:${pythonDumps(obj[k]!)}`)
+    .join(',')}}`;
+}
