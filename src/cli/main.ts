@@ -134,6 +134,89 @@ function build(): Command {
       .option('--no-upload', 'do not store the bundle to the attestation API'),
   ).action(run(async () => (await import('./attest.ts')).attestCommand));
 
+  program
+    .command('keygen')
+    .description('make an Ed25519 dev key (PKCS#8 PEM, mode 0600) and KEY.pub beside it')
+    .addOption(once('-o, --out <key>', 'private key path (default sealbox-dev.key)'))
+    .action(run(async () => (await import('./keygen.ts')).keygenCommand));
+
+  const envelope = program
+    .command('envelope')
+    .description('signed result envelopes: sealbox v1 and InferenceBench v1');
+  const formatIn = () =>
+    new Option('--format-in <format>', 'force the input format').choices([
+      'sealbox',
+      'inferencebench',
+    ]);
+  addFormatOption(
+    envelope
+      .command('hash')
+      .description("print an envelope's content hash")
+      .argument('<file>')
+      .addOption(formatIn()),
+  ).action(run(async () => (await import('./envelope.ts')).hashCommand));
+  envelope
+    .command('sign')
+    .description('sign an envelope with a dev key or keyless through Sigstore')
+    .argument('<file>')
+    .addOption(once('--dev-key <key>', 'Ed25519 private key (PEM)'))
+    .option('--keyless', 'sign keyless through Sigstore (identity as for attest)')
+    .addOption(once('-o, --out <file>', 'output (default FILE.signed.json, never overwritten)'))
+    .addOption(formatIn())
+    .addOption(
+      new Option('--format-out <format>', 'write this format (default sealbox)').choices([
+        'sealbox',
+        'inferencebench',
+      ]),
+    )
+    .addOption(once('--identity-token <token>', 'OIDC token for --keyless'))
+    .addOption(once('--fulcio-url <url>', 'Fulcio'))
+    .addOption(once('--rekor-url <url>', 'Rekor'))
+    .addOption(once('--tsa-url <url>', 'timestamp authority'))
+    .option('--no-tlog', 'with --dev-key in sealbox format: do not log to Rekor')
+    .action(run(async () => (await import('./envelope.ts')).signCommand));
+  addFormatOption(
+    addPolicyOptions(
+      envelope
+        .command('verify')
+        .description('verify envelopes: files, directories or globs')
+        .argument('<paths...>')
+        .addOption(
+          new Option(
+            '--dev-public-key <pem>',
+            'trust anchor for dev-key envelopes: a PEM file or a directory of them (repeatable)',
+          ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+        )
+        .addOption(
+          once(
+            '--require-issuer <url>',
+            'OIDC issuer of keyless envelopes (default GitHub Actions)',
+          ),
+        )
+        .addOption(
+          once(
+            '--require-identity-pattern <re>',
+            "regular expression the signer's identity must match",
+          ),
+        )
+        .addOption(
+          once('--trust-policy <name-or-file>', 'a named trust policy, or a JSON/YAML policy file'),
+        )
+        .addOption(formatIn())
+        .addOption(once('--workers <n>', 'worker threads for many envelopes (default 2)')),
+    ),
+  ).action(run(async () => (await import('./envelope.ts')).verifyCommand));
+  addFormatOption(
+    envelope
+      .command('fetch')
+      .description(
+        'fetch an envelope (https://, hf://datasets/ORG/REPO/PATH[@REV], file://) into the cache',
+      )
+      .argument('<uri>')
+      .addOption(once('--max-bytes <n>', 'size limit (default 16 MiB)'))
+      .addOption(once('--timeout <seconds>', 'give up after this long (default 30)')),
+  ).action(run(async () => (await import('./envelope.ts')).fetchCommand));
+
   const roots = program
     .command('trusted-root')
     .description('the Sigstore trusted roots verification uses');

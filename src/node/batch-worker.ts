@@ -6,7 +6,20 @@ import { parseBundleText } from '../sigstore/bundle.ts';
 import { embeddedTrustedRoot } from '../sigstore/embedded-root.ts';
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 import { verifyBundles, type VerifyOptions } from '../sigstore/verify-bundle.ts';
-import type { BatchItem, BatchResult, WorkerInit } from './batch.ts';
+import { parseEnvelope } from '../envelope/envelope.ts';
+import {
+  verifyEnvelope,
+  type EnvelopeTrust,
+  type EnvelopeVerification,
+} from '../envelope/verify.ts';
+import type {
+  AnyWorkerInit,
+  BatchItem,
+  BatchResult,
+  EnvelopeWorkerInit,
+  WorkerInit,
+} from './batch.ts';
+import { readTextFile } from './files.ts';
 import { resolveArtifact } from './files.ts';
 import { NodeSignatureVerifier } from './sigstore-verifier.ts';
 
@@ -15,10 +28,14 @@ export interface ItemContext {
   options: VerifyOptions;
 }
 
-export function itemContext(init: WorkerInit): ItemContext {
-  const trustedRoots: LoadedTrustedRoot[] = init.trustedRootText
+function rootsOf(init: AnyWorkerInit): LoadedTrustedRoot[] {
+  return init.trustedRootText
     ? parseTrustedRootText(init.trustedRootText, init.trustedRootSource ?? 'trusted root')
     : [embeddedTrustedRoot()];
+}
+
+export function itemContext(init: WorkerInit): ItemContext {
+  const trustedRoots = rootsOf(init);
   return {
     init,
     options: {
@@ -43,19 +60,67 @@ export async function verifyItem(item: BatchItem, ctx: ItemContext): Promise<Bat
   }
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.policy) {
-  const port = parentPort;
-  let ctx: ItemContext;
+/** An envelope file to verify. */
+export interface EnvelopeItem {
+  label: string;
+  path: string;
+}
+
+export type EnvelopeResult = EnvelopeVerification | { ok: false; label: string; error: string };
+
+export interface EnvelopeContext {
+  trust: EnvelopeTrust;
+  formatIn?: EnvelopeWorkerInit['formatIn'];
+}
+
+export function envelopeContext(init: EnvelopeWorkerInit): EnvelopeContext {
+  return {
+    formatIn: init.formatIn,
+    trust: {
+      devKeys: init.devKeys,
+      key: init.key,
+      identity: init.identity,
+      trustedRoots: rootsOf(init),
+      verifier: new NodeSignatureVerifier(),
+      requireTlog: init.requireTlog,
+    },
+  };
+}
+
+/** One envelope file: the same function for one file and for a corpus. */
+export async function verifyEnvelopeFile(
+  item: EnvelopeItem,
+  ctx: EnvelopeContext,
+): Promise<EnvelopeResult> {
   try {
-    ctx = itemContext(workerData as WorkerInit);
+    const env = parseEnvelope(await readTextFile(item.path, 'envelope'), item.label, ctx.formatIn);
+    return await verifyEnvelope(env, ctx.trust);
+  } catch (e) {
+    if (!isSealboxError(e)) throw e;
+    return { ok: false, label: item.label, error: e.message };
+  }
+}
+
+if (!isMainThread && parentPort && workerData) {
+  const port = parentPort;
+  const init = workerData as AnyWorkerInit;
+  let run: (item: never) => Promise<unknown>;
+  try {
+    if (init.kind === 'envelope') {
+      const ctx = envelopeContext(init);
+      run = (item: EnvelopeItem) => verifyEnvelopeFile(item, ctx);
+    } else {
+      const ctx = itemContext(init);
+      run = (item: BatchItem) => verifyItem(item, ctx);
+    }
     port.postMessage({ ready: true });
   } catch (e) {
     port.postMessage({ ready: false, error: (e as Error).message });
     throw e;
   }
-  port.on('message', async (m: { start: number; items: BatchItem[] }) => {
-    const results: BatchResult[] = [];
-    for (const item of m.items) results.push(await verifyItem(item, ctx));
+  port.on('message', async (m: { start: number; items: never[] }) => {
+    const results: unknown[] = [];
+    for (const item of m.items) results.push(await run(item));
     port.postMessage({ start: m.start, results });
   });
 }

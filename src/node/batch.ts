@@ -7,7 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SealboxError } from '../errors.ts';
-import type { Check } from '../policy/identity.ts';
+import type { EnvelopeFormat } from '../envelope/envelope.ts';
+import type { Check, IdentityPolicy } from '../policy/identity.ts';
 import type { Policy } from '../sigstore/verify-bundle.ts';
 import { readTextFile } from './files.ts';
 
@@ -39,7 +40,9 @@ export interface BatchOptions {
   chunk?: number;
 }
 
+/** What a bundle worker needs: the policy and roots, as plain data. */
 export interface WorkerInit {
+  kind?: 'bundle';
   policy: Policy;
   trustedRootText?: string;
   trustedRootSource?: string;
@@ -47,6 +50,20 @@ export interface WorkerInit {
   requireTlog: boolean;
   predicateType?: string;
 }
+
+/** What an envelope worker needs. */
+export interface EnvelopeWorkerInit {
+  kind: 'envelope';
+  devKeys: { label: string; pem: string }[];
+  key?: string;
+  identity?: IdentityPolicy;
+  trustedRootText?: string;
+  trustedRootSource?: string;
+  requireTlog: boolean;
+  formatIn?: EnvelopeFormat;
+}
+
+export type AnyWorkerInit = WorkerInit | EnvelopeWorkerInit;
 
 declare const __SEALBOX_BATCH_WORKER__: string | undefined;
 
@@ -124,15 +141,16 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
 }
 
 /** A pool of verification workers, started once and reused for any number of batches. */
-export class VerifierPool {
+export class VerifierPool<Item = BatchItem, Result = BatchResult> {
   readonly #workers: Worker[];
   readonly #ready: Promise<void>;
 
-  constructor(init: WorkerInit, size = Math.max(1, availableParallelism())) {
-    this.#workers = Array.from(
-      { length: size },
-      () => new Worker(workerUrl(), { workerData: init }),
-    );
+  constructor(
+    init: AnyWorkerInit,
+    size = Math.max(1, availableParallelism()),
+    entry: URL = workerUrl(),
+  ) {
+    this.#workers = Array.from({ length: size }, () => new Worker(entry, { workerData: init }));
     this.#ready = Promise.all(
       this.#workers.map(
         (w) =>
@@ -153,9 +171,10 @@ export class VerifierPool {
     return this.#ready;
   }
 
-  async verify(items: BatchItem[], chunk = 16): Promise<BatchResult[]> {
+  async verify(items: Item[], chunk = 16, onProgress?: (done: number) => void): Promise<Result[]> {
     await this.#ready;
-    const results: BatchResult[] = new Array(items.length);
+    const results: Result[] = new Array(items.length);
+    let done = 0;
     let next = 0;
     const run = (worker: Worker) =>
       new Promise<void>((resolve, reject) => {
@@ -170,8 +189,10 @@ export class VerifierPool {
           next = Math.min(items.length, next + chunk);
           worker.postMessage({ start, items: items.slice(start, next) });
         };
-        const onMessage = (m: { start: number; results: BatchResult[] }) => {
+        const onMessage = (m: { start: number; results: Result[] }) => {
           m.results.forEach((r, i) => (results[m.start + i] = r));
+          done += m.results.length;
+          onProgress?.(done);
           send();
         };
         worker.on('message', onMessage);

@@ -1,0 +1,134 @@
+// Signing envelopes on Node: dev keys (Ed25519, node:crypto) and Sigstore
+// bundles (keyless or key-signed, through @sigstore/sign).
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { stringify } from 'lossless-json';
+import { SealboxError, describe } from '../errors.ts';
+import {
+  ENVELOPE_PREDICATE_TYPE,
+  ENVELOPE_SUBJECT,
+  SEALBOX_MARKER,
+  SEALBOX_VERSION,
+  contentHash,
+  parseEnvelope,
+  type EnvelopeFormat,
+  type ParsedEnvelope,
+} from '../envelope/envelope.ts';
+import { statement } from '../sigstore/provenance.ts';
+import { keySigner, signMessage, signStatement, type SigningEndpoints } from './signing.ts';
+
+export interface EnvelopeSignOptions {
+  formatIn?: EnvelopeFormat;
+  formatOut?: EnvelopeFormat;
+  /** An Ed25519 private key (PEM): InferenceBench dev-key, or a key-signed bundle in sealbox format. */
+  devKey?: { pem: string; label: string };
+  /** Keyless: where to sign and with which token. */
+  keyless?: { endpoints: SigningEndpoints; token: string };
+  /** For key-signed sealbox bundles: the log to use (none when undefined). */
+  endpoints?: SigningEndpoints;
+}
+
+function ed25519Private(pem: string, label: string) {
+  let key;
+  try {
+    key = createPrivateKey(pem);
+  } catch (e) {
+    throw new SealboxError(
+      'KEY_INVALID',
+      `key ${label}: is not a PEM private key (${describe(e)})`,
+    );
+  }
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SealboxError('KEY_INVALID', `key ${label}: is ${key.asymmetricKeyType}, not Ed25519`);
+  return key;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** Signs an unsigned envelope; returns the signed document's JSON text (numbers kept as written). */
+export async function signEnvelope(
+  text: string,
+  label: string,
+  o: EnvelopeSignOptions,
+): Promise<string> {
+  const parsed = parseEnvelope(text, label, o.formatIn);
+  if (parsed.signature !== undefined)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: is already signed (it has a signature); sign the unsigned body`,
+    );
+  const format: EnvelopeFormat =
+    o.formatOut ??
+    (parsed.format === 'inferencebench' && o.formatIn === 'inferencebench'
+      ? 'inferencebench'
+      : 'sealbox');
+  let body = parsed.body;
+  if (format === 'sealbox' && body[SEALBOX_MARKER] === undefined)
+    body = { [SEALBOX_MARKER]: SEALBOX_VERSION, ...body };
+  if (format === 'inferencebench' && body.envelope_version !== 'v1') {
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: the InferenceBench format needs envelope_version "v1" in the body`,
+    );
+  }
+  const env: ParsedEnvelope = { ...parsed, format, body, document: body };
+  const hash = await contentHash(env);
+  const hexBytes = new TextEncoder().encode(hash);
+  let signature: unknown;
+  if (format === 'inferencebench') {
+    if (o.devKey) {
+      const key = ed25519Private(o.devKey.pem, o.devKey.label);
+      signature = {
+        method: 'dev-key',
+        certificate: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(),
+        rekor_log_index: -1,
+        bundle: b64(sign(null, hexBytes, key)),
+      };
+    } else if (o.keyless) {
+      const bundle = (await signMessage(hexBytes, {
+        endpoints: o.keyless.endpoints,
+        token: o.keyless.token,
+      })) as {
+        verificationMaterial: {
+          certificate?: { rawBytes: string };
+          tlogEntries: { logIndex: string }[];
+        };
+      };
+      const raw = bundle.verificationMaterial.certificate?.rawBytes ?? '';
+      signature = {
+        method: 'sigstore-cosign',
+        certificate: `-----BEGIN CERTIFICATE-----\n${(raw.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`,
+        rekor_log_index: Number(bundle.verificationMaterial.tlogEntries[0]?.logIndex ?? -1),
+        bundle: b64(new TextEncoder().encode(JSON.stringify(bundle))),
+      };
+    }
+  } else {
+    const payload = new TextEncoder().encode(
+      JSON.stringify(
+        statement([{ name: ENVELOPE_SUBJECT, digest: { sha256: hash } }], ENVELOPE_PREDICATE_TYPE, {
+          format: `sealbox-envelope/${SEALBOX_VERSION}`,
+        }),
+      ),
+    );
+    if (o.devKey) {
+      ed25519Private(o.devKey.pem, o.devKey.label);
+      const endpoints = o.endpoints ?? { fulcioUrl: '' };
+      signature = {
+        method: 'sigstore',
+        bundle: await signStatement(payload, {
+          endpoints,
+          signer: keySigner(o.devKey.pem, o.devKey.label),
+        }),
+      };
+    } else if (o.keyless) {
+      signature = {
+        method: 'sigstore',
+        bundle: await signStatement(payload, {
+          endpoints: o.keyless.endpoints,
+          token: o.keyless.token,
+        }),
+      };
+    }
+  }
+  if (signature === undefined) throw new SealboxError('USAGE', 'give --dev-key KEY or --keyless');
+  return stringify({ ...body, signature }, undefined, 2) + '\n';
+}
