@@ -168,7 +168,9 @@ async function expand(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     if (/[*?[]/.test(input)) {
-      for await (const f of glob(input)) files.push(f);
+      const matched: string[] = [];
+      for await (const f of glob(input)) matched.push(f);
+      files.push(...matched.sort());
       continue;
     }
     const s = await stat(input).catch(() => undefined);

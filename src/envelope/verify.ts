@@ -208,17 +208,20 @@ async function verifySigstore(
       requireTlog: trust.requireTlog ?? true,
       predicateType: env.format === 'sealbox' ? ENVELOPE_PREDICATE_TYPE : undefined,
     });
+    // The content hash first: when the body changed, that is the reason to give,
+    // though the signature check then fails too.
     for (const c of r.checks) {
-      // Say what an artifact mismatch means here.
-      checks.push(
-        c.name === 'artifact' && !c.ok
-          ? failed(
-              'content_hash',
-              c.code,
-              `the content hash ${hash} no longer matches the signed one: the body changed after signing`,
-            )
-          : c,
-      );
+      if (c.name !== 'artifact') checks.push(c);
+      else if (c.ok)
+        checks.unshift(passed('content_hash', `content hash ${hash} is the signed one`));
+      else
+        checks.unshift(
+          failed(
+            'content_hash',
+            c.code,
+            `the content hash ${hash} no longer matches the signed one: the body changed after signing`,
+          ),
+        );
     }
     const b = r.bundles[0];
     const entry = b?.tlogEntries[0];
