@@ -26,11 +26,11 @@ test('floats as Python repr writes them', () => {
     [1.5e300, '1.5e+300'],
     [-0, '-0.0'],
     [5e-324, '5e-324'],
-    [123456789.123456789, '123456789.12345679'],
+    [Number('123456789.123456789'), '123456789.12345679'], // the literal's precision is the point
     [1e21, '1e+21'],
     [Infinity, 'Infinity'],
     [-1.25e-7, '-1.25e-07'],
-    [12345678901234567, '1.2345678901234568e+16'],
+    [Number('12345678901234567'), '1.2345678901234568e+16'],
   ];
   for (const [x, want] of cases) assert.equal(pythonFloat(x), want, String(x));
 });
