@@ -44,6 +44,20 @@ export {
   type VerificationResult,
 } from './sigstore/verify-bundle.ts';
 export { NodeSignatureVerifier } from './node/sigstore-verifier.ts';
+export {
+  parseEnvelope,
+  contentHash,
+  canonicalBody,
+  type ParsedEnvelope,
+  type EnvelopeFormat,
+} from './envelope/envelope.ts';
+export {
+  verifyEnvelope,
+  type EnvelopeTrust,
+  type EnvelopeVerification,
+} from './envelope/verify.ts';
+export { pythonDumps, parseLossless } from './envelope/python-json.ts';
+export { jcs } from './envelope/jcs.ts';
 
 const hex = (buf: ArrayBuffer) =>
   Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -112,6 +112,25 @@ function result(
   };
 }
 
+// Anchors are imported once per trust decision, not once per envelope.
+const anchorCache = new WeakMap<
+  EnvelopeTrust,
+  Promise<{ key: CryptoKey; spki: Uint8Array; label: string }[]>
+>();
+function anchorKeys(trust: EnvelopeTrust) {
+  let keys = anchorCache.get(trust);
+  if (!keys) {
+    keys = Promise.all(
+      trust.devKeys.map(async (a) => ({
+        ...(await ed25519Key(a.pem, `trust anchor ${a.label}`)),
+        label: a.label,
+      })),
+    );
+    anchorCache.set(trust, keys);
+  }
+  return keys;
+}
+
 async function verifyDevKey(
   env: ParsedEnvelope,
   sig: Record<string, LosslessValue>,
@@ -129,9 +148,8 @@ async function verifyDevKey(
   const signature = base64Bytes(signatureB64, 'signature.bundle', env.label);
   const checks: Check[] = [];
   let anchor: { key: CryptoKey; label: string } | undefined;
-  for (const a of trust.devKeys) {
-    const k = await ed25519Key(a.pem, `trust anchor ${a.label}`);
-    if (sameBytes(k.spki, embedded.spki)) anchor = { key: k.key, label: a.label };
+  for (const a of await anchorKeys(trust)) {
+    if (sameBytes(a.spki, embedded.spki)) anchor = a;
   }
   if (!trust.devKeys.length)
     checks.push(
