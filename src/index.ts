@@ -58,6 +58,7 @@ export {
 } from './envelope/verify.ts';
 export { pythonDumps, parseLossless } from './envelope/python-json.ts';
 export { jcs } from './envelope/jcs.ts';
+export { signEnvelope, type EnvelopeSignOptions } from './node/envelope-sign.ts';
 
 const hex = (buf: ArrayBuffer) =>
   Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');

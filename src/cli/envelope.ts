@@ -234,20 +234,14 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
   const workers = o.workers === undefined ? undefined : Number(o.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new SealboxError('USAGE', `--workers ${o.workers}: give a whole number of at least 1`);
+  const bar =
+    process.stderr.isTTY && o.format === 'text'
+      ? (await import('./progress.ts')).progressBar(items.length, 'envelopes')
+      : undefined;
   const pool = new VerifierPool<(typeof items)[number], EnvelopeResult>(
     init,
     Math.max(1, Math.min(workers ?? 2, Math.ceil(items.length / 8))),
   );
-  let bar: { update(n: number): void; stop(): void } | undefined;
-  if (process.stderr.isTTY && o.format === 'text') {
-    const { SingleBar, Presets } = await import('cli-progress');
-    const b = new SingleBar(
-      { stream: process.stderr, format: 'verifying [{bar}] {value}/{total} envelopes' },
-      Presets.shades_classic,
-    );
-    b.start(items.length, 0);
-    bar = b;
-  }
   let results: EnvelopeResult[];
   try {
     results = await pool.verify(items, 8, (done) => bar?.update(done));

@@ -112,3 +112,28 @@ test('a directory of anchors, and a glob of envelopes', async () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^5 passed, 0 failed$/m);
 });
+
+test('on a terminal, a corpus shows a progress bar on stderr', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { REPO_ROOT } = await import('../helpers/cli.ts');
+  // `script` gives the command a pseudo-terminal, as a person's shell would.
+  const command = [
+    process.execPath,
+    `${REPO_ROOT}bin/sealbox.js`,
+    'envelope',
+    'verify',
+    `${IB}envelopes`,
+    '--dev-public-key',
+    anchor,
+  ]
+    .map((a) => `'${a}'`)
+    .join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /verifying \[[^\]]*\] 10\/10 envelopes/);
+  assert.match(r.stdout, /10 passed, 0 failed/);
+});
