@@ -17,7 +17,7 @@ import { readTextFile } from '../node/files.ts';
 import { endpointsFrom, identityToken } from '../node/signing.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { GITHUB_ACTIONS_ISSUER, policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
-import { identityFlagsGiven, type PolicyOptions } from './options.ts';
+import { identityFlagsGiven, parseWorkers, type PolicyOptions } from './options.ts';
 import { printJson, printNotes, type Format } from './output.ts';
 
 export async function hashCommand(
@@ -231,9 +231,7 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
     }
     return r.ok ? 0 : 1;
   }
-  const workers = o.workers === undefined ? undefined : Number(o.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
-    throw new SealboxError('USAGE', `--workers ${o.workers}: give a whole number of at least 1`);
+  const workers = parseWorkers(o.workers);
   const bar =
     process.stderr.isTTY && o.format === 'text'
       ? (await import('./progress.ts')).progressBar(items.length, 'envelopes')

@@ -78,3 +78,12 @@ export function identityFlagsGiven(o: PolicyFlags): string[] {
   ];
   return names.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
 }
+
+/** `--workers N`: a whole number of at least 1, or undefined for the default. */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SealboxError('USAGE', `--workers ${value}: give a whole number of at least 1`);
+  return n;
+}

@@ -1,9 +1,8 @@
 // `sealbox verify-batch DIR|FILE.jsonl [policy]`: many bundles on a worker pool.
-import { SealboxError } from '../errors.ts';
 import { readBatch, verifyBatch } from '../node/batch.ts';
 import { readTextFile } from '../node/files.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
-import type { PolicyOptions } from './options.ts';
+import { parseWorkers, type PolicyOptions } from './options.ts';
 import { printJson, printNotes, type Format } from './output.ts';
 import { policyFromOptions } from './verify.ts';
 
@@ -12,10 +11,7 @@ export async function verifyBatchCommand(
   o: PolicyOptions & { workers?: string; format: Format },
 ): Promise<number> {
   const { policy, publicKey } = await policyFromOptions(o);
-  const workers = o.workers === undefined ? undefined : Number(o.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    throw new SealboxError('USAGE', `--workers ${o.workers}: give a whole number of at least 1`);
-  }
+  const workers = parseWorkers(o.workers);
   // Roots are checked here once, so a bad root is one clear error, not one per worker.
   const { notes } = await selectTrustedRoots(o.trustedRoot);
   const trustedRootText = o.trustedRoot
