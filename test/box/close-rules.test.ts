@@ -1,0 +1,196 @@
+// The close rules: every armoured comment gets exactly one status and, when
+// rejected, exactly one reason, in PROTOCOL.md's order. Computations too.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compute } from '../../src/box/compute/index.ts';
+import { generateBoxKeyPair } from '../../src/box/hpke.ts';
+import { hpkeFields, manifestBytes, parseManifest, type Manifest } from '../../src/box/manifest.ts';
+import { classify, sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
+
+const box = await generateBoxKeyPair('x25519');
+function manifest(rules: Partial<Manifest['rules']> = {}): Manifest {
+  return {
+    version: 'sealbox-box/v1',
+    box_id: 'box-test-0001',
+    hpke: hpkeFields('x25519', box.publicKey),
+    window_seconds: 60,
+    bus: { kind: 'directory', address: '/tmp/x' },
+    rules: {
+      max_submissions: 3,
+      max_bytes: 4096,
+      one_per_author: 'first',
+      allowed_authors: null,
+      min_participants: 2,
+      ...rules,
+    },
+    computation: { name: 'auction', parameters: {} },
+    run: {
+      repository: 'demo/sealbox',
+      workflow_ref: 'w',
+      run_id: '1',
+      run_attempt: '1',
+      sha: 'a'.repeat(40),
+    },
+  };
+}
+const T = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+let nextId = 1;
+async function comment(
+  m: Manifest,
+  digest: string,
+  author: number,
+  at: number,
+  message: string,
+  extra: Partial<BusComment> = {},
+): Promise<BusComment> {
+  const body = await sealSubmission(m, digest, box.publicKey, author, { message });
+  return {
+    id: nextId++,
+    author_id: author,
+    author_login: `u${author}`,
+    created_at: T(at),
+    updated_at: T(at),
+    body,
+    ...extra,
+  };
+}
+
+test('each reason, in order, and the accepted ones in created_at order', async () => {
+  const m = manifest({ allowed_authors: [1, 2, 3, 4, 5, 6, 7, 9], max_bytes: 2000 });
+  const digest = await sha256Hex(manifestBytes(m));
+  assert.deepEqual(parseManifest(manifestBytes(m)), m);
+  const honest = await comment(m, digest, 1, 10, '100');
+  const copied = {
+    ...honest,
+    id: nextId++,
+    author_id: 2,
+    author_login: 'u2',
+    created_at: T(11),
+    updated_at: T(11),
+  };
+  const comments = [
+    await comment(m, digest, 3, 5, '1'), // before opens_at: late
+    await comment(m, digest, 3, 70, '1'), // at/after closed_at: late
+    await comment(m, digest, 4, 12, '50', { updated_at: T(13) }), // edited
+    await comment(m, digest, 8, 14, '50'), // not allowed
+    {
+      ...(await comment(m, digest, 5, 15, '50')),
+      body: `${(await comment(m, digest, 5, 15, '50')).body}\n${'x'.repeat(3000)}`,
+    }, // too large
+    {
+      id: nextId++,
+      author_id: 6,
+      author_login: 'u6',
+      created_at: T(16),
+      updated_at: T(16),
+      body: '-----BEGIN SEALBOX SUBMISSION-----\n!!not base64\n-----END SEALBOX SUBMISSION-----',
+    },
+    honest,
+    copied, // someone else's ciphertext: undecryptable, as the author is bound in
+    await comment(m, digest, 1, 20, '999'), // second from the same author: duplicate (first counts)
+    await comment(m, digest, 7, 21, '70'),
+    await comment(m, digest, 9, 22, '90'),
+    await comment(m, digest, 2, 23, '80'), // fourth valid one: over the limit of 3
+    {
+      id: nextId++,
+      author_id: 9,
+      author_login: 'u9',
+      created_at: T(24),
+      updated_at: T(24),
+      body: 'just chatting, no armour',
+    },
+  ];
+  const { records, accepted } = await classify(comments, {
+    manifest: m,
+    manifestDigest: digest,
+    opensAt: T(10),
+    closedAt: T(60),
+    box,
+  });
+  assert.equal(records.length, 12, 'comments without armour are ignored');
+  const reasons = records.map(
+    (r) => `${r.author_login}:${r.status}${r.reason ? `:${r.reason}` : ''}`,
+  );
+  assert.deepEqual(reasons, [
+    'u3:rejected:late',
+    'u1:accepted',
+    'u2:rejected:undecryptable',
+    'u4:rejected:edited',
+    'u8:rejected:not_allowed',
+    'u5:rejected:too_large',
+    'u6:rejected:malformed',
+    'u1:rejected:duplicate',
+    'u7:accepted',
+    'u9:accepted',
+    'u2:rejected:over_limit',
+    'u3:rejected:late',
+  ]);
+  assert.deepEqual(
+    accepted.map((a) => a.plaintext.message),
+    ['100', '70', '90'],
+  );
+  const out = compute(
+    'auction',
+    { type: 'second-price' },
+    accepted.map((a) => ({
+      author_id: a.record.author_id,
+      author_login: a.record.author_login,
+      comment_id: a.record.comment_id,
+      message: a.plaintext.message,
+    })),
+    2,
+  ) as { winner: { author_login: string }; price: number };
+  assert.equal(out.winner.author_login, 'u1');
+  assert.equal(out.price, 90);
+});
+
+test('one per author, last: the latest valid one counts', async () => {
+  const m = manifest({ one_per_author: 'last' });
+  const digest = await sha256Hex(manifestBytes(m));
+  const { records } = await classify(
+    [await comment(m, digest, 1, 10, 'a'), await comment(m, digest, 1, 11, 'b')],
+    { manifest: m, manifestDigest: digest, opensAt: T(0), closedAt: T(60), box },
+  );
+  assert.deepEqual(
+    records.map((r) => r.reason ?? r.status),
+    ['duplicate', 'accepted'],
+  );
+});
+
+test('computations: ties to the earliest, reserve, tally, stats, min_participants', () => {
+  const inputs = (msgs: string[]) =>
+    msgs.map((message, i) => ({ author_id: i, author_login: `u${i}`, comment_id: i, message }));
+  const tie = compute('auction', {}, inputs(['50', '70', '70']), 0) as {
+    winner: { author_login: string };
+    price: number;
+  };
+  assert.equal(tie.winner.author_login, 'u1');
+  const reserve = compute('auction', { reserve: 100 }, inputs(['50', '70']), 0) as {
+    winner: unknown;
+  };
+  assert.equal(reserve.winner, null);
+  assert.deepEqual(
+    compute('tally', { choices: ['yes', 'no'] }, inputs(['yes', 'no', 'yes', 'maybe']), 3),
+    { counts: { yes: 2, no: 1 }, invalid: 1, ballots: 4 },
+  );
+  assert.deepEqual(compute('stats', {}, inputs(['1', '2', '3', '10']), 2), {
+    count: 4,
+    invalid: 0,
+    sum: 16,
+    mean: 4,
+    median: 2.5,
+    min: 1,
+    max: 10,
+  });
+  assert.equal((compute('stats', {}, inputs(['1']), 2) as { withheld: boolean }).withheld, true);
+  assert.equal(
+    (compute('tally', { choices: ['a'] }, inputs(['a', 'a']), 3) as { withheld: boolean }).withheld,
+    true,
+  );
+  assert.ok(
+    Array.isArray(
+      (compute('reveal', {}, inputs(['x']), 5) as { submissions: unknown[] }).submissions,
+    ),
+    'reveal is not withheld',
+  );
+});
