@@ -217,6 +217,27 @@ function build(): Command {
       .addOption(once('--timeout <seconds>', 'give up after this long (default 30)')),
   ).action(run(async () => (await import('./envelope.ts')).fetchCommand));
 
+  const box = program
+    .command('box')
+    .description('sealed boxes: attested computation over encrypted submissions');
+  addFormatOption(
+    addPolicyOptions(
+      box
+        .command('verify')
+        .description(
+          "verify a box's manifest, result and their link (default signer: sealbox's reusable box workflow)",
+        )
+        .argument(
+          '<dir>',
+          'a directory with manifest.json, manifest.sigstore.json, result.json, result.sigstore.json',
+        )
+        .addOption(
+          once('--receipt <file>', 'your submission receipt: check it is in the result, accepted'),
+        )
+        .option('--allow-self-hosted-runners', 'accept a box run on a self-hosted runner'),
+    ),
+  ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
+
   const roots = program
     .command('trusted-root')
     .description('the Sigstore trusted roots verification uses');

@@ -133,7 +133,7 @@ export class GitHubApi {
     bodies: string[],
   ): void {
     this.#issue(repository, issueNumber);
-    const now = this.now().toISOString();
+    const now = this.#stamp();
     for (const body of bodies) {
       this.#comments.push({
         id: this.#nextId++,
@@ -285,7 +285,7 @@ export class GitHubApi {
       const input = parse();
       if (typeof input.title !== 'string' || !input.title)
         throw new HttpError(422, 'Validation Failed: title');
-      const now = this.now().toISOString();
+      const now = this.#stamp();
       const issue: Issue = {
         id: this.#nextId++,
         number: this.#issues.filter((i) => i.repo === repo).length + 1,
@@ -327,11 +327,11 @@ export class GitHubApi {
         if (typeof input.title === 'string') issue.title = input.title;
         if (typeof input.body === 'string') issue.body = input.body;
         if (input.state === 'open' || input.state === 'closed') {
-          issue.closed_at = input.state === 'closed' ? this.now().toISOString() : null;
+          issue.closed_at = input.state === 'closed' ? this.#stamp() : null;
           issue.state = input.state;
         }
         if (Array.isArray(input.labels)) issue.labels = input.labels.map(String);
-        issue.updated_at = this.now().toISOString();
+        issue.updated_at = this.#stamp();
         return ok(this.#issueJson(issue));
       }
     }
@@ -364,7 +364,7 @@ export class GitHubApi {
             422,
             'Validation Failed: body is too long (maximum is 65536 characters)',
           );
-        const now = this.now().toISOString();
+        const now = this.#stamp();
         const comment: Comment = {
           id: this.#nextId++,
           repo,
@@ -389,7 +389,7 @@ export class GitHubApi {
         if (typeof input.body !== 'string' || !input.body)
           throw new HttpError(422, 'Validation Failed: body');
         comment.body = input.body;
-        comment.updated_at = this.now().toISOString();
+        comment.updated_at = this.#stamp();
         return ok(this.#commentJson(comment));
       }
       if (method === 'DELETE') {
@@ -438,7 +438,7 @@ export class GitHubApi {
       needUser();
       const input = parse();
       if (typeof input.ref !== 'string') throw new HttpError(422, 'Validation Failed: ref');
-      const now = this.now().toISOString();
+      const now = this.#stamp();
       const run: WorkflowRun = {
         id: this.#nextId++,
         repo,
@@ -470,6 +470,13 @@ export class GitHubApi {
       return ok(this.#runJson(run));
     }
     throw new HttpError(404, 'Not Found');
+  }
+
+  // GitHub's timestamps have whole seconds: 2026-01-02T03:04:05Z.
+  #stamp(): string {
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   #issue(repo: string, number: number): Issue {

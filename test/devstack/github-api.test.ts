@@ -93,7 +93,7 @@ test('comments: create, get, update, delete; created_at/updated_at from the serv
       201,
       c.data,
     );
-    assert.equal(c.data.created_at, '2026-01-02T03:04:05.000Z');
+    assert.equal(c.data.created_at, '2026-01-02T03:04:05Z');
     assert.equal(c.data.user?.id, 7002);
     ctx.stack.github.now = () => new Date(at.getTime() + 5000);
     const u = await bob.rest.issues.updateComment({

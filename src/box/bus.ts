@@ -1,0 +1,95 @@
+// The bus a box talks over: one interface, adapters elsewhere (GitHub issue,
+// and in tests an in-memory one). Portable.
+import type { BusComment } from './submissions.ts';
+
+export interface Announcement {
+  boxId: string;
+  manifest: Uint8Array;
+  manifestBundle: unknown;
+  opensAt: string;
+  closesAt: string;
+}
+
+export interface BoxBus {
+  /** Where participants find the box (e.g. OWNER/REPO#N). */
+  readonly address: string;
+  announce(a: Announcement): Promise<void>;
+  /** Every comment, completely (all pages). */
+  comments(): Promise<BusComment[]>;
+  publishResult(result: Uint8Array, bundle: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+const b64 = (bytes: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const fromB64 = (s: string) => Uint8Array.from(atob(s.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+const fence = (tag: string, bytes: Uint8Array) =>
+  ['```' + tag, ...(b64(bytes).match(/.{1,76}/g) ?? []), '```'].join('\n');
+
+/**
+ * The announcement as an issue body: the manifest and its bundle as base64 of
+ * their exact bytes in fenced blocks, so that an edit of whitespace in the web
+ * editor cannot change what is hashed.
+ */
+export function announcementText(a: Announcement): string {
+  return [
+    `sealbox box \`${a.boxId}\`: submissions open at ${a.opensAt} and close at ${a.closesAt}.`,
+    '',
+    'Submit with `npx sealbox box submit` (it checks the attestation first). Anything else posted here is ignored.',
+    '',
+    `opens_at: ${a.opensAt}`,
+    `closes_at: ${a.closesAt}`,
+    '',
+    fence('sealbox-manifest', a.manifest),
+    '',
+    fence('sealbox-manifest-bundle', new TextEncoder().encode(JSON.stringify(a.manifestBundle))),
+    '',
+  ].join('\n');
+}
+
+function block(text: string, tag: string): Uint8Array | undefined {
+  const m = new RegExp('```' + tag + '\\s*\\n([A-Za-z0-9+/=\\s]*?)```').exec(text);
+  return m ? fromB64(m[1]!) : undefined;
+}
+
+export function parseAnnouncement(text: string): Announcement | undefined {
+  const manifest = block(text, 'sealbox-manifest');
+  const bundle = block(text, 'sealbox-manifest-bundle');
+  const opensAt = /^opens_at: (\S+)$/m.exec(text)?.[1];
+  const closesAt = /^closes_at: (\S+)$/m.exec(text)?.[1];
+  const boxId = /sealbox box `([^`]+)`/.exec(text)?.[1];
+  if (!manifest || !bundle || !opensAt || !closesAt || !boxId) return undefined;
+  try {
+    return {
+      boxId,
+      manifest,
+      manifestBundle: JSON.parse(new TextDecoder().decode(bundle)),
+      opensAt,
+      closesAt,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function resultText(result: Uint8Array, bundle: unknown): string {
+  return [
+    'sealbox box result:',
+    '',
+    fence('sealbox-result', result),
+    '',
+    fence('sealbox-result-bundle', new TextEncoder().encode(JSON.stringify(bundle))),
+    '',
+  ].join('\n');
+}
+
+export function parseResultText(text: string): { result: Uint8Array; bundle: unknown } | undefined {
+  const result = block(text, 'sealbox-result');
+  const bundle = block(text, 'sealbox-result-bundle');
+  if (!result || !bundle) return undefined;
+  return { result, bundle: JSON.parse(new TextDecoder().decode(bundle)) };
+}

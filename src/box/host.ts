@@ -1,0 +1,149 @@
+// The ceremony, in one process: open, collect, close, compute, result.
+// Portable: the bus, the attestation and the clock are injected. The box's
+// private key lives only in this function's scope: never serialized, written,
+// logged or put in an error message.
+import { describe } from '../errors.ts';
+import { compute } from './compute/index.ts';
+import type { BoxBus } from './bus.ts';
+import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
+import { hpkeFields, manifestBytes, type Manifest } from './manifest.ts';
+import { buildResult, resultBytes, type BoxResult } from './result.ts';
+import { classify, sha256Hex } from './submissions.ts';
+
+export interface Attested {
+  bundle: unknown;
+  /** When the log (or TSA) says the attestation happened. */
+  time: Date;
+}
+
+export interface HostDeps {
+  bus: BoxBus;
+  attest(bytes: Uint8Array, name: 'manifest.json' | 'result.json'): Promise<Attested>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  log?(line: string): void;
+}
+
+export interface BoxConfig {
+  boxId: string;
+  suite: SuiteName;
+  windowSeconds: number;
+  rules: Manifest['rules'];
+  computation: Manifest['computation'];
+  run: Manifest['run'];
+  pollMs?: number;
+  /** Wait after the close before the final, complete listing. */
+  settleMs?: number;
+}
+
+export interface HostedBox {
+  manifest: Uint8Array;
+  manifestBundle: unknown;
+  result: Uint8Array;
+  resultBundle: unknown;
+  parsedResult: BoxResult;
+}
+
+const ceilSecond = (d: Date) => new Date(Math.ceil(d.getTime() / 1000) * 1000);
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<HostedBox> {
+  const log = deps.log ?? (() => {});
+  const key = await generateBoxKeyPair(config.suite);
+  const manifest: Manifest = {
+    version: 'sealbox-box/v1',
+    box_id: config.boxId,
+    hpke: hpkeFields(config.suite, key.publicKey),
+    window_seconds: config.windowSeconds,
+    bus: { kind: 'github-issue', address: deps.bus.address },
+    rules: config.rules,
+    computation: config.computation,
+    run: config.run,
+  };
+  const mBytes = manifestBytes(manifest);
+  const digest = await sha256Hex(mBytes);
+  const mAttested = await deps.attest(mBytes, 'manifest.json');
+  log(`manifest attested (digest ${digest.slice(0, 12)}...)`);
+  // Only after the attestation exists does the window open.
+  const opensAt = ceilSecond(new Date(Math.max(deps.now().getTime(), mAttested.time.getTime())));
+  const closesAt = new Date(opensAt.getTime() + config.windowSeconds * 1000);
+  let closedAt = closesAt;
+  let status: BoxResult['status'] = 'complete';
+  let reason: string | undefined;
+  let records: BoxResult['submissions'] = [];
+  let output: unknown = null;
+  try {
+    await deps.bus.announce({
+      boxId: config.boxId,
+      manifest: mBytes,
+      manifestBundle: mAttested.bundle,
+      opensAt: iso(opensAt),
+      closesAt: iso(closesAt),
+    });
+    log(`box open on ${deps.bus.address} from ${iso(opensAt)} to ${iso(closesAt)}`);
+    const ctx = (closed: Date) => ({
+      manifest,
+      manifestDigest: digest,
+      opensAt: iso(opensAt),
+      closedAt: iso(closed),
+      box: key,
+    });
+    // Collect: poll; under first-per-author, close early once the box is full.
+    while (deps.now() < closesAt) {
+      await deps.sleep(
+        Math.min(config.pollMs ?? 500, Math.max(0, closesAt.getTime() - deps.now().getTime())),
+      );
+      if (manifest.rules.one_per_author !== 'first') continue;
+      const seen = await classify(await deps.bus.comments(), ctx(closesAt));
+      if (seen.accepted.length >= manifest.rules.max_submissions) {
+        const filler = seen.accepted[manifest.rules.max_submissions - 1]!.record;
+        closedAt = new Date(Date.parse(filler.created_at) + 1000);
+        log(`box full: closed early at ${iso(closedAt)}`);
+        break;
+      }
+    }
+    await deps.sleep(config.settleMs ?? 0);
+    const final = await classify(await deps.bus.comments(), ctx(closedAt));
+    records = final.records;
+    output = compute(
+      manifest.computation.name,
+      manifest.computation.parameters,
+      final.accepted.map((a) => ({
+        author_id: a.record.author_id,
+        author_login: a.record.author_login,
+        comment_id: a.record.comment_id,
+        message: a.plaintext.message,
+      })),
+      manifest.rules.min_participants,
+    );
+    log(`closed: ${final.accepted.length} accepted of ${records.length} armoured comments`);
+  } catch (e) {
+    status = 'aborted';
+    reason = describe(e);
+    log(`ceremony failed after the manifest was attested: ${reason}`);
+  }
+  const result = buildResult({
+    box_id: config.boxId,
+    manifest_digest: digest,
+    opens_at: iso(opensAt),
+    closes_at: iso(closesAt),
+    closed_at: iso(closedAt),
+    status,
+    ...(reason ? { reason } : {}),
+    submissions: records,
+    output,
+  });
+  const rBytes = resultBytes(result);
+  // If attesting fails here, nothing unattested is published: the error propagates.
+  const rAttested = await deps.attest(rBytes, 'result.json');
+  await deps.bus.publishResult(rBytes, rAttested.bundle);
+  await deps.bus.close();
+  log('result attested and published; the key is dropped');
+  return {
+    manifest: mBytes,
+    manifestBundle: mAttested.bundle,
+    result: rBytes,
+    resultBundle: rAttested.bundle,
+    parsedResult: result,
+  };
+}
