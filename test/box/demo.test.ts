@@ -14,16 +14,59 @@ const state = join(scratch, 'state');
 const first = join(scratch, 'd1');
 const second = join(scratch, 'd2');
 const verify = (dir: string, extra: string[] = []) =>
-  sealbox(['box', 'verify', dir, '--trusted-root', join(state, 'trusted_root.json'), '--repo', 'demo/sealbox', '--format', 'json', ...extra]);
-const failedChecks = (stdout: string) => JSON.parse(stdout).checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
+  sealbox([
+    'box',
+    'verify',
+    dir,
+    '--trusted-root',
+    join(state, 'trusted_root.json'),
+    '--repo',
+    'demo/sealbox',
+    '--format',
+    'json',
+    ...extra,
+  ]);
+const failedChecks = (stdout: string) =>
+  JSON.parse(stdout)
+    .checks.filter((c: { ok: boolean }) => !c.ok)
+    .map((c: { name: string }) => c.name);
 
 test('demo --adversarial: every attack rejected with its reason, every honest bid accepted, and it verifies', async () => {
-  const r = await sealbox(['demo', '--out', first, '--state', state, '--adversarial', '--participants', '3']);
+  const r = await sealbox([
+    'demo',
+    '--out',
+    first,
+    '--state',
+    state,
+    '--adversarial',
+    '--participants',
+    '3',
+  ]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, new RegExp(`npx sealbox box verify ${first} --trusted-root ${state}/trusted_root.json --repo demo/sealbox`));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `npx sealbox box verify ${first} --trusted-root ${state}/trusted_root.json --repo demo/sealbox`,
+    ),
+  );
   const result = JSON.parse(readFileSync(join(first, 'result.json'), 'utf8'));
-  const by = Object.fromEntries(result.submissions.map((s: { author_login: string; status: string; reason?: string }) => [`${s.author_login}:${s.reason ?? s.status}`, true]));
-  for (const k of ['alice:accepted', 'bob:accepted', 'carol:accepted', 'mallory:undecryptable', 'oscar:malformed', 'trudy:too_large', 'peggy:edited', 'bob:duplicate', 'victor:late']) {
+  const by = Object.fromEntries(
+    result.submissions.map((s: { author_login: string; status: string; reason?: string }) => [
+      `${s.author_login}:${s.reason ?? s.status}`,
+      true,
+    ]),
+  );
+  for (const k of [
+    'alice:accepted',
+    'bob:accepted',
+    'carol:accepted',
+    'mallory:undecryptable',
+    'oscar:malformed',
+    'trudy:too_large',
+    'peggy:edited',
+    'bob:duplicate',
+    'victor:late',
+  ]) {
     assert.ok(by[k], `${k} in ${JSON.stringify(result.submissions)}`);
   }
   assert.equal(result.counts.accepted, 3);
@@ -32,7 +75,16 @@ test('demo --adversarial: every attack rejected with its reason, every honest bi
   assert.equal(v.status, 0, v.stdout);
   assert.deepEqual(
     JSON.parse(v.stdout).checks.map((c: { name: string }) => c.name),
-    ['manifest_bundle', 'result_bundle', 'linkage', 'runner', 'subjects', 'manifest_digest', 'window', 'recompute'],
+    [
+      'manifest_bundle',
+      'result_bundle',
+      'linkage',
+      'runner',
+      'subjects',
+      'manifest_digest',
+      'window',
+      'recompute',
+    ],
   );
   assert.match(JSON.parse(v.stdout).notes.join('\n'), /pin them with --signer-workflow/);
 });
@@ -41,7 +93,10 @@ test('any edit of result.json fails verification', async () => {
   const edited = join(scratch, 'edited');
   cpSync(first, edited, { recursive: true });
   const text = readFileSync(join(edited, 'result.json'), 'utf8');
-  writeFileSync(join(edited, 'result.json'), text.replace('"status": "accepted"', '"status": "rejected"'));
+  writeFileSync(
+    join(edited, 'result.json'),
+    text.replace('"status": "accepted"', '"status": "rejected"'),
+  );
   const v = await verify(edited);
   assert.equal(v.status, 1);
   assert.ok(failedChecks(v.stdout).includes('result_bundle'));
@@ -50,7 +105,10 @@ test('any edit of result.json fails verification', async () => {
 test('a manifest or a result swapped in from another demo run on the same state fails linkage', async () => {
   const r = await sealbox(['demo', '--out', second, '--state', state]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  for (const files of [['manifest.json', 'manifest.sigstore.json'], ['result.json', 'result.sigstore.json']]) {
+  for (const files of [
+    ['manifest.json', 'manifest.sigstore.json'],
+    ['result.json', 'result.sigstore.json'],
+  ]) {
     const mixed = join(scratch, `mixed-${files[0]}`);
     cpSync(first, mixed, { recursive: true });
     for (const f of files) cpSync(join(second, f), join(mixed, f));
@@ -61,9 +119,18 @@ test('a manifest or a result swapped in from another demo run on the same state 
 });
 
 test('box verify needs --repo, and pins the default signer: another signer fails', async () => {
-  const noRepo = await sealbox(['box', 'verify', first, '--trusted-root', join(state, 'trusted_root.json')]);
+  const noRepo = await sealbox([
+    'box',
+    'verify',
+    first,
+    '--trusted-root',
+    join(state, 'trusted_root.json'),
+  ]);
   assert.equal(noRepo.status, 2);
-  const other = await verify(first, ['--signer-workflow', 'demo/sealbox/.github/workflows/auction.yml']);
+  const other = await verify(first, [
+    '--signer-workflow',
+    'demo/sealbox/.github/workflows/auction.yml',
+  ]);
   assert.equal(other.status, 1);
   assert.ok(failedChecks(other.stdout).includes('manifest_bundle'));
 });

@@ -1,0 +1,186 @@
+// PROTOCOL.md's threats against verification, each made real on the local
+// stack: a re-run, a self-hosted runner, a manifest attested after opens_at,
+// an early close without a full box, and another workflow of the same run
+// attesting a forged result.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { BoxBus, Announcement } from '../../src/box/bus.ts';
+import { hostBox, type BoxConfig, type HostDeps } from '../../src/box/host.ts';
+import { resultBytes, type BoxResult } from '../../src/box/result.ts';
+import { DEFAULT_BOX_SIGNER, verifyBox, type BoxFiles } from '../../src/box/verify.ts';
+import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
+import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
+import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import { boxAttester } from '../../src/node/box-attest.ts';
+import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
+import { policyFromFlags } from '../../src/policy/identity.ts';
+import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+const boxRun = (extra: Partial<RunIdentity> = {}): RunIdentity => ({
+  ...DEFAULT_RUN,
+  runId: 777,
+  jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
+  ...extra,
+});
+
+/** An in-memory bus whose participants post as soon as the box announces. */
+class MemoryBus implements BoxBus {
+  readonly address = 'memory';
+  readonly comments_: BusComment[] = [];
+  announcement?: Announcement;
+  readonly bidders: number;
+  constructor(bidders: number) {
+    this.bidders = bidders;
+  }
+  async announce(a: Announcement) {
+    this.announcement = a;
+    const m = parseManifest(a.manifest);
+    const digest = await sha256Hex(a.manifest);
+    const at = a.opensAt;
+    for (let i = 0; i < this.bidders; i++) {
+      const body = await sealSubmission(m, digest, publicKeyOf(m), 500 + i, {
+        message: String(10 + i),
+      });
+      this.comments_.push({
+        id: i + 1,
+        author_id: 500 + i,
+        author_login: `p${i}`,
+        created_at: at,
+        updated_at: at,
+        body,
+      });
+    }
+  }
+  async comments() {
+    return this.comments_;
+  }
+  async publishResult() {}
+  async close() {}
+}
+
+const config = (rules: Partial<BoxConfig['rules']> = {}): BoxConfig => ({
+  boxId: `box-${Math.random().toString(36).slice(2, 10)}`,
+  suite: 'x25519',
+  windowSeconds: 1,
+  rules: {
+    max_submissions: 10,
+    max_bytes: 4096,
+    one_per_author: 'first',
+    allowed_authors: null,
+    min_participants: 1,
+    ...rules,
+  },
+  computation: { name: 'auction', parameters: { reveal_bids: true } },
+  run: {
+    repository: 'demo/sealbox',
+    workflow_ref: 'x',
+    run_id: '777',
+    run_attempt: '1',
+    sha: DEFAULT_RUN.sha,
+  },
+  pollMs: 100,
+});
+
+async function host(
+  run: RunIdentity,
+  rules: Partial<BoxConfig['rules']> = {},
+  patch: Partial<HostDeps> = {},
+): Promise<BoxFiles> {
+  const deps: HostDeps = {
+    bus: new MemoryBus(2),
+    attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
+      ctx.stack.issuer.mint(run),
+    ),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...patch,
+  };
+  const h = await hostBox(deps, config(rules));
+  return {
+    manifest: h.manifest,
+    manifestBundle: h.manifestBundle,
+    result: h.result,
+    resultBundle: h.resultBundle,
+  };
+}
+
+async function verify(files: BoxFiles, allowSelfHostedRunners = false) {
+  const roots = parseTrustedRootText(readFileSync(ctx.stack.trustedRootPath, 'utf8'), 'stack root');
+  const v = await verifyBox(files, {
+    policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
+    trustedRoots: roots,
+    verifier: new NodeSignatureVerifier(),
+    allowSelfHostedRunners,
+  });
+  return v.checks.filter((c) => !c.ok).map((c) => c.name);
+}
+
+let honest: BoxFiles;
+
+test('control: an honest box verifies', async () => {
+  honest = await host(boxRun());
+  assert.deepEqual(await verify(honest), []);
+});
+
+test('a re-run: the manifest of attempt 1 with the result of attempt 2 does not link', async () => {
+  const attempt2 = await host(boxRun({ runAttempt: 2 }));
+  assert.deepEqual(
+    await verify({ ...honest, result: attempt2.result, resultBundle: attempt2.resultBundle }),
+    ['linkage', 'manifest_digest'],
+  );
+});
+
+test('a self-hosted runner is refused unless allowed', async () => {
+  const selfHosted = await host(boxRun({ runnerEnvironment: 'self-hosted' }));
+  assert.deepEqual(await verify(selfHosted), ['runner']);
+  assert.deepEqual(await verify(selfHosted, true), []);
+});
+
+test('a manifest attested after opens_at fails the window', async () => {
+  const attest = boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
+    ctx.stack.issuer.mint(boxRun()),
+  );
+  // A box that lies about when its manifest was attested opens the window too early.
+  const lying = await host(
+    boxRun(),
+    {},
+    {
+      attest: async (bytes, name) => ({
+        ...(await attest(bytes, name)),
+        time: new Date(Date.now() - 60_000),
+      }),
+      now: () => new Date(Date.now() - 60_000),
+    },
+  );
+  assert.ok((await verify(lying)).includes('window'));
+});
+
+test('an early close without a full box fails the window', async () => {
+  const result = JSON.parse(new TextDecoder().decode(honest.result)) as BoxResult;
+  const early = { ...result, closed_at: result.opens_at };
+  const bytes = resultBytes(early);
+  const attest = boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
+    ctx.stack.issuer.mint(boxRun()),
+  );
+  const { bundle } = await attest(bytes, 'result.json');
+  const failed = await verify({ ...honest, result: bytes, resultBundle: bundle });
+  assert.ok(failed.includes('window'), failed.join(','));
+});
+
+test('another workflow of the same run attesting a forged result is not the box', async () => {
+  const result = JSON.parse(new TextDecoder().decode(honest.result)) as BoxResult;
+  const forged = resultBytes({
+    ...result,
+    output: { winner: { author_login: 'mallory' }, price: 1 },
+  });
+  // The caller's own workflow (same run id) holds an OIDC token too.
+  const caller = boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
+    ctx.stack.issuer.mint(boxRun({ jobWorkflowRef: undefined })),
+  );
+  const { bundle } = await caller(forged, 'result.json');
+  const failed = await verify({ ...honest, result: forged, resultBundle: bundle });
+  assert.ok(failed.includes('result_bundle') && failed.includes('linkage'), failed.join(','));
+});
