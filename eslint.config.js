@@ -14,6 +14,11 @@ export default tseslint.config(
         URL: 'readonly',
         fetch: 'readonly',
         performance: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        crypto: 'readonly',
+        setTimeout: 'readonly',
+        AbortSignal: 'readonly',
       },
     },
     rules: {
