@@ -237,6 +237,40 @@ function build(): Command {
         .option('--allow-self-hosted-runners', 'accept a box run on a self-hosted runner'),
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
+  box
+    .command('host')
+    .description(
+      'inside the job: the whole ceremony in one process (reusable workflow, or the Action)',
+    )
+    .requiredOption('--computation <name>', 'reveal, auction, tally or stats')
+    .addOption(once('--parameters <json>', 'computation parameters as JSON'))
+    .option('--window <seconds>', 'how long submissions are open', '300')
+    .option('--max-submissions <n>', 'accepted submissions at most', '1000')
+    .option('--max-bytes <n>', 'comment size limit in bytes', '65536')
+    .addOption(
+      new Option('--one-per-author <rule>', 'which submission of an author counts')
+        .choices(['first', 'last'])
+        .default('first'),
+    )
+    .addOption(
+      once('--allowed-authors <ids>', 'numeric GitHub user ids, comma-separated (default: open)'),
+    )
+    .option('--min-participants <n>', 'withhold non-revealing outputs below this', '0')
+    .addOption(
+      new Option('--suite <suite>', 'HPKE suite').choices(['x-wing', 'x25519']).default('x-wing'),
+    )
+    .option('--out <dir>', 'where to write the four box files', '.')
+    .option('--allow-self-hosted-runners', 'run on a self-hosted runner anyway')
+    .action(run(async () => (await import('./box.ts')).boxHostCommand));
+  addPolicyOptions(
+    box
+      .command('submit')
+      .description('submit to a box: check its manifest, seal, post once, keep a receipt')
+      .argument('<box>', 'OWNER/REPO#ISSUE')
+      .addOption(once('--file <file>', 'the message (default: standard input)'))
+      .option('--print', 'print the armour to paste by hand instead of posting')
+      .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
+  ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
 
   const roots = program
     .command('trusted-root')

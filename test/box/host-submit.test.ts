@@ -1,0 +1,162 @@
+// `box host` in a simulated job and `box submit` from participants' shells,
+// over the local GitHub-compatible API, then `box verify` with a receipt.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Octokit } from '@octokit/rest';
+import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { REPO_ROOT, assertOneCleanLine, sealbox } from '../helpers/cli.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+
+test('host, submit (with a receipt), print, refusals, verify', async () => {
+  const run = {
+    ...DEFAULT_RUN,
+    runId: 3131,
+    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
+  };
+  const out = join(ctx.dir, 'box');
+  const host = spawn(
+    process.execPath,
+    [
+      `${REPO_ROOT}bin/sealbox.js`,
+      'box',
+      'host',
+      '--computation',
+      'auction',
+      '--parameters',
+      '{"reveal_bids": true}',
+      '--window',
+      '3',
+      '--suite',
+      'x25519',
+      '--out',
+      out,
+    ],
+    {
+      env: { ...process.env, ...ctx.stack.env(run) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let hostErr = '';
+  host.stderr.on('data', (d) => (hostErr += d));
+  const hostDone = new Promise<number | null>((resolve) => host.on('close', resolve));
+  const observer = new Octokit({
+    auth: ctx.stack.github.tokenFor('observer'),
+    baseUrl: ctx.stack.githubApiUrl,
+  });
+  let issue: number | undefined;
+  for (let i = 0; i < 100 && !issue; i++) {
+    const list = await observer.rest.issues.listForRepo({
+      owner: 'demo',
+      repo: 'sealbox',
+      labels: 'sealbox',
+      state: 'all',
+    });
+    issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
+    if (!issue) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(issue, `the box opened an issue: ${hostErr}`);
+  const box = `demo/sealbox#${issue}`;
+  const root = ['--trusted-root', ctx.stack.trustedRootPath];
+  const as = (login: string) => ({
+    GITHUB_TOKEN: ctx.stack.github.tokenFor(login),
+    GITHUB_API_URL: ctx.stack.githubApiUrl,
+  });
+  const bid = (name: string, amount: string) => {
+    const f = join(ctx.dir, `${name}.txt`);
+    writeFileSync(f, amount);
+    return f;
+  };
+  const receipt = join(ctx.dir, 'alice-receipt.json');
+  const alice = await sealbox(
+    [
+      'box',
+      'submit',
+      box,
+      '--repo',
+      'demo/sealbox',
+      ...root,
+      '--file',
+      bid('alice', '120'),
+      '--receipt-out',
+      receipt,
+    ],
+    as('alice'),
+  );
+  assert.equal(alice.status, 0, alice.stderr);
+  const bob = await sealbox(
+    ['box', 'submit', box, '--repo', 'demo/sealbox', ...root, '--file', bid('bob', '150')],
+    as('bob'),
+  );
+  assert.equal(bob.status, 0, bob.stderr);
+  const printed = await sealbox(
+    [
+      'box',
+      'submit',
+      box,
+      '--repo',
+      'demo/sealbox',
+      ...root,
+      '--file',
+      bid('carol', '90'),
+      '--print',
+    ],
+    as('carol'),
+  );
+  assert.equal(printed.status, 0);
+  assert.match(printed.stdout, /^-----BEGIN SEALBOX SUBMISSION-----\n/);
+  const foreign = await sealbox(
+    ['box', 'submit', box, '--repo', 'other/repo', ...root, '--file', bid('dave', '1')],
+    as('dave'),
+  );
+  assert.equal(foreign.status, 2);
+  assertOneCleanLine(foreign.stderr);
+  assert.match(foreign.stderr, /does not satisfy your policy/);
+  assert.equal(await hostDone, 0, hostErr);
+  const late = await sealbox(
+    ['box', 'submit', box, '--repo', 'demo/sealbox', ...root, '--file', bid('erin', '1')],
+    as('erin'),
+  );
+  assert.equal(late.status, 2);
+  assert.match(late.stderr, /the box closed at/);
+  assert.doesNotMatch(
+    alice.stdout + bob.stdout + hostErr,
+    /120|150/,
+    'no plaintext bid in any log',
+  );
+
+  const v = await sealbox([
+    'box',
+    'verify',
+    out,
+    '--repo',
+    'demo/sealbox',
+    ...root,
+    '--receipt',
+    receipt,
+    '--format',
+    'json',
+  ]);
+  assert.equal(v.status, 0, v.stdout);
+  const result = JSON.parse(v.stdout);
+  assert.ok(result.checks.some((c: { name: string; ok: boolean }) => c.name === 'receipt' && c.ok));
+  assert.equal(result.output.winner.author_login, 'bob');
+  assert.equal(result.output.price, 150, 'first price by default');
+  const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  assert.equal(r.counts.accepted, 2, 'carol printed only; nothing was posted for her');
+});
+
+test('box host refuses a self-hosted runner', async () => {
+  const run = { ...DEFAULT_RUN, runnerEnvironment: 'self-hosted' as const };
+  const r = await sealbox(
+    ['box', 'host', '--computation', 'reveal', '--window', '1'],
+    ctx.stack.env(run),
+  );
+  assert.equal(r.status, 2);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, /refusing to run a box on a self-hosted runner/);
+});
