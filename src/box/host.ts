@@ -22,6 +22,8 @@ export interface HostDeps {
   now(): Date;
   sleep(ms: number): Promise<void>;
   log?(line: string): void;
+  /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
+  generateKey?: typeof generateBoxKeyPair;
 }
 
 export interface BoxConfig {
@@ -49,7 +51,7 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<HostedBox> {
   const log = deps.log ?? (() => {});
-  const key = await generateBoxKeyPair(config.suite);
+  const key = await (deps.generateKey ?? generateBoxKeyPair)(config.suite);
   const manifest: Manifest = {
     version: 'sealbox-box/v1',
     box_id: config.boxId,

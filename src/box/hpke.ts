@@ -54,7 +54,7 @@ export function suiteByIds(ids: SuiteIds): SuiteName {
   );
 }
 
-/** The box's key pair. The private key is a non-extractable CryptoKey where the KEM allows. */
+/** The box's key pair. The private half stays in memory as a key object; sealbox never serializes it. */
 export interface BoxKeyPair {
   suite: SuiteName;
   keyPair: CryptoKeyPair;
@@ -66,6 +66,20 @@ export async function generateBoxKeyPair(suite: SuiteName): Promise<BoxKeyPair> 
   const keyPair = await s.kem.generateKeyPair();
   const publicKey = new Uint8Array(await s.kem.serializePublicKey(keyPair.publicKey));
   return { suite, keyPair, publicKey };
+}
+
+/** A key pair from a 32-byte seed: for test vectors only, never for a box. */
+export async function boxKeyPairFromSeed(suite: SuiteName, seed: Uint8Array): Promise<BoxKeyPair> {
+  const s = cipherSuite(suite);
+  const keyPair =
+    suite === 'x-wing'
+      ? await (s.kem as XWing).generateKeyPairDerand(seed)
+      : await s.kem.deriveKeyPair(seed);
+  return {
+    suite,
+    keyPair,
+    publicKey: new Uint8Array(await s.kem.serializePublicKey(keyPair.publicKey)),
+  };
 }
 
 export async function seal(

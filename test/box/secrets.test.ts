@@ -1,0 +1,138 @@
+// The box's private key never reaches a file, a log, the bus or an error
+// message, in any encoding; decrypted submissions reach only the output the
+// computation publishes.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Announcement, BoxBus } from '../../src/box/bus.ts';
+import { announcementText, resultText } from '../../src/box/bus.ts';
+import { generateBoxKeyPair, type BoxKeyPair } from '../../src/box/hpke.ts';
+import { hostBox } from '../../src/box/host.ts';
+import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
+import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
+import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { boxAttester } from '../../src/node/box-attest.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+
+async function privateBytes(k: BoxKeyPair): Promise<Uint8Array> {
+  const p = k.keyPair.privateKey as CryptoKey & { key?: Uint8Array };
+  if (p.key) return p.key; // X-Wing: the seed
+  const jwk = await crypto.subtle.exportKey('jwk', p);
+  return Buffer.from(jwk.d!, 'base64url');
+}
+
+/** Every encoding a key might leak in. */
+function encodings(bytes: Uint8Array): string[] {
+  const b = Buffer.from(bytes);
+  return [
+    b.toString('hex'),
+    b.toString('hex').toUpperCase(),
+    b.toString('base64'),
+    b.toString('base64url'),
+    b.toString('base64').replace(/=+$/, ''),
+  ];
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+for (const suite of ['x25519', 'x-wing'] as const) {
+  test(`${suite}: the key is nowhere in what the box wrote, logged or posted`, async () => {
+    let key: BoxKeyPair | undefined;
+    const emitted: string[] = [];
+    const secrets = ['sealed bid 31337', 'sealed bid 27182'];
+    const bus = new (class implements BoxBus {
+      readonly address = 'memory';
+      comments_: BusComment[] = [];
+      async announce(a: Announcement) {
+        emitted.push(announcementText(a));
+        const m = parseManifest(a.manifest);
+        const digest = await sha256Hex(a.manifest);
+        for (const [i, message] of secrets.entries()) {
+          const body = await sealSubmission(m, digest, publicKeyOf(m), 900 + i, { message });
+          this.comments_.push({
+            id: i + 1,
+            author_id: 900 + i,
+            author_login: `p${i}`,
+            created_at: a.opensAt,
+            updated_at: a.opensAt,
+            body,
+          });
+        }
+      }
+      async comments() {
+        return this.comments_;
+      }
+      async publishResult(result: Uint8Array, bundle: unknown) {
+        emitted.push(resultText(result, bundle));
+      }
+      async close() {}
+    })();
+    const run = {
+      ...DEFAULT_RUN,
+      jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
+    };
+    const hosted = await hostBox(
+      {
+        bus,
+        attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
+          ctx.stack.issuer.mint(run),
+        ),
+        now: () => new Date(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        log: (line) => emitted.push(line),
+        generateKey: async (s) => (key = await generateBoxKeyPair(s)),
+      },
+      {
+        boxId: `secrets-${suite}`,
+        suite,
+        windowSeconds: 1,
+        rules: {
+          max_submissions: 10,
+          max_bytes: 8192,
+          one_per_author: 'first',
+          allowed_authors: null,
+          min_participants: 2,
+        },
+        computation: { name: 'stats', parameters: {} },
+        run: {
+          repository: 'demo/sealbox',
+          workflow_ref: 'x',
+          run_id: '1',
+          run_attempt: '1',
+          sha: DEFAULT_RUN.sha,
+        },
+        pollMs: 100,
+      },
+    );
+    const dir = join(ctx.dir, suite);
+    (await import('node:fs')).mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'manifest.json'), hosted.manifest);
+    writeFileSync(join(dir, 'result.json'), hosted.result);
+    writeFileSync(join(dir, 'manifest.sigstore.json'), JSON.stringify(hosted.manifestBundle));
+    writeFileSync(join(dir, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle));
+    const haystack = [...emitted, ...walk(ctx.dir).map((f) => readFileSync(f, 'latin1'))].join(
+      '\n',
+    );
+    const needles = encodings(await privateBytes(key!));
+    // Control: the search finds a key where there is one.
+    assert.ok(needles.some((n) => `${haystack}${needles[0]}`.includes(n)));
+    for (const n of needles)
+      assert.ok(!haystack.includes(n), `the private key leaked (${n.slice(0, 8)}...)`);
+    // stats does not reveal inputs: the plaintexts appear nowhere either.
+    for (const s of secrets)
+      assert.ok(!haystack.includes(s), `a decrypted submission leaked: ${s}`);
+    assert.equal(
+      (JSON.parse(new TextDecoder().decode(hosted.result)).output as { count: number }).count,
+      0,
+      'non-numeric messages are not counted',
+    );
+  });
+}
