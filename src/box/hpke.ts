@@ -69,8 +69,10 @@ export async function generateBoxKeyPair(suite: SuiteName): Promise<BoxKeyPair> 
 }
 
 /** A key pair from a 32-byte seed: for test vectors only, never for a box. */
-export async function boxKeyPairFromSeed(suite: SuiteName, seed: Uint8Array): Promise<BoxKeyPair> {
+export async function boxKeyPairFromSeed(suite: SuiteName, given: Uint8Array): Promise<BoxKeyPair> {
   const s = cipherSuite(suite);
+  // A copy: a Node Buffer is often a view into a larger pool, and the KEM reads the whole backing buffer.
+  const seed = Uint8Array.from(given);
   const keyPair =
     suite === 'x-wing'
       ? await (s.kem as XWing).generateKeyPairDerand(seed)
