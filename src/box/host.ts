@@ -3,7 +3,7 @@
 // private key lives only in this function's scope: never serialized, written,
 // logged or put in an error message.
 import { describe } from '../errors.ts';
-import { compute } from './compute/index.ts';
+import { compute, type ComputeInput } from './compute/index.ts';
 import type { BoxBus } from './bus.ts';
 import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, type Manifest } from './manifest.ts';
@@ -22,6 +22,8 @@ export interface HostDeps {
   now(): Date;
   sleep(ms: number): Promise<void>;
   log?(line: string): void;
+  /** Runs the `exec` computation (the Node adapter sandboxes it); absent where it cannot run. */
+  exec?(inputs: ComputeInput[], parameters: Record<string, unknown>): Promise<unknown>;
   /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
   generateKey?: typeof generateBoxKeyPair;
 }
@@ -107,17 +109,26 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
     await deps.sleep(config.settleMs ?? 0);
     const final = await classify(await deps.bus.comments(), ctx(closedAt));
     records = final.records;
-    output = compute(
-      manifest.computation.name,
-      manifest.computation.parameters,
-      final.accepted.map((a) => ({
-        author_id: a.record.author_id,
-        author_login: a.record.author_login,
-        comment_id: a.record.comment_id,
-        message: a.plaintext.message,
-      })),
-      manifest.rules.min_participants,
-    );
+    const inputs: ComputeInput[] = final.accepted.map((a) => ({
+      author_id: a.record.author_id,
+      author_login: a.record.author_login,
+      comment_id: a.record.comment_id,
+      message: a.plaintext.message,
+    }));
+    const { name, parameters } = manifest.computation;
+    if (name === 'exec') {
+      if (!deps.exec) throw new Error('the exec computation cannot run here');
+      // The operator's code: treated as not revealing inputs, so min_participants applies.
+      output =
+        inputs.length < manifest.rules.min_participants
+          ? {
+              withheld: true,
+              reason: `fewer than min_participants (${manifest.rules.min_participants}) submissions were accepted`,
+            }
+          : await deps.exec(inputs, parameters);
+    } else {
+      output = compute(name, parameters, inputs, manifest.rules.min_participants);
+    }
     log(`closed: ${final.accepted.length} accepted of ${records.length} armoured comments`);
   } catch (e) {
     status = 'aborted';

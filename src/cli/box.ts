@@ -93,6 +93,7 @@ export interface BoxHostOptions {
   suite: 'x-wing' | 'x25519';
   out: string;
   allowSelfHostedRunners?: boolean;
+  trustedExec?: boolean;
 }
 
 const whole = (v: string, flag: string, min = 0) => {
@@ -125,7 +126,9 @@ export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
     }
   }
   const { computation } = await import('../box/compute/index.ts');
-  computation(o.computation, parameters);
+  const { runExec, validateExec } = await import('../node/exec-sandbox.ts');
+  if (o.computation === 'exec') validateExec(parameters);
+  else computation(o.computation, parameters);
   const { hostBox } = await import('../box/host.ts');
   const { GitHubIssueBus } = await import('../github/issue-bus.ts');
   const { boxAttester } = await import('../node/box-attest.ts');
@@ -142,6 +145,12 @@ export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
       now: () => new Date(),
       sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
       log: (line) => process.stderr.write(`sealbox box: ${line}\n`),
+      exec: (inputs, params) =>
+        runExec(inputs, params, {
+          repository: env.GITHUB_WORKSPACE ?? process.cwd(),
+          trusted: o.trustedExec,
+          log: (line) => process.stderr.write(`sealbox box: ${line}\n`),
+        }),
     },
     {
       boxId: `box-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${randomBytes(4).toString('hex')}`,

@@ -242,7 +242,7 @@ function build(): Command {
     .description(
       'inside the job: the whole ceremony in one process (reusable workflow, or the Action)',
     )
-    .requiredOption('--computation <name>', 'reveal, auction, tally or stats')
+    .requiredOption('--computation <name>', 'reveal, auction, tally, stats or exec')
     .addOption(once('--parameters <json>', 'computation parameters as JSON'))
     .option('--window <seconds>', 'how long submissions are open', '300')
     .option('--max-submissions <n>', 'accepted submissions at most', '1000')
@@ -261,6 +261,10 @@ function build(): Command {
     )
     .option('--out <dir>', 'where to write the four box files', '.')
     .option('--allow-self-hosted-runners', 'run on a self-hosted runner anyway')
+    .option(
+      '--trusted-exec',
+      'exec: run the command as this user when no separate user can be made (local use only)',
+    )
     .action(run(async () => (await import('./box.ts')).boxHostCommand));
   addPolicyOptions(
     box
