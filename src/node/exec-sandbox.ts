@@ -145,7 +145,7 @@ export async function runExec(
     const timer = setTimeout(
       () => {
         failure = `exec: no result within ${p.timeout_seconds ?? 60} s`;
-        child.kill('SIGKILL');
+        kill();
       },
       (p.timeout_seconds ?? 60) * 1000,
     );
