@@ -8,6 +8,7 @@ import type { BoxBus } from './bus.ts';
 import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
+import { sealReplies, takeReplies, type SealedReply } from './replies.ts';
 import { classify, sha256Hex } from './submissions.ts';
 
 export interface Attested {
@@ -76,6 +77,7 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   let reason: string | undefined;
   let records: BoxResult['submissions'] = [];
   let output: unknown = null;
+  let replies: SealedReply[] = [];
   try {
     await deps.bus.announce({
       boxId: config.boxId,
@@ -129,6 +131,15 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
     } else {
       output = compute(name, parameters, inputs, manifest.rules.min_participants);
     }
+    const taken = takeReplies(output, inputs);
+    output = taken.output;
+    replies = await sealReplies(
+      manifest.hpke.suite,
+      digest,
+      config.boxId,
+      final.accepted,
+      taken.replies,
+    );
     log(`closed: ${final.accepted.length} accepted of ${records.length} armoured comments`);
   } catch (e) {
     status = 'aborted';
@@ -145,6 +156,7 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
     ...(reason ? { reason } : {}),
     submissions: records,
     output,
+    ...(replies.length ? { replies } : {}),
   });
   const rBytes = resultBytes(result);
   // If attesting fails here, nothing unattested is published: the error propagates.

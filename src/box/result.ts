@@ -20,6 +20,8 @@ export interface BoxResult {
     by_reason: Partial<Record<RejectReason, number>>;
   };
   output: unknown;
+  /** Private replies, each sealed to the reply key its submission carried. */
+  replies?: { comment_id: number; armour: string }[];
 }
 
 export function buildResult(fields: Omit<BoxResult, 'version' | 'counts'>): BoxResult {

@@ -18,6 +18,7 @@ import {
   type SignatureVerifier,
 } from '../sigstore/verify-bundle.ts';
 import { compute } from './compute/index.ts';
+import { takeReplies } from './replies.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import type { BoxResult } from './result.ts';
 import { sha256Hex } from './submissions.ts';
@@ -263,7 +264,10 @@ function recomputeCheck(manifest: Manifest, result: BoxResult): Check {
       comment_id: s.comment_id,
       message: out.bids?.[i]?.message ?? '',
     }));
-    const again = compute(name, parameters, inputs, manifest.rules.min_participants);
+    const again = takeReplies(
+      compute(name, parameters, inputs, manifest.rules.min_participants),
+      inputs,
+    ).output;
     return JSON.stringify(again) === JSON.stringify(result.output)
       ? passed('recompute', 'the auction outcome follows from the revealed bids')
       : failed(

@@ -28,7 +28,15 @@ export const auction: Computation = {
       : p.type === 'second-price'
         ? (ranked[1]?.amount ?? reserve ?? winner.amount)
         : winner.amount;
+    // Each bidder learns privately whether they won (a reply, when they asked for one).
+    const replies = Object.fromEntries(
+      bids.map((b) => [
+        b.comment_id,
+        { won: b === winner, price: b === winner ? (price ?? null) : null },
+      ]),
+    );
     return {
+      replies,
       type: p.type ?? 'first-price',
       reserve: reserve ?? null,
       valid_bids: valid.length,
