@@ -81,7 +81,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
       'demo/sealbox',
       ...root,
       '--file',
-      bid('alice', '120'),
+      bid('alice', '123457'),
       '--receipt-out',
       receipt,
     ],
@@ -89,7 +89,18 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   );
   assert.equal(alice.status, 0, alice.stderr);
   const bob = await sealbox(
-    ['box', 'submit', box, '--repo', 'demo/sealbox', ...root, '--file', bid('bob', '150')],
+    [
+      'box',
+      'submit',
+      box,
+      '--repo',
+      'demo/sealbox',
+      ...root,
+      '--file',
+      bid('bob', '987651'),
+      '--receipt-out',
+      join(ctx.dir, 'bob.json'),
+    ],
     as('bob'),
   );
   assert.equal(bob.status, 0, bob.stderr);
@@ -145,7 +156,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   const result = JSON.parse(v.stdout);
   assert.ok(result.checks.some((c: { name: string; ok: boolean }) => c.name === 'receipt' && c.ok));
   assert.equal(result.output.winner.author_login, 'bob');
-  assert.equal(result.output.price, 150, 'first price by default');
+  assert.equal(result.output.price, 987651, 'first price by default');
   const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(r.counts.accepted, 2, 'carol printed only; nothing was posted for her');
 });

@@ -169,7 +169,11 @@ const cases: [string, string[], RegExp][] = [
     ['verify', ARTIFACT, '--bundle', BUNDLE, '--owner', 'o', '--format', 'xml'],
     /--format.*xml.*invalid/,
   ],
-  ['demo, until the box lands', ['demo'], /demo: not available yet/],
+  [
+    'demo with a bad --participants',
+    ['demo', '--participants', '0'],
+    /--participants 0: give 1 to 10/,
+  ],
 ];
 
 for (const [name, args, message] of cases) {
@@ -205,7 +209,7 @@ test('help and version exit 0', async () => {
 
 test('through npx, as users run it, an error is still one line', async () => {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync('npx', ['--no-install', 'sealbox', 'demo'], {
+  const r = spawnSync('npx', ['--no-install', 'sealbox', 'demo', '--participants', 'many'], {
     cwd: new URL('../../', import.meta.url).pathname,
     encoding: 'utf8',
   });
