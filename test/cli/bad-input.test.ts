@@ -216,3 +216,18 @@ test('through npx, as users run it, an error is still one line', async () => {
   assert.equal(r.status, 2, r.stderr);
   assertOneCleanLine(r.stderr);
 });
+
+test('a reader that stops early (| head) gets no stack trace', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { REPO_ROOT } = await import('../helpers/cli.ts');
+  const r = spawnSync(
+    'sh',
+    [
+      '-c',
+      `'${process.execPath}' '${REPO_ROOT}bin/sealbox.js' trusted-root show --format json | head -c 10`,
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.stdout.length, 10);
+  assert.doesNotMatch(r.stderr, /EPIPE|\n\s+at /);
+});
