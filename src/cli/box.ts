@@ -28,6 +28,40 @@ async function bytes(path: string): Promise<Uint8Array> {
   }
 }
 
+/** A box read from its GitHub issue (GITHUB_API_URL, and GITHUB_TOKEN when the repository is private). */
+async function filesFromIssue(address: string) {
+  const [repository, issue] = address.split('#') as [string, string];
+  const { Octokit } = await import('@octokit/rest');
+  const { GitHubIssueBus } = await import('../github/issue-bus.ts');
+  const { parseResultText } = await import('../box/bus.ts');
+  const octokit = new Octokit({
+    auth: process.env.GITHUB_TOKEN,
+    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    request: { retries: 0 },
+  });
+  const bus = new GitHubIssueBus(octokit, repository, Number(issue));
+  const a = await bus.announcement().catch((e: Error) => {
+    throw new SealboxError('SERVICE', `${address}: ${e.message}`);
+  });
+  if (!a)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${address}: is not a sealbox box (no manifest in the issue)`,
+    );
+  // The result is the last comment carrying one: only the box's attestation makes it count.
+  const results = (await bus.comments())
+    .map((c) => parseResultText(c.body))
+    .filter((r) => r !== undefined);
+  const r = results[results.length - 1];
+  if (!r) throw new SealboxError('INPUT_INVALID', `${address}: has no result yet`);
+  return {
+    manifest: a.manifest,
+    manifestBundle: a.manifestBundle,
+    result: r.result,
+    resultBundle: r.bundle,
+  };
+}
+
 export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions): Promise<number> {
   if (o.repo === undefined && o.owner === undefined) {
     throw new SealboxError(
@@ -37,12 +71,14 @@ export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions):
   }
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
-  const files = {
-    manifest: await bytes(join(dir, 'manifest.json')),
-    manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
-    result: await bytes(join(dir, 'result.json')),
-    resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
-  };
+  const files = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+#\d+$/.test(dir)
+    ? await filesFromIssue(dir)
+    : {
+        manifest: await bytes(join(dir, 'manifest.json')),
+        manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
+        result: await bytes(join(dir, 'result.json')),
+        resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
+      };
   const receipt = o.receipt ? ((await readJsonFile(o.receipt, 'receipt')) as Receipt) : undefined;
   const v = await verifyBox(files, {
     policy,
