@@ -8,12 +8,11 @@ import { hostBox } from '../../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { findArmour, sealSubmission, sha256Hex } from '../../src/box/submissions.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
-import { boxAttester } from '../../src/node/box-attest.ts';
 import { DirectoryBus } from '../../src/node/directory-bus.ts';
 import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
+import { boxConfig, boxDeps } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -21,41 +20,9 @@ const ctx = useStack();
 test('a box over a directory: participants post files, the result verifies; a deleted comment fails its receipt', async () => {
   const dir = join(ctx.dir, 'bus');
   const bus = new DirectoryBus(dir);
-  const run = {
-    ...DEFAULT_RUN,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
   const hosting = hostBox(
-    {
-      bus,
-      attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
-        ctx.stack.issuer.mint(run),
-      ),
-      now: () => new Date(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    },
-    {
-      boxId: 'directory-0001',
-      suite: 'x25519',
-      windowSeconds: 2,
-      rules: {
-        max_submissions: 10,
-        max_bytes: 8192,
-        one_per_author: 'first',
-        allowed_authors: null,
-        min_participants: 0,
-      },
-      computation: { name: 'reveal', parameters: {} },
-      run: {
-        repository: 'demo/sealbox',
-        workflow_ref: 'x',
-        run_id: '1',
-        run_attempt: '1',
-        sha: DEFAULT_RUN.sha,
-      },
-      pollMs: 100,
-      settleMs: 200,
-    },
+    boxDeps(ctx.stack, bus),
+    boxConfig({ boxId: 'directory-0001', windowSeconds: 2, settleMs: 200 }),
   );
   let a = bus.announcement();
   while (!a) {

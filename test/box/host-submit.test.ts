@@ -158,7 +158,9 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   assert.equal(result.output.winner.author_login, 'bob');
   assert.equal(result.output.price, 987651, 'first price by default');
   // The same box, read from its issue.
-  const fromIssue = await sealbox(['box', 'verify', box, '--repo', 'demo/sealbox', ...root], { GITHUB_API_URL: ctx.stack.githubApiUrl });
+  const fromIssue = await sealbox(['box', 'verify', box, '--repo', 'demo/sealbox', ...root], {
+    GITHUB_API_URL: ctx.stack.githubApiUrl,
+  });
   assert.equal(fromIssue.status, 0, fromIssue.stdout + fromIssue.stderr);
   const r = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(r.counts.accepted, 2, 'carol printed only; nothing was posted for her');

@@ -9,8 +9,7 @@ import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { openReply } from '../../src/box/replies.ts';
 import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
 import type { BoxResult } from '../../src/box/result.ts';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
-import { boxAttester } from '../../src/node/box-attest.ts';
+import { boxConfig, boxDeps } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -47,40 +46,9 @@ test('each bidder with a reply key gets a sealed reply only they can open', asyn
     publishResult: async () => {},
     close: async () => {},
   };
-  const run = {
-    ...DEFAULT_RUN,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
   const hosted = await hostBox(
-    {
-      bus,
-      attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
-        ctx.stack.issuer.mint(run),
-      ),
-      now: () => new Date(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    },
-    {
-      boxId: 'replies-0001',
-      suite: 'x25519',
-      windowSeconds: 1,
-      rules: {
-        max_submissions: 10,
-        max_bytes: 8192,
-        one_per_author: 'first',
-        allowed_authors: null,
-        min_participants: 0,
-      },
-      computation: { name: 'auction', parameters: {} },
-      run: {
-        repository: 'demo/sealbox',
-        workflow_ref: 'x',
-        run_id: '1',
-        run_attempt: '1',
-        sha: DEFAULT_RUN.sha,
-      },
-      pollMs: 100,
-    },
+    boxDeps(ctx.stack, bus),
+    boxConfig({ boxId: 'replies-0001', computation: { name: 'auction', parameters: {} } }),
   );
   const result = hosted.parsedResult as BoxResult;
   assert.equal(

@@ -11,8 +11,7 @@ import { generateBoxKeyPair, type BoxKeyPair } from '../../src/box/hpke.ts';
 import { hostBox } from '../../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
-import { boxAttester } from '../../src/node/box-attest.ts';
+import { boxConfig, boxDeps } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -75,42 +74,15 @@ for (const suite of ['x25519', 'x-wing'] as const) {
       }
       async close() {}
     })();
-    const run = {
-      ...DEFAULT_RUN,
-      jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-    };
     const hosted = await hostBox(
-      {
-        bus,
-        attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
-          ctx.stack.issuer.mint(run),
-        ),
-        now: () => new Date(),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      boxDeps(ctx.stack, bus, undefined, {
         log: (line) => emitted.push(line),
         generateKey: async (s) => (key = await generateBoxKeyPair(s)),
-      },
-      {
-        boxId: `secrets-${suite}`,
-        suite,
-        windowSeconds: 1,
-        rules: {
-          max_submissions: 10,
-          max_bytes: 8192,
-          one_per_author: 'first',
-          allowed_authors: null,
-          min_participants: 2,
-        },
-        computation: { name: 'stats', parameters: {} },
-        run: {
-          repository: 'demo/sealbox',
-          workflow_ref: 'x',
-          run_id: '1',
-          run_attempt: '1',
-          sha: DEFAULT_RUN.sha,
-        },
-        pollMs: 100,
-      },
+      }),
+      boxConfig(
+        { boxId: `secrets-${suite}`, suite, computation: { name: 'stats', parameters: {} } },
+        { min_participants: 2 },
+      ),
     );
     const dir = join(ctx.dir, suite);
     (await import('node:fs')).mkdirSync(dir, { recursive: true });

@@ -16,15 +16,12 @@ import { boxAttester } from '../../src/node/box-attest.ts';
 import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
+import { boxConfig, boxDeps, boxRun as helperRun } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-const boxRun = (extra: Partial<RunIdentity> = {}): RunIdentity => ({
-  ...DEFAULT_RUN,
-  runId: 777,
-  jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  ...extra,
-});
+const boxRun = (extra: Partial<RunIdentity> = {}): RunIdentity =>
+  helperRun({ runId: 777, ...extra });
 
 /** An in-memory bus whose participants post as soon as the box announces. */
 class MemoryBus implements BoxBus {
@@ -61,44 +58,27 @@ class MemoryBus implements BoxBus {
   async close() {}
 }
 
-const config = (rules: Partial<BoxConfig['rules']> = {}): BoxConfig => ({
-  boxId: `box-${Math.random().toString(36).slice(2, 10)}`,
-  suite: 'x25519',
-  windowSeconds: 1,
-  rules: {
-    max_submissions: 10,
-    max_bytes: 4096,
-    one_per_author: 'first',
-    allowed_authors: null,
-    min_participants: 1,
-    ...rules,
-  },
-  computation: { name: 'auction', parameters: { reveal_bids: true } },
-  run: {
-    repository: 'demo/sealbox',
-    workflow_ref: 'x',
-    run_id: '777',
-    run_attempt: '1',
-    sha: DEFAULT_RUN.sha,
-  },
-  pollMs: 100,
-});
-
 async function host(
   run: RunIdentity,
   rules: Partial<BoxConfig['rules']> = {},
   patch: Partial<HostDeps> = {},
 ): Promise<BoxFiles> {
-  const deps: HostDeps = {
-    bus: new MemoryBus(2),
-    attest: boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>
-      ctx.stack.issuer.mint(run),
+  const h = await hostBox(
+    boxDeps(ctx.stack, new MemoryBus(2), run, patch),
+    boxConfig(
+      {
+        computation: { name: 'auction', parameters: { reveal_bids: true } },
+        run: {
+          repository: 'demo/sealbox',
+          workflow_ref: 'x',
+          run_id: '777',
+          run_attempt: '1',
+          sha: DEFAULT_RUN.sha,
+        },
+      },
+      { min_participants: 1, ...rules },
     ),
-    now: () => new Date(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    ...patch,
-  };
-  const h = await hostBox(deps, config(rules));
+  );
   return {
     manifest: h.manifest,
     manifestBundle: h.manifestBundle,

@@ -1,0 +1,60 @@
+// Hosting boxes in tests: a simulated job of sealbox's reusable workflow on
+// the local stack, with a real clock and short windows.
+import type { BoxBus } from '../../src/box/bus.ts';
+import type { BoxConfig, HostDeps } from '../../src/box/host.ts';
+import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import type { DevStack } from '../../src/devstack/stack.ts';
+import { boxAttester } from '../../src/node/box-attest.ts';
+
+export const BOX_JOB = 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main';
+
+export function boxRun(extra: Partial<RunIdentity> = {}): RunIdentity {
+  return { ...DEFAULT_RUN, jobWorkflowRef: BOX_JOB, ...extra };
+}
+
+/** The job's side: the bus given, attestations on the stack as `run`. */
+export function boxDeps(
+  stack: DevStack,
+  bus: BoxBus,
+  run: RunIdentity = boxRun(),
+  extra: Partial<HostDeps> = {},
+): HostDeps {
+  return {
+    bus,
+    attest: boxAttester({ fulcioUrl: stack.fulcioUrl, rekorUrl: stack.rekorUrl }, () =>
+      stack.issuer.mint(run),
+    ),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...extra,
+  };
+}
+
+export function boxConfig(
+  extra: Partial<BoxConfig> = {},
+  rules: Partial<BoxConfig['rules']> = {},
+): BoxConfig {
+  return {
+    boxId: `box-${Math.random().toString(36).slice(2, 10)}`,
+    suite: 'x25519',
+    windowSeconds: 1,
+    computation: { name: 'reveal', parameters: {} },
+    run: {
+      repository: 'demo/sealbox',
+      workflow_ref: 'x',
+      run_id: '1',
+      run_attempt: '1',
+      sha: DEFAULT_RUN.sha,
+    },
+    pollMs: 100,
+    ...extra,
+    rules: {
+      max_submissions: 10,
+      max_bytes: 8192,
+      one_per_author: 'first',
+      allowed_authors: null,
+      min_participants: 0,
+      ...rules,
+    },
+  };
+}
