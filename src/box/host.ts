@@ -144,6 +144,10 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   } catch (e) {
     status = 'aborted';
     reason = describe(e);
+    // The ceremony ended now: the result is attested after it, never before.
+    closedAt = new Date(
+      Math.min(closesAt.getTime(), Math.floor(deps.now().getTime() / 1000) * 1000),
+    );
     log(`ceremony failed after the manifest was attested: ${reason}`);
   }
   const result = buildResult({

@@ -54,7 +54,7 @@ class MemoryBus implements BoxBus {
   async comments() {
     return this.comments_;
   }
-  async publishResult() {}
+  async publishResult(_result: Uint8Array, _bundle: unknown) {}
   async close() {}
 }
 
@@ -163,4 +163,32 @@ test('another workflow of the same run attesting a forged result is not the box'
   const { bundle } = await caller(forged, 'result.json');
   const failed = await verify({ ...honest, result: forged, resultBundle: bundle });
   assert.ok(failed.includes('result_bundle') && failed.includes('linkage'), failed.join(','));
+});
+
+test('a ceremony that fails after the manifest was attested publishes an attested aborted result', async () => {
+  const broken = new MemoryBus(1);
+  broken.comments = async () => {
+    throw new Error('the bus went away');
+  };
+  let published: Uint8Array | undefined;
+  broken.publishResult = async (r: Uint8Array) => {
+    published = r;
+  };
+  const h = await hostBox(
+    boxDeps(ctx.stack, broken, boxRun()),
+    boxConfig({}, { max_submissions: 1 }),
+  );
+  const result = JSON.parse(new TextDecoder().decode(h.result)) as BoxResult;
+  assert.equal(result.status, 'aborted');
+  assert.match(result.reason!, /the bus went away/);
+  assert.deepEqual(published, h.result, 'the aborted result is published, attested');
+  assert.deepEqual(
+    await verify({
+      manifest: h.manifest,
+      manifestBundle: h.manifestBundle,
+      result: h.result,
+      resultBundle: h.resultBundle,
+    }),
+    [],
+  );
 });
