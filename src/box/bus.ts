@@ -16,6 +16,10 @@ export interface BoxBus {
   announce(a: Announcement): Promise<void>;
   /** Every comment, completely (all pages). */
   comments(): Promise<BusComment[]>;
+  /** A cheaper read while the box is open (incremental); defaults to comments(). */
+  poll?(): Promise<BusComment[]>;
+  /** A short public status (count so far, closing time), updated in place. */
+  status?(text: string): Promise<void>;
   publishResult(result: Uint8Array, bundle: unknown): Promise<void>;
   close(): Promise<void>;
 }

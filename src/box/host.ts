@@ -9,7 +9,7 @@ import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
 import { sealReplies, takeReplies, type SealedReply } from './replies.ts';
-import { classify, sha256Hex } from './submissions.ts';
+import { classify, findArmour, sha256Hex } from './submissions.ts';
 
 export interface Attested {
   bundle: unknown;
@@ -99,8 +99,12 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       await deps.sleep(
         Math.min(config.pollMs ?? 500, Math.max(0, closesAt.getTime() - deps.now().getTime())),
       );
+      const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
+      await deps.bus.status?.(
+        `${polled.filter((c) => findArmour(c.body) !== undefined).length} submissions so far; closes at ${iso(closesAt)}`,
+      );
       if (manifest.rules.one_per_author !== 'first') continue;
-      const seen = await classify(await deps.bus.comments(), ctx(closesAt));
+      const seen = await classify(polled, ctx(closesAt));
       if (seen.accepted.length >= manifest.rules.max_submissions) {
         const filler = seen.accepted[manifest.rules.max_submissions - 1]!.record;
         closedAt = new Date(Date.parse(filler.created_at) + 1000);

@@ -104,6 +104,10 @@ export class GitHubApi {
   #resetAt = 0;
   /** Requests answered (304s included), for tests of polling cost. */
   requests = 0;
+  /** Every request with its answer's status, for accounting (benchmarks). */
+  readonly log: { method: string; path: string; status: number }[] = [];
+  /** Called before each API request is answered (tests: comments added mid-pagination). */
+  beforeRequest?: (method: string, path: string, query: URLSearchParams) => void;
 
   /** A token that authenticates as this user (created if new). */
   tokenFor(login: string, id?: number): string {
@@ -158,7 +162,8 @@ export class GitHubApi {
     const path = url.pathname;
     if (path.startsWith('/github/bundles/')) return this.#serveBundle(res, path);
     const apiPath = path.replace(/^\/github\/api/, '');
-    const fault = this.#takeFault(apiPath);
+    this.beforeRequest?.(req.method ?? 'GET', apiPath, url.searchParams);
+    const fault = this.#takeFault(`${apiPath}${url.search}`);
     if (fault?.drop) {
       res.socket?.destroy();
       return;
@@ -176,6 +181,7 @@ export class GitHubApi {
       'x-github-api-version-selected': '2022-11-28',
     };
     const reply = (status: number, json: unknown, extra: Record<string, string> = {}) => {
+      this.log.push({ method: req.method ?? 'GET', path: `${apiPath}${url.search}`, status });
       headers['x-ratelimit-remaining'] = String(this.#remaining);
       headers['x-ratelimit-used'] = String(RATE_LIMIT - this.#remaining);
       res.writeHead(status, { ...headers, ...extra });

@@ -12,16 +12,46 @@ import type { BusComment } from '../box/submissions.ts';
 
 export const BOX_LABEL = 'sealbox';
 
+export interface IssueBusOptions {
+  now?: () => Date;
+  /** The status comment is updated at most this often. */
+  statusEveryMs?: number;
+}
+
+const toComment = (c: {
+  id: number;
+  user?: { id: number; login: string } | null;
+  created_at: string;
+  updated_at: string;
+  body?: string | null;
+}): BusComment => ({
+  id: c.id,
+  author_id: c.user?.id ?? 0,
+  author_login: c.user?.login ?? '',
+  created_at: c.created_at,
+  updated_at: c.updated_at,
+  body: c.body ?? '',
+});
+
 export class GitHubIssueBus implements BoxBus {
   readonly #octokit: Octokit;
   readonly #owner: string;
   readonly #repo: string;
+  readonly #now: () => Date;
+  readonly #statusEveryMs: number;
   #issue?: number;
+  // Incremental polling: what has been seen, the newest updated_at, the last ETag.
+  readonly #seen = new Map<number, BusComment>();
+  #since?: string;
+  #etag?: string;
+  #status?: { id: number; at: number };
 
-  constructor(octokit: Octokit, repository: string, issue?: number) {
+  constructor(octokit: Octokit, repository: string, issue?: number, options: IssueBusOptions = {}) {
     this.#octokit = octokit;
     [this.#owner, this.#repo] = repository.split('/') as [string, string];
     this.#issue = issue;
+    this.#now = options.now ?? (() => new Date());
+    this.#statusEveryMs = options.statusEveryMs ?? 60_000;
   }
 
   get address(): string {
@@ -63,40 +93,111 @@ export class GitHubIssueBus implements BoxBus {
     return parseAnnouncement(r.data.body ?? '');
   }
 
-  async comments(): Promise<BusComment[]> {
-    const all = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
+  /**
+   * Cheap polling while the box is open: only comments updated since the last
+   * poll, with a conditional request (a 304 costs no rate limit). Returns
+   * everything seen so far.
+   */
+  async poll(): Promise<BusComment[]> {
+    const params = {
       owner: this.#owner,
       repo: this.#repo,
       issue_number: this.#issue!,
       per_page: 100,
-    });
-    return all.map((c) => ({
-      id: c.id,
-      author_id: c.user?.id ?? 0,
-      author_login: c.user?.login ?? '',
-      created_at: c.created_at,
-      updated_at: c.updated_at,
-      body: c.body ?? '',
-    }));
+      ...(this.#since ? { since: this.#since } : {}),
+    };
+    let first;
+    try {
+      first = await this.#octokit.rest.issues.listComments({
+        ...params,
+        headers: this.#etag ? { 'if-none-match': this.#etag } : {},
+      });
+    } catch (e) {
+      if ((e as { status?: number }).status === 304) return this.#sorted();
+      throw e;
+    }
+    const more = Boolean(first.headers.link?.includes('rel="next"'));
+    // A conditional request only proves "nothing new" when everything fits on
+    // the first page: a new comment landing on page 2 leaves page 1's ETag as
+    // it was.
+    this.#etag = more ? undefined : first.headers.etag;
+    // Follow the next links from here rather than start the listing again.
+    const rest: (typeof first.data)[number][] = [];
+    let next = more ? /<([^>]+)>;\s*rel="next"/.exec(first.headers.link ?? '')?.[1] : undefined;
+    while (next) {
+      const page = await this.#octokit.request({ method: 'GET', url: next });
+      rest.push(...(page.data as typeof first.data));
+      next = /<([^>]+)>;\s*rel="next"/.exec(page.headers.link ?? '')?.[1];
+    }
+    for (const c of [...first.data, ...rest]) {
+      const comment = toComment(c);
+      this.#seen.set(comment.id, comment);
+      if (!this.#since || comment.updated_at > this.#since) this.#since = comment.updated_at;
+    }
+    return this.#sorted();
   }
 
-  async post(body: string): Promise<BusComment> {
-    const c = (
-      await this.#octokit.rest.issues.createComment({
+  #sorted(): BusComment[] {
+    return [...this.#seen.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Every comment, completely: all pages, each comment once (by id, so a
+   * comment that shifts pages while they are read is not counted twice), and
+   * checked against the issue's own comment count, listing again if one was
+   * missed.
+   */
+  async comments(): Promise<BusComment[]> {
+    const params = { owner: this.#owner, repo: this.#repo, issue_number: this.#issue! };
+    for (let attempt = 0; ; attempt++) {
+      const all = new Map<number, BusComment>();
+      for (const c of await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
+        ...params,
+        per_page: 100,
+      })) {
+        all.set(c.id, toComment(c));
+      }
+      const expected = (await this.#octokit.rest.issues.get(params)).data.comments;
+      if (all.size >= expected || attempt >= 4)
+        return [...all.values()].sort((a, b) => a.id - b.id);
+    }
+  }
+
+  /** A status comment updated in place, at most once per interval (the box's own; it carries no armour). */
+  async status(text: string): Promise<void> {
+    const now = this.#now().getTime();
+    if (this.#status && now - this.#status.at < this.#statusEveryMs) return;
+    const body = `sealbox box status: ${text}`;
+    if (this.#status) {
+      await this.#octokit.rest.issues.updateComment({
+        owner: this.#owner,
+        repo: this.#repo,
+        comment_id: this.#status.id,
+        body,
+      });
+      this.#status.at = now;
+    } else {
+      const c = await this.#octokit.rest.issues.createComment({
         owner: this.#owner,
         repo: this.#repo,
         issue_number: this.#issue!,
         body,
-      })
-    ).data;
-    return {
-      id: c.id,
-      author_id: c.user?.id ?? 0,
-      author_login: c.user?.login ?? '',
-      created_at: c.created_at,
-      updated_at: c.updated_at,
-      body: c.body ?? '',
-    };
+      });
+      this.#status = { id: c.data.id, at: now };
+    }
+  }
+
+  async post(body: string): Promise<BusComment> {
+    return toComment(
+      (
+        await this.#octokit.rest.issues.createComment({
+          owner: this.#owner,
+          repo: this.#repo,
+          issue_number: this.#issue!,
+          body,
+        })
+      ).data,
+    );
   }
 
   async publishResult(result: Uint8Array, bundle: unknown): Promise<void> {

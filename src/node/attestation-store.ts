@@ -1,5 +1,6 @@
 // GitHub's artifact attestations API, through Octokit: store a bundle.
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
+import { githubClient } from '../github/client.ts';
 import { SealboxError, describe } from '../errors.ts';
 
 export function githubFromEnv(
@@ -9,11 +10,11 @@ export function githubFromEnv(
   const repository = env.GITHUB_REPOSITORY;
   if (!token || !repository) return undefined;
   return {
-    octokit: new Octokit({
-      auth: token,
-      baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-      request: { retries: 0 },
-    }),
+    // The hardened client: Retry-After, secondary limits and 5xx are handled by GitHub's own plugins.
+    octokit: githubClient(
+      token,
+      env.GITHUB_API_URL ?? 'https://api.github.com',
+    ) as unknown as Octokit,
     repository,
   };
 }

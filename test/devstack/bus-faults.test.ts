@@ -1,0 +1,100 @@
+// The GitHub-issue bus under a misbehaving API: 429 with Retry-After, a
+// secondary limit, 502, a connection dropped in the middle of a page run,
+// comments added while pages are read. No comment lost, none counted twice.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { githubClient } from '../../src/github/client.ts';
+import { GitHubIssueBus } from '../../src/github/issue-bus.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+
+async function floodedIssue(count: number) {
+  const gh = ctx.stack.github;
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl);
+  const issue = await octokit.rest.issues.create({ owner: 'demo', repo: 'faults', title: 'box' });
+  gh.seedComments(
+    'demo/faults',
+    issue.data.number,
+    gh.user('crowd'),
+    Array.from({ length: count }, (_, i) => `comment ${i}`),
+  );
+  return {
+    bus: new GitHubIssueBus(octokit as never, 'demo/faults', issue.data.number),
+    number: issue.data.number,
+  };
+}
+
+test('every fault on the way: the full listing is complete and has no duplicates', async () => {
+  const { bus, number } = await floodedIssue(450);
+  const gh = ctx.stack.github;
+  gh.faults.push(
+    { status: 429, retryAfter: 1, pathIncludes: 'page=2' },
+    { status: 403, secondary: true, retryAfter: 1, pathIncludes: 'page=3' },
+    { status: 502, pathIncludes: 'page=4' },
+    { status: 500, drop: true, pathIncludes: 'page=5' },
+  );
+  let added = false;
+  gh.beforeRequest = (_m, path, q) => {
+    // Comments arrive while the pages are being read.
+    if (!added && path.endsWith('/comments') && q.get('page') === '3') {
+      added = true;
+      gh.seedComments('demo/faults', number, gh.user('late-crowd'), ['new 1', 'new 2', 'new 3']);
+    }
+  };
+  try {
+    const all = await bus.comments();
+    assert.equal(gh.faults.length, 0, 'every fault was met');
+    assert.equal(all.length, 453);
+    assert.equal(new Set(all.map((c) => c.id)).size, 453, 'none counted twice');
+    assert.deepEqual(
+      all.slice(-3).map((c) => c.body),
+      ['new 1', 'new 2', 'new 3'],
+    );
+  } finally {
+    gh.beforeRequest = undefined;
+  }
+});
+
+test('polling is incremental and conditional: nothing new costs a 304, not the rate limit', async () => {
+  const gh = ctx.stack.github;
+  const t0 = Date.now() - 60_000;
+  gh.now = () => new Date(t0);
+  const { bus, number } = await floodedIssue(80);
+  const seed = (at: number, bodies: string[]) => {
+    gh.now = () => new Date(at);
+    gh.seedComments('demo/faults', number, gh.user('crowd'), bodies);
+  };
+  try {
+    seed(
+      t0 + 1000,
+      Array.from({ length: 40 }, (_, i) => `later ${i}`),
+    );
+    const requests = async (poll: () => Promise<unknown>) => {
+      const before = gh.log.length;
+      await poll();
+      return gh.log.slice(before).map((r) => r.status);
+    };
+    assert.deepEqual(
+      await requests(() => bus.poll()),
+      [200, 200],
+      'the first poll reads two pages, once each',
+    );
+    assert.equal(
+      (await bus.poll()).length,
+      120,
+      'the second reads only what changed since the newest comment',
+    );
+    assert.deepEqual(
+      await requests(() => bus.poll()),
+      [304],
+      'nothing new: one conditional request, answered 304',
+    );
+    seed(t0 + 2000, ['one more']);
+    assert.deepEqual(await requests(() => bus.poll()), [200], 'a new comment: one request');
+    assert.equal((await bus.poll()).length, 121);
+    assert.match(gh.log[gh.log.length - 1]!.path, /since=/);
+  } finally {
+    gh.now = () => new Date();
+  }
+});
