@@ -80,6 +80,47 @@ export function parseAnnouncement(text: string): Announcement | undefined {
   }
 }
 
+/** GitHub holds at most 65,536 characters in a comment; parts stay well under it. */
+const PART_CHARS = 60_000;
+
+/**
+ * The result as comment bodies: one when it fits, else numbered parts of the
+ * base64 (`sealbox-result-part` blocks), the bundle in its own comment.
+ */
+export function resultTexts(result: Uint8Array, bundle: unknown): string[] {
+  const bundleBlock = fence(
+    'sealbox-result-bundle',
+    new TextEncoder().encode(JSON.stringify(bundle)),
+  );
+  const whole = [
+    'sealbox box result:',
+    '',
+    fence('sealbox-result', result),
+    '',
+    bundleBlock,
+    '',
+  ].join('\n');
+  if (whole.length <= PART_CHARS) return [whole];
+  const encoded = b64(result);
+  const chunk = (Math.floor((PART_CHARS - 200) / 77) * 57 * 4) / 3; // whole lines of base64
+  const parts: string[] = [];
+  for (let i = 0; i < encoded.length; i += chunk) parts.push(encoded.slice(i, i + chunk));
+  return [
+    ...parts.map((p, i) =>
+      [
+        `sealbox box result, part ${i + 1} of ${parts.length}:`,
+        '',
+        '```sealbox-result-part',
+        ...(p.match(/.{1,76}/g) ?? []),
+        '```',
+        '',
+      ].join('\n'),
+    ),
+    ['sealbox box result bundle:', '', bundleBlock, ''].join('\n'),
+  ];
+}
+
+/** The result as one text (a file, where no size limit applies). */
 export function resultText(result: Uint8Array, bundle: unknown): string {
   return [
     'sealbox box result:',
@@ -89,6 +130,40 @@ export function resultText(result: Uint8Array, bundle: unknown): string {
     fence('sealbox-result-bundle', new TextEncoder().encode(JSON.stringify(bundle))),
     '',
   ].join('\n');
+}
+
+/** Reads a result back from the bus's comments, whole or in parts (the last result posted wins). */
+export function parseResultComments(
+  bodies: string[],
+): { result: Uint8Array; bundle: unknown } | undefined {
+  let found: { result: Uint8Array; bundle: unknown } | undefined;
+  let parts: string[] = [];
+  for (const body of bodies) {
+    const whole = parseResultText(body);
+    if (whole) {
+      found = whole;
+      parts = [];
+      continue;
+    }
+    const part = /^sealbox box result, part (\d+) of (\d+):/.exec(body);
+    if (part) {
+      if (part[1] === '1') parts = [];
+      parts.push(
+        /```sealbox-result-part\s*\n([A-Za-z0-9+/=\s]*?)```/.exec(body)?.[1]?.replace(/\s+/g, '') ??
+          '',
+      );
+      continue;
+    }
+    const bundle = block(body, 'sealbox-result-bundle');
+    if (bundle && parts.length && !block(body, 'sealbox-result')) {
+      found = {
+        result: fromB64(parts.join('')),
+        bundle: JSON.parse(new TextDecoder().decode(bundle)),
+      };
+      parts = [];
+    }
+  }
+  return found;
 }
 
 export function parseResultText(text: string): { result: Uint8Array; bundle: unknown } | undefined {

@@ -33,7 +33,7 @@ async function filesFromIssue(address: string) {
   const [repository, issue] = address.split('#') as [string, string];
   const { Octokit } = await import('@octokit/rest');
   const { GitHubIssueBus } = await import('../github/issue-bus.ts');
-  const { parseResultText } = await import('../box/bus.ts');
+  const { parseResultComments } = await import('../box/bus.ts');
   const octokit = new Octokit({
     auth: process.env.GITHUB_TOKEN,
     baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
@@ -48,11 +48,8 @@ async function filesFromIssue(address: string) {
       'INPUT_INVALID',
       `${address}: is not a sealbox box (no manifest in the issue)`,
     );
-  // The result is the last comment carrying one: only the box's attestation makes it count.
-  const results = (await bus.comments())
-    .map((c) => parseResultText(c.body))
-    .filter((r) => r !== undefined);
-  const r = results[results.length - 1];
+  // The last result posted (whole, or in parts): only the box's attestation makes it count.
+  const r = parseResultComments((await bus.comments()).map((c) => c.body));
   if (!r) throw new SealboxError('INPUT_INVALID', `${address}: has no result yet`);
   return {
     manifest: a.manifest,

@@ -4,7 +4,7 @@ import type { Octokit } from '@octokit/rest';
 import {
   announcementText,
   parseAnnouncement,
-  resultText,
+  resultTexts,
   type Announcement,
   type BoxBus,
 } from '../box/bus.ts';
@@ -201,12 +201,15 @@ export class GitHubIssueBus implements BoxBus {
   }
 
   async publishResult(result: Uint8Array, bundle: unknown): Promise<void> {
-    await this.#octokit.rest.issues.createComment({
-      owner: this.#owner,
-      repo: this.#repo,
-      issue_number: this.#issue!,
-      body: resultText(result, bundle),
-    });
+    // In order, one comment per part: a large box's result is over GitHub's comment size limit.
+    for (const body of resultTexts(result, bundle)) {
+      await this.#octokit.rest.issues.createComment({
+        owner: this.#owner,
+        repo: this.#repo,
+        issue_number: this.#issue!,
+        body,
+      });
+    }
   }
 
   async close(): Promise<void> {
