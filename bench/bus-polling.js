@@ -30,14 +30,16 @@ const bus = new GitHubIssueBus(octokit, 'demo/sealbox', undefined, { now: () => 
 const counts = { polls: 0, final: 0, status: 0, rest: 0 };
 const polls = { total: 0, foundNew: 0 };
 let seen = 0;
-const account = (phase, fn) => async (...args) => {
-  const before = gh.log.length;
-  try {
-    return await fn(...args);
-  } finally {
-    counts[phase] += gh.log.slice(before).filter((r) => r.status !== 304).length;
-  }
-};
+const account =
+  (phase, fn) =>
+  async (...args) => {
+    const before = gh.log.length;
+    try {
+      return await fn(...args);
+    } finally {
+      counts[phase] += gh.log.slice(before).filter((r) => r.status !== 304).length;
+    }
+  };
 const poll = bus.poll.bind(bus);
 bus.poll = account('polls', async () => {
   const r = await poll();
@@ -59,8 +61,14 @@ bus.announce = async (a) => {
   const digest = await sha256Hex(a.manifest);
   const opens = Date.parse(a.opensAt);
   for (let i = 0; i < SUBMISSIONS; i++) {
-    const body = await sealSubmission(m, digest, publicKeyOf(m), 10_000 + i, { message: String(i) });
-    pending.push({ at: opens + Math.floor(((i + 0.5) * WINDOW * 1000) / SUBMISSIONS), author: gh.user(`p${i}`, 10_000 + i), body });
+    const body = await sealSubmission(m, digest, publicKeyOf(m), 10_000 + i, {
+      message: String(i),
+    });
+    pending.push({
+      at: opens + Math.floor(((i + 0.5) * WINDOW * 1000) / SUBMISSIONS),
+      author: gh.user(`p${i}`, 10_000 + i),
+      body,
+    });
   }
 };
 const arrive = () => {
@@ -73,11 +81,16 @@ const arrive = () => {
   gh.now = () => new Date(now);
 };
 
-const run = { ...DEFAULT_RUN, jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main' };
+const run = {
+  ...DEFAULT_RUN,
+  jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
+};
 const hosted = await hostBox(
   {
     bus,
-    attest: boxAttester({ fulcioUrl: stack.fulcioUrl, rekorUrl: stack.rekorUrl }, () => stack.issuer.mint(run)),
+    attest: boxAttester({ fulcioUrl: stack.fulcioUrl, rekorUrl: stack.rekorUrl }, () =>
+      stack.issuer.mint(run),
+    ),
     now: () => new Date(now),
     sleep: async (ms) => {
       now += ms;
@@ -88,9 +101,21 @@ const hosted = await hostBox(
     boxId: 'bench-bus-0001',
     suite: 'x25519',
     windowSeconds: WINDOW,
-    rules: { max_submissions: 5000, max_bytes: 65536, one_per_author: 'first', allowed_authors: null, min_participants: 0 },
+    rules: {
+      max_submissions: 5000,
+      max_bytes: 65536,
+      one_per_author: 'first',
+      allowed_authors: null,
+      min_participants: 0,
+    },
     computation: { name: 'stats', parameters: {} },
-    run: { repository: 'demo/sealbox', workflow_ref: 'x', run_id: '1', run_attempt: '1', sha: DEFAULT_RUN.sha },
+    run: {
+      repository: 'demo/sealbox',
+      workflow_ref: 'x',
+      run_id: '1',
+      run_attempt: '1',
+      sha: DEFAULT_RUN.sha,
+    },
     pollMs: POLL,
   },
 );
@@ -99,7 +124,13 @@ rmSync(scratch, { recursive: true, force: true });
 
 const total = counts.polls + counts.final + counts.status + counts.rest;
 const floor = polls.foundNew + Math.ceil(SUBMISSIONS / 100);
-console.log(`box over the GitHub bus: ${SUBMISSIONS} submissions over ${WINDOW / 60} minutes, polled every ${POLL / 1000} s (simulated clock)`);
+console.log(
+  `box over the GitHub bus: ${SUBMISSIONS} submissions over ${WINDOW / 60} minutes, polled every ${POLL / 1000} s (simulated clock)`,
+);
 console.log(`  accepted: ${hosted.parsedResult.counts.accepted} of ${SUBMISSIONS}`);
-console.log(`  rate-limited requests: ${total} = polls ${counts.polls} (${polls.total} polls, ${polls.foundNew} found something new) + final listing ${counts.final} + status ${counts.status} + the rest ${counts.rest}`);
-console.log(`  floor (polls that found something new + final listing pages): ${floor}; ratio ${(total / floor).toFixed(2)}x (target <= 1.30x)`);
+console.log(
+  `  rate-limited requests: ${total} = polls ${counts.polls} (${polls.total} polls, ${polls.foundNew} found something new) + final listing ${counts.final} + status ${counts.status} + the rest ${counts.rest}`,
+);
+console.log(
+  `  floor (polls that found something new + final listing pages): ${floor}; ratio ${(total / floor).toFixed(2)}x (target <= 1.30x)`,
+);

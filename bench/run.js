@@ -2,7 +2,14 @@
 // named baseline measured in the same run.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['cli-verify.js', 'attest.js', 'batch.js', 'envelopes.js', 'box-open.js', 'bus-polling.js'];
+const benches = [
+  'cli-verify.js',
+  'attest.js',
+  'batch.js',
+  'envelopes.js',
+  'box-open.js',
+  'bus-polling.js',
+];
 const only = process.argv[2];
 let failed = false;
 for (const b of benches.filter((x) => !only || x.startsWith(only))) {
