@@ -14,8 +14,7 @@ export type InputErrorCode =
   | 'NETWORK'
   | 'NO_IDENTITY'
   | 'SERVICE'
-  | 'UNSUPPORTED'
-  | 'NOT_AVAILABLE';
+  | 'UNSUPPORTED';
 
 export class SealboxError extends Error {
   readonly code: InputErrorCode;

@@ -4,7 +4,7 @@
 // box's), participants bid through the GitHub-issue bus, and the output is
 // verified as anyone would verify it.
 import { randomInt } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { parseManifest, publicKeyOf } from '../box/manifest.ts';
@@ -119,14 +119,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       `outcome: ${outcome.winner ? `${outcome.winner.author_login} wins at ${outcome.price} (second price)` : 'no valid bid'}`,
     );
 
-    const trustedRoots = parseTrustedRootText(
-      JSON.stringify(
-        JSON.parse(
-          await (await import('node:fs/promises')).readFile(stack.trustedRootPath, 'utf8'),
-        ),
-      ),
-      stack.trustedRootPath,
-    );
+    const trustedRoots = await stackRoots(stack);
     const v = await verifyBox(
       {
         manifest: hosted.manifest,
@@ -162,6 +155,11 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
   }
 }
 
+/** The stack's own trusted root: the one the demo's bundles verify against. */
+async function stackRoots(stack: DevStack) {
+  return parseTrustedRootText(await readFile(stack.trustedRootPath, 'utf8'), stack.trustedRootPath);
+}
+
 /** The participants: honest bidders, and with --adversarial every attack PROTOCOL.md lists. */
 async function participate(
   stack: DevStack,
@@ -188,11 +186,7 @@ async function participate(
     announcement = await as('observer').bus.announcement();
   }
   // Every participant checks the manifest's attestation before trusting its key.
-  const { readFile } = await import('node:fs/promises');
-  const roots = parseTrustedRootText(
-    await readFile(stack.trustedRootPath, 'utf8'),
-    stack.trustedRootPath,
-  );
+  const roots = await stackRoots(stack);
   const check = await verifyBundles(
     [parseBundle(announcement.manifestBundle, 'manifest bundle')],
     { label: 'manifest.json', digests: { sha256: await sha256Hex(announcement.manifest) } },
