@@ -1,5 +1,6 @@
 // sealbox's library API (Node entry). The verification core is portable; this
 // entry wires it to @sigstore/verify and the embedded public-good root.
+import { toHex } from './bytes.ts';
 import { SealboxError } from './errors.ts';
 import { NodeSignatureVerifier } from './node/sigstore-verifier.ts';
 import { policyFromFlags, type IdentityPolicy, type PolicyFlags } from './policy/identity.ts';
@@ -60,9 +61,6 @@ export { pythonDumps, parseLossless } from './envelope/python-json.ts';
 export { jcs } from './envelope/jcs.ts';
 export { signEnvelope, type EnvelopeSignOptions } from './node/envelope-sign.ts';
 
-const hex = (buf: ArrayBuffer) =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /** An artifact from its bytes, or from `sha256:HEX` / `sha512:HEX`. Uses WebCrypto only. */
 export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise<Artifact> {
   if (typeof artifactOrDigest === 'string') {
@@ -83,8 +81,8 @@ export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise
     crypto.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>),
   ]);
   return {
-    label: `sha256:${hex(sha256)}`,
-    digests: { sha256: hex(sha256), sha512: hex(sha512) },
+    label: `sha256:${toHex(sha256)}`,
+    digests: { sha256: toHex(sha256), sha512: toHex(sha512) },
     size: bytes.byteLength,
     read: async () => bytes,
   };

@@ -1,6 +1,7 @@
 // The bus a box talks over: one interface, adapters elsewhere (GitHub issue,
 // and in tests an in-memory one). Portable.
 import type { BusComment } from './submissions.ts';
+import { fromBase64, toBase64 } from '../bytes.ts';
 
 export interface Announcement {
   boxId: string;
@@ -24,15 +25,8 @@ export interface BoxBus {
   close(): Promise<void>;
 }
 
-const b64 = (bytes: Uint8Array) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-const fromB64 = (s: string) => Uint8Array.from(atob(s.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
 const fence = (tag: string, bytes: Uint8Array) =>
-  ['```' + tag, ...(b64(bytes).match(/.{1,76}/g) ?? []), '```'].join('\n');
+  ['```' + tag, ...(toBase64(bytes).match(/.{1,76}/g) ?? []), '```'].join('\n');
 
 /**
  * The announcement as an issue body: the manifest and its bundle as base64 of
@@ -57,7 +51,7 @@ export function announcementText(a: Announcement): string {
 
 function block(text: string, tag: string): Uint8Array | undefined {
   const m = new RegExp('```' + tag + '\\s*\\n([A-Za-z0-9+/=\\s]*?)```').exec(text);
-  return m ? fromB64(m[1]!) : undefined;
+  return m ? fromBase64(m[1]!) : undefined;
 }
 
 export function parseAnnouncement(text: string): Announcement | undefined {
@@ -101,7 +95,7 @@ export function resultTexts(result: Uint8Array, bundle: unknown): string[] {
     '',
   ].join('\n');
   if (whole.length <= PART_CHARS) return [whole];
-  const encoded = b64(result);
+  const encoded = toBase64(result);
   const chunk = (Math.floor((PART_CHARS - 200) / 77) * 57 * 4) / 3; // whole lines of base64
   const parts: string[] = [];
   for (let i = 0; i < encoded.length; i += chunk) parts.push(encoded.slice(i, i + chunk));
@@ -157,7 +151,7 @@ export function parseResultComments(
     const bundle = block(body, 'sealbox-result-bundle');
     if (bundle && parts.length && !block(body, 'sealbox-result')) {
       found = {
-        result: fromB64(parts.join('')),
+        result: fromBase64(parts.join('')),
         bundle: JSON.parse(new TextDecoder().decode(bundle)),
       };
       parts = [];

@@ -1,6 +1,7 @@
 // The box manifest: what a box is, before anyone submits. Portable.
 // Its exact bytes are what the manifest attestation's subject digest covers.
 import * as z from 'zod/mini';
+import { fromBase64, toBase64 } from '../bytes.ts';
 import { SealboxError } from '../errors.ts';
 import { SUITES, type SuiteName } from './hpke.ts';
 
@@ -48,7 +49,7 @@ export function hpkeFields(suite: SuiteName, publicKey: Uint8Array): Manifest['h
     kem_id: ids.kem,
     kdf_id: ids.kdf,
     aead_id: ids.aead,
-    public_key: btoa(String.fromCharCode(...publicKey)),
+    public_key: toBase64(publicKey),
   };
 }
 
@@ -87,7 +88,7 @@ export function parseManifest(bytes: Uint8Array, label = 'manifest'): Manifest {
 }
 
 export function publicKeyOf(m: Manifest): Uint8Array {
-  return Uint8Array.from(atob(m.hpke.public_key), (c) => c.charCodeAt(0));
+  return fromBase64(m.hpke.public_key);
 }
 
 const te = new TextEncoder();

@@ -1,6 +1,7 @@
 // Private replies: a submission may carry a reply public key (same suite as
 // the box); the result then carries, for that submission, a reply sealed to
 // it, so two agents can exchange answers through a public bus. Portable.
+import { fromBase64 } from '../bytes.ts';
 import type { ComputeInput } from './compute/index.ts';
 import { open, seal, type BoxKeyPair, type SuiteName } from './hpke.ts';
 import { armour, decodeArmour, findArmour, type Opened } from './submissions.ts';
@@ -55,7 +56,7 @@ export async function sealReplies(
     const text = replies.get(a.record.comment_id);
     if (!key || text === undefined) continue;
     try {
-      const pk = Uint8Array.from(atob(key), (c) => c.charCodeAt(0));
+      const pk = fromBase64(key);
       const { enc, ct } = await seal(
         suite,
         pk,

@@ -3,6 +3,7 @@
 // one reason, in PROTOCOL.md's order. Portable.
 import { hpkeAad, hpkeInfo, type Manifest } from './manifest.ts';
 import { open, seal, type BoxKeyPair, type SuiteName } from './hpke.ts';
+import { sha256Hex, toBase64 } from '../bytes.ts';
 
 export const ARMOUR_BEGIN = '-----BEGIN SEALBOX SUBMISSION-----';
 export const ARMOUR_END = '-----END SEALBOX SUBMISSION-----';
@@ -47,18 +48,12 @@ export interface Plaintext {
 }
 
 const te = new TextEncoder();
-const b64 = (bytes: Uint8Array) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
 
 export function armour(enc: Uint8Array, ct: Uint8Array): string {
   const joined = new Uint8Array(enc.length + ct.length);
   joined.set(enc);
   joined.set(ct, enc.length);
-  const lines = b64(joined).match(/.{1,64}/g) ?? [];
+  const lines = toBase64(joined).match(/.{1,64}/g) ?? [];
   return [ARMOUR_BEGIN, ...lines, ARMOUR_END].join('\n');
 }
 
@@ -86,10 +81,7 @@ export function decodeArmour(
   return { enc: bytes.subarray(0, n), ct: bytes.subarray(n) };
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex } from '../bytes.ts';
 
 /** A participant's side: seal a message to the box for this author, return the comment body. */
 export async function sealSubmission(

@@ -10,6 +10,7 @@
 import { SealboxError } from '../errors.ts';
 import { jcs } from './jcs.ts';
 import { parseLossless, pythonDumps, type LosslessValue } from './python-json.ts';
+import { sha256Hex } from '../bytes.ts';
 
 export type EnvelopeFormat = 'sealbox' | 'inferencebench';
 
@@ -71,9 +72,6 @@ export function parseEnvelope(
   return { label, format, document, body, signature };
 }
 
-const hex = (buf: ArrayBuffer) =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /** The canonical bytes the content hash is taken over. */
 export function canonicalBody(env: ParsedEnvelope): string {
   return env.format === 'inferencebench' ? pythonDumps(env.body) : jcs(env.body, env.label);
@@ -82,12 +80,10 @@ export function canonicalBody(env: ParsedEnvelope): string {
 /** The content hash, lowercase hex. */
 export async function contentHash(env: ParsedEnvelope): Promise<string> {
   const bytes = new TextEncoder().encode(canonicalBody(env));
-  return hex(await crypto.subtle.digest('SHA-256', bytes));
+  return sha256Hex(bytes);
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-}
+export { sha256Hex } from '../bytes.ts';
 
 /** The fields the upstream verifier prints, read from the body ('-' when absent). */
 export function displayFields(body: LosslessObject): {

@@ -11,6 +11,7 @@ import {
 } from '@sigstore/verify';
 import { SealboxError, describe } from '../errors.ts';
 import type { Artifact, SignatureVerifier, TrustOptions } from '../sigstore/verify-bundle.ts';
+import { digestAlgorithmName } from '../sigstore/bundle.ts';
 import type { LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 
 class Failure extends Error {
@@ -84,13 +85,7 @@ async function bindArtifact(
   if (bundle.content.$case !== 'messageSignature') return;
   const content = entity.signature;
   const { messageDigest, signature } = bundle.content.messageSignature;
-  // HashAlgorithm: 1 = SHA2_256, 3 = SHA2_512 (sigstore_common.proto).
-  const alg =
-    !messageDigest || messageDigest.algorithm === 1
-      ? 'sha256'
-      : messageDigest.algorithm === 3
-        ? 'sha512'
-        : undefined;
+  const alg = messageDigest ? digestAlgorithmName(messageDigest.algorithm) : 'sha256';
   const digestHex = alg ? artifact?.digests[alg] : undefined;
   const large = artifact?.size !== undefined && artifact.size > READ_WHOLE_LIMIT;
   const prehashed = large && signingKeyType(entity, material) === 'ec' && digestHex !== undefined;

@@ -12,6 +12,7 @@ import {
   bundleFromJSON,
   type Bundle,
 } from '@sigstore/bundle';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { SealboxError, describe } from '../errors.ts';
 import { readOnly, TAG } from '../policy/der.ts';
 
@@ -21,6 +22,15 @@ export const BUNDLE_MEDIA_TYPES: readonly string[] = [
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 ];
+
+/** The digest algorithm of a message signature's digest, by name; undefined for one sealbox does not hash with. */
+export function digestAlgorithmName(algorithm: HashAlgorithm): 'sha256' | 'sha512' | undefined {
+  return algorithm === HashAlgorithm.SHA2_256
+    ? 'sha256'
+    : algorithm === HashAlgorithm.SHA2_512
+      ? 'sha512'
+      : undefined;
+}
 
 /** A bundle as read from its source, with a label for messages ("b.json", "b.jsonl#2"). */
 export interface ParsedBundle {

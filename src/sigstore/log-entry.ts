@@ -8,8 +8,7 @@
 // refuse it instead of letting unauthenticated fields ride along.
 import type { Bundle } from '@sigstore/bundle';
 import { failed, passed, type Check } from '../policy/identity.ts';
-
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+import { toBase64 } from '../bytes.ts';
 
 export function checkLogEntries(bundle: Bundle): Check {
   const entries = bundle.verificationMaterial.tlogEntries;
@@ -24,7 +23,7 @@ export function checkLogEntries(bundle: Bundle): Check {
         `log entry ${i}: inclusion proof tree size ${proof.treeSize} differs from its signed checkpoint's ${size ?? '(none)'}`,
       );
     }
-    if (rootHash !== b64(proof.rootHash)) {
+    if (rootHash !== toBase64(proof.rootHash)) {
       return failed(
         'log_entry',
         'TLOG_INCONSISTENT',

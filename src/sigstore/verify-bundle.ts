@@ -23,9 +23,10 @@ import {
   type ArtifactDigests,
   type Statement,
 } from '../policy/statement.ts';
-import type { ParsedBundle } from './bundle.ts';
+import { digestAlgorithmName, type ParsedBundle } from './bundle.ts';
 import { checkLogEntries } from './log-entry.ts';
 import type { LoadedTrustedRoot } from './trusted-root.ts';
+import { toBase64, toHex } from '../bytes.ts';
 
 /** The artifact a bundle must cover: its digests, and its bytes when they are at hand. */
 export interface Artifact {
@@ -88,14 +89,10 @@ export interface BundleVerification {
   statement?: { type: string; predicateType: string; subjects: Statement['subject'] };
 }
 
-const hex = (bytes: Uint8Array) =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-
 function tlogFacts(bundle: Bundle): TlogEntryFacts[] {
   return bundle.verificationMaterial.tlogEntries.map((e) => ({
     logIndex: e.logIndex,
-    logId: e.logId ? b64(e.logId.keyId) : '',
+    logId: e.logId ? toBase64(e.logId.keyId) : '',
     kind: e.kindVersion ? `${e.kindVersion.kind}/${e.kindVersion.version}` : '',
     integratedTime:
       e.integratedTime && e.integratedTime !== '0'
@@ -151,8 +148,7 @@ function messageArtifactCheck(bundle: Bundle, artifact: Artifact): Check {
   if (bundle.content.$case !== 'messageSignature') throw new Error('unreachable');
   const md = bundle.content.messageSignature.messageDigest;
   if (!md) return passed('artifact', 'bundle carries no digest; the signature covers the artifact');
-  // HashAlgorithm: 1 = SHA2_256, 3 = SHA2_512 (sigstore_common.proto).
-  const alg = md.algorithm === 1 ? 'sha256' : md.algorithm === 3 ? 'sha512' : undefined;
+  const alg = digestAlgorithmName(md.algorithm);
   if (!alg)
     return failed(
       'artifact',
@@ -167,12 +163,12 @@ function messageArtifactCheck(bundle: Bundle, artifact: Artifact): Check {
       `bundle signs a ${alg} digest but the artifact was given as ${Object.keys(artifact.digests).join(', ')}`,
     );
   }
-  return have === hex(md.digest)
+  return have === toHex(md.digest)
     ? passed('artifact', `artifact ${alg}:${have} is the signed message`)
     : failed(
         'artifact',
         'ARTIFACT_MISMATCH',
-        `artifact ${alg}:${have} is not the signed message ${alg}:${hex(md.digest)}`,
+        `artifact ${alg}:${have} is not the signed message ${alg}:${toHex(md.digest)}`,
       );
 }
 

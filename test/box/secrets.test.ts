@@ -2,7 +2,7 @@
 // message, in any encoding; decrypted submissions reach only the output the
 // computation publishes.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Announcement, BoxBus } from '../../src/box/bus.ts';
@@ -85,17 +85,20 @@ for (const suite of ['x25519', 'x-wing'] as const) {
       ),
     );
     const dir = join(ctx.dir, suite);
-    (await import('node:fs')).mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'manifest.json'), hosted.manifest);
     writeFileSync(join(dir, 'result.json'), hosted.result);
     writeFileSync(join(dir, 'manifest.sigstore.json'), JSON.stringify(hosted.manifestBundle));
     writeFileSync(join(dir, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle));
-    const haystack = [...emitted, ...walk(ctx.dir).map((f) => readFileSync(f, 'latin1'))].join(
-      '\n',
-    );
     const needles = encodings(await privateBytes(key!));
-    // Control: the search finds a key where there is one.
-    assert.ok(needles.some((n) => `${haystack}${needles[0]}`.includes(n)));
+    const gather = () =>
+      [...emitted, ...walk(ctx.dir).map((f) => readFileSync(f, 'latin1'))].join('\n');
+    // Control: the same search, over the same files, finds a key planted in one of them.
+    const planted = join(dir, 'planted.txt');
+    writeFileSync(planted, `noise ${needles[2]} noise`);
+    assert.ok(gather().includes(needles[2]!), 'the search finds a planted key');
+    rmSync(planted);
+    const haystack = gather();
     for (const n of needles)
       assert.ok(!haystack.includes(n), `the private key leaked (${n.slice(0, 8)}...)`);
     // stats does not reveal inputs: the plaintexts appear nowhere either.
