@@ -13,8 +13,14 @@ enableCompileCache?.();
 try {
   await import('../dist/cli.js');
 } catch (e) {
-  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/cli.js')) {
-    process.stderr.write('sealbox: not built yet: run npm ci (or npm run build)\n');
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/')) {
+    const { existsSync } = await import('node:fs');
+    const built = existsSync(new URL('../dist/cli.js', import.meta.url));
+    process.stderr.write(
+      built
+        ? `sealbox: the build in dist/ is incomplete (${String(e.message).split('\n')[0]}); run npm run build\n`
+        : 'sealbox: not built yet: run npm ci (or npm run build)\n',
+    );
     process.exit(2);
   }
   throw e;
