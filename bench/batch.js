@@ -58,7 +58,7 @@ const init = {
 };
 t = performance.now();
 // The workers run the bundled entry, as the CLI's do (npm run bench builds it first).
-const pool = new VerifierPool(init, workers, new URL('../dist/batch-worker.js', import.meta.url));
+const pool = new VerifierPool(init, workers, new URL('../build/batch-worker.js', import.meta.url));
 const cold = await pool.verify(items);
 const withStartup = performance.now() - t;
 t = performance.now();

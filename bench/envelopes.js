@@ -44,7 +44,7 @@ for (const item of items) oneByOne.push(await verifyEnvelopeFile(item, ctx));
 const baseline = performance.now() - t;
 
 t = performance.now();
-const pool = new VerifierPool(init, workers, new URL('../dist/batch-worker.js', import.meta.url));
+const pool = new VerifierPool(init, workers, new URL('../build/batch-worker.js', import.meta.url));
 const pooled = await pool.verify(items, 8);
 const withStartup = performance.now() - t;
 await pool.close();

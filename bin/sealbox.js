@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The sealbox command. Runs the bundled CLI that `npm ci` builds (dist/).
+// The sealbox command. Runs the bundled CLI that `npm ci` builds (build/).
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   process.stderr.write(
@@ -11,14 +11,14 @@ if (major < 24) {
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 try {
-  await import('../dist/cli.js');
+  await import('../build/cli.js');
 } catch (e) {
-  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/')) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('build/')) {
     const { existsSync } = await import('node:fs');
-    const built = existsSync(new URL('../dist/cli.js', import.meta.url));
+    const built = existsSync(new URL('../build/cli.js', import.meta.url));
     process.stderr.write(
       built
-        ? `sealbox: the build in dist/ is incomplete (${String(e.message).split('\n')[0]}); run npm run build\n`
+        ? `sealbox: the build in build/ is incomplete (${String(e.message).split('\n')[0]}); run npm run build\n`
         : 'sealbox: not built yet: run npm ci (or npm run build)\n',
     );
     process.exit(2);

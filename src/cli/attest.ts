@@ -1,20 +1,6 @@
 // `sealbox attest FILE... [--predicate-type T --predicate FILE] [--out FILE]`:
-// an in-toto statement over the files' digests (by default the SLSA
-// provenance predicate actions/attest writes), signed as DSSE, written as
-// FILE.sigstore.json, and stored to the attestation API when a token is at hand.
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { decodeJwt } from 'jose';
-import { SealboxError, describe } from '../errors.ts';
-import { githubFromEnv, storeAttestation } from '../node/attestation-store.ts';
-import { readJsonFile, readTextFile, resolveArtifact } from '../node/files.ts';
-import { endpointsFrom, identityToken, keySigner, signStatement } from '../node/signing.ts';
-import {
-  SLSA_PROVENANCE_V1,
-  slsaProvenance,
-  statement,
-  type Subject,
-} from '../sigstore/provenance.ts';
+// see src/node/attest-files.ts; this prints what it did.
+import { attestFiles } from '../node/attest-files.ts';
 import { printJson, type Format } from './output.ts';
 
 export interface AttestOptions {
@@ -34,66 +20,22 @@ export interface AttestOptions {
 }
 
 export async function attestCommand(files: string[], o: AttestOptions): Promise<number> {
-  if ((o.predicateType === undefined) !== (o.predicate === undefined)) {
-    throw new SealboxError('USAGE', '--predicate-type and --predicate go together');
-  }
-  if (!o.tlog && !o.key) throw new SealboxError('USAGE', '--no-tlog applies only with --key');
-  const subjects: Subject[] = [];
-  for (const file of files) {
-    const artifact = await resolveArtifact(file);
-    if (!artifact.read) throw new SealboxError('USAGE', `attest ${file}: give files, not digests`);
-    subjects.push({ name: basename(file), digest: { sha256: artifact.digests.sha256! } });
-  }
-  const endpoints = endpointsFrom(o);
-  if (!o.tlog) endpoints.rekorUrl = undefined;
-  if (o.rekorVersion === '2') {
-    if (!endpoints.tsaUrl)
-      throw new SealboxError(
-        'USAGE',
-        '--rekor-version 2 needs a timestamp authority (--tsa-url): Rekor v2 gives no time',
-      );
-    endpoints.rekorVersion = 2;
-  }
-  const signer = o.key ? keySigner(await readTextFile(o.key, 'key'), o.key) : undefined;
-  const token = signer ? undefined : await identityToken(o.identityToken);
-  let predicateType = o.predicateType;
-  let predicate: unknown;
-  if (o.predicate !== undefined) predicate = await readJsonFile(o.predicate, 'predicate');
-  else {
-    if (!token)
-      throw new SealboxError(
-        'USAGE',
-        'provenance is built from the identity token: with --key, give --predicate-type and --predicate',
-      );
-    try {
-      predicate = slsaProvenance(decodeJwt(token));
-    } catch (e) {
-      throw new SealboxError('NO_IDENTITY', `cannot build provenance: ${describe(e)}`);
-    }
-    predicateType = SLSA_PROVENANCE_V1;
-  }
-  const payload = new TextEncoder().encode(
-    JSON.stringify(statement(subjects, predicateType!, predicate)),
-  );
-  const bundle = await signStatement(payload, { endpoints, token, signer });
-  const outputs = o.out ? [o.out] : files.map((f) => `${f}.sigstore.json`);
-  for (const out of outputs) await writeFile(out, JSON.stringify(bundle) + '\n');
-  let attestationId: number | undefined;
-  const github = o.upload && !signer ? githubFromEnv() : undefined;
-  if (github) attestationId = await storeAttestation(github.octokit, github.repository, bundle);
+  const a = await attestFiles(files, o);
   if (o.format === 'json')
     printJson({
       ok: true,
-      bundles: outputs,
-      predicateType,
-      subjects,
-      attestationId: attestationId ?? null,
+      bundles: a.bundles,
+      predicateType: a.predicateType,
+      subjects: a.subjects,
+      attestationId: a.attestationId ?? null,
     });
   else {
-    process.stdout.write(`attested ${subjects.map((s) => s.name).join(', ')} (${predicateType})\n`);
-    for (const out of outputs) process.stdout.write(`  bundle: ${out}\n`);
-    if (attestationId !== undefined)
-      process.stdout.write(`  stored: attestation ${attestationId} in ${github!.repository}\n`);
+    process.stdout.write(
+      `attested ${a.subjects.map((s) => s.name).join(', ')} (${a.predicateType})\n`,
+    );
+    for (const out of a.bundles) process.stdout.write(`  bundle: ${out}\n`);
+    if (a.attestationId !== undefined)
+      process.stdout.write(`  stored: attestation ${a.attestationId} in ${a.repository}\n`);
   }
   return 0;
 }

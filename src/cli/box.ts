@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
+import type { BoxJobSettings } from '../node/box-job.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox, type Receipt } from '../box/verify.ts';
 import { readJsonFile } from '../node/files.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
@@ -114,114 +115,19 @@ export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions):
 
 // ---------------------------------------------------------------- box host
 
-export interface BoxHostOptions {
-  computation: string;
-  parameters?: string;
-  window: string;
-  maxSubmissions: string;
-  maxBytes: string;
-  onePerAuthor: 'first' | 'last';
-  allowedAuthors?: string;
-  minParticipants: string;
-  suite: 'x-wing' | 'x25519';
-  out: string;
-  allowSelfHostedRunners?: boolean;
-  trustedExec?: boolean;
-}
-
-const whole = (v: string, flag: string, min = 0) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new SealboxError('USAGE', `${flag} ${v}: give a whole number of at least ${min}`);
-  return n;
-};
+export type BoxHostOptions = BoxJobSettings;
 
 /** Inside the job: the whole ceremony in one process, configured by the run's environment and flags. */
 export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
-  const env = process.env;
-  const missing = ['GITHUB_REPOSITORY', 'GITHUB_TOKEN', 'GITHUB_RUN_ID', 'GITHUB_SHA'].filter(
-    (k) => !env[k],
+  const { runBoxJob } = await import('../node/box-job.ts');
+  const job = await runBoxJob(o, process.env, (line) =>
+    process.stderr.write(`sealbox box: ${line}\n`),
   );
-  if (missing.length)
-    throw new SealboxError('USAGE', `box host runs inside the job: ${missing.join(', ')} not set`);
-  if (env.RUNNER_ENVIRONMENT !== 'github-hosted' && !o.allowSelfHostedRunners) {
-    throw new SealboxError(
-      'USAGE',
-      `refusing to run a box on a ${env.RUNNER_ENVIRONMENT ?? 'unknown'} runner: its operator controls the machine and the key (--allow-self-hosted-runners to override)`,
-    );
-  }
-  let parameters: Record<string, unknown> = {};
-  if (o.parameters) {
-    try {
-      parameters = JSON.parse(o.parameters);
-    } catch {
-      throw new SealboxError('USAGE', '--parameters is not JSON');
-    }
-  }
-  const { computation } = await import('../box/compute/index.ts');
-  const { runExec, validateExec } = await import('../node/exec-sandbox.ts');
-  if (o.computation === 'exec') validateExec(parameters);
-  else computation(o.computation, parameters);
-  const { hostBox } = await import('../box/host.ts');
-  const { GitHubIssueBus } = await import('../github/issue-bus.ts');
-  const { boxAttester } = await import('../node/box-attest.ts');
-  const { endpointsFrom, identityToken } = await import('../node/signing.ts');
-  const { githubFromEnv } = await import('../node/attestation-store.ts');
-  const github = githubFromEnv()!;
-  const bus = new GitHubIssueBus(github.octokit, github.repository);
-  const { randomBytes } = await import('node:crypto');
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const hosted = await hostBox(
-    {
-      bus,
-      attest: boxAttester(endpointsFrom({}), () => identityToken(undefined)),
-      now: () => new Date(),
-      sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
-      log: (line) => process.stderr.write(`sealbox box: ${line}\n`),
-      exec: (inputs, params) =>
-        runExec(inputs, params, {
-          repository: env.GITHUB_WORKSPACE ?? process.cwd(),
-          trusted: o.trustedExec,
-          log: (line) => process.stderr.write(`sealbox box: ${line}\n`),
-        }),
-    },
-    {
-      boxId: `box-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${randomBytes(4).toString('hex')}`,
-      suite: o.suite,
-      windowSeconds: whole(o.window, '--window', 1),
-      rules: {
-        max_submissions: whole(o.maxSubmissions, '--max-submissions', 1),
-        max_bytes: whole(o.maxBytes, '--max-bytes', 1),
-        one_per_author: o.onePerAuthor,
-        allowed_authors: o.allowedAuthors
-          ? o.allowedAuthors.split(',').map((x) => whole(x.trim(), '--allowed-authors'))
-          : null,
-        min_participants: whole(o.minParticipants, '--min-participants'),
-      },
-      computation: { name: o.computation, parameters },
-      run: {
-        repository: github.repository,
-        workflow_ref: env.GITHUB_WORKFLOW_REF ?? '',
-        run_id: env.GITHUB_RUN_ID!,
-        run_attempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-        sha: env.GITHUB_SHA!,
-      },
-      pollMs: 2000,
-      settleMs: 2000,
-    },
-  );
-  await mkdir(o.out, { recursive: true });
-  await writeFile(join(o.out, 'manifest.json'), hosted.manifest);
-  await writeFile(
-    join(o.out, 'manifest.sigstore.json'),
-    JSON.stringify(hosted.manifestBundle) + '\n',
-  );
-  await writeFile(join(o.out, 'result.json'), hosted.result);
-  await writeFile(join(o.out, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle) + '\n');
+  for (const w of job.warnings) process.stderr.write(`sealbox: warning: ${w}\n`);
   process.stdout.write(
-    `box ${bus.address}: ${hosted.parsedResult.status}, ${hosted.parsedResult.counts.accepted} accepted; files in ${o.out}\n`,
+    `box ${job.box}: ${job.result.status}, ${job.result.counts.accepted} accepted; files in ${o.out}\n`,
   );
-  return hosted.parsedResult.status === 'complete' ? 0 : 1;
+  return job.result.status === 'complete' ? 0 : 1;
 }
 
 // ---------------------------------------------------------------- box submit

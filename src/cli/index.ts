@@ -1,4 +1,4 @@
-// Entry of the bundled CLI (dist/cli.js).
+// Entry of the bundled CLI (build/cli.js).
 import { main } from './main.ts';
 
 // A reader that stops early (`sealbox ... | head`) is not an error to report.
