@@ -54,6 +54,20 @@ export interface WorkflowRun {
   run_attempt: number;
   created_at: string;
   updated_at: string;
+  /** The commit the run checked out (the head of ref when dispatched). */
+  head_sha?: string;
+  /** The workflow's run-name, evaluated (GitHub shows it as the run's title). */
+  display_title?: string;
+  /** Who dispatched it. */
+  actor?: GitHubUser;
+}
+
+/** A commit of a repository's files, as the contents API serves them. */
+export interface Commit {
+  repo: string;
+  sha: string;
+  branch: string;
+  files: Map<string, string>;
 }
 
 /** A fault the next matching request gets instead of its answer. */
@@ -73,7 +87,7 @@ const RATE_LIMIT = 5000;
 
 type Json = Record<string, unknown>;
 
-class HttpError extends Error {
+export class HttpError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
@@ -89,8 +103,13 @@ export class GitHubApi {
   /** Serve attestations with a `bundle_url` (snappy-compressed JSON) as GitHub now does. */
   attestationBundleUrls = false;
   readonly faults: Fault[] = [];
-  /** Called on every workflow dispatch; a test or the demo runs the job. */
+  /**
+   * Called on every workflow dispatch and re-run, before the run is listed;
+   * it may refuse the dispatch by throwing an HttpError (422, as GitHub does
+   * for inputs the workflow does not declare). The stack's runner runs the job.
+   */
   onDispatch?: (run: WorkflowRun) => void;
+  readonly commits: Commit[] = [];
 
   #nextId = 1000;
   readonly #users = new Map<string, GitHubUser>();
@@ -149,6 +168,25 @@ export class GitHubApi {
         updated_at: now,
       });
     }
+  }
+
+  /** Commits files to a repository's branch (a new commit on top of the last); returns its sha. */
+  putFiles(repository: string, files: Record<string, string>, branch = 'main'): string {
+    const parent = this.commitAt(repository, branch);
+    const merged = new Map(parent?.files ?? []);
+    for (const [path, text] of Object.entries(files)) merged.set(path, text);
+    const sha = createHash('sha1')
+      .update(`${repository}\0${branch}\0${parent?.sha ?? ''}\0${JSON.stringify([...merged])}`)
+      .digest('hex');
+    this.commits.push({ repo: repository, sha, branch, files: merged });
+    return sha;
+  }
+
+  /** The commit a ref names: a sha, a branch (the last commit on it), or refs/heads/BRANCH. */
+  commitAt(repository: string, ref: string): Commit | undefined {
+    const mine = this.commits.filter((c) => c.repo.toLowerCase() === repository.toLowerCase());
+    const branch = ref.replace(/^refs\/heads\//, '');
+    return mine.find((c) => c.sha === ref) ?? mine.filter((c) => c.branch === branch).pop();
   }
 
   /** Sets the remaining core rate limit (0 makes the next requests fail until reset). */
@@ -444,11 +482,21 @@ export class GitHubApi {
       needUser();
       const input = parse();
       if (typeof input.ref !== 'string') throw new HttpError(422, 'Validation Failed: ref');
+      const workflow = decodeURIComponent(m[1]!);
+      const hasFiles = this.commits.some((c) => c.repo.toLowerCase() === repo.toLowerCase());
+      if (hasFiles) {
+        // GitHub dispatches only workflows that exist on the default branch;
+        // the run then uses the file as it is at ref.
+        if (!this.commitAt(repo, 'main')?.files.has(`.github/workflows/${workflow}`))
+          throw new HttpError(404, 'Not Found');
+        if (!this.commitAt(repo, input.ref))
+          throw new HttpError(422, `No ref found for: ${input.ref}`);
+      }
       const now = this.#stamp();
       const run: WorkflowRun = {
         id: this.#nextId++,
         repo,
-        workflow: decodeURIComponent(m[1]!),
+        workflow,
         ref: input.ref,
         inputs: (input.inputs as Record<string, string>) ?? {},
         status: 'queued',
@@ -456,13 +504,27 @@ export class GitHubApi {
         run_attempt: 1,
         created_at: now,
         updated_at: now,
+        head_sha: this.commitAt(repo, input.ref)?.sha,
+        actor: needUser(),
       };
-      this.runs.push(run);
       this.onDispatch?.(run);
+      this.runs.push(run);
       return { status: 204, json: undefined, link: undefined };
     }
-    if (method === 'GET' && rest === '/actions/runs') {
-      const items = this.runs.filter((r) => r.repo === repo).sort((a, b) => b.id - a.id);
+    if (
+      method === 'GET' &&
+      (rest === '/actions/runs' || (m = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)))
+    ) {
+      const workflow = rest === '/actions/runs' ? undefined : decodeURIComponent(m![1]!);
+      const event = q.get('event');
+      const items = this.runs
+        .filter(
+          (r) =>
+            r.repo === repo &&
+            (!workflow || r.workflow === workflow) &&
+            (!event || event === 'workflow_dispatch'),
+        )
+        .sort((a, b) => b.id - a.id);
       return this.#page(
         items.map((r) => this.#runJson(r)),
         q,
@@ -474,6 +536,39 @@ export class GitHubApi {
       const run = this.runs.find((r) => r.repo === repo && r.id === Number(m![1]));
       if (!run) throw new HttpError(404, 'Not Found');
       return ok(this.#runJson(run));
+    }
+    if (method === 'POST' && (m = /^\/actions\/runs\/(\d+)\/rerun$/.exec(rest))) {
+      needUser();
+      const run = this.runs.find((r) => r.repo === repo && r.id === Number(m![1]));
+      if (!run) throw new HttpError(404, 'Not Found');
+      if (run.status !== 'completed') throw new HttpError(403, 'This workflow is already running');
+      run.run_attempt++;
+      run.status = 'queued';
+      run.conclusion = null;
+      run.updated_at = this.#stamp();
+      this.onDispatch?.(run);
+      return ok({}, 201);
+    }
+    if (method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
+      const path = decodeURIComponent(m[1]!);
+      const commit = this.commitAt(repo, q.get('ref') ?? 'main');
+      const text = commit?.files.get(path);
+      if (text === undefined) throw new HttpError(404, 'Not Found');
+      const bytes = Buffer.from(text, 'utf8');
+      return ok({
+        type: 'file',
+        encoding: 'base64',
+        size: bytes.length,
+        name: path.split('/').pop(),
+        path,
+        content: bytes.toString('base64'),
+        sha: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
+        url: `${this.baseUrl}/repos/${repo}/contents/${path}`,
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self: `${this.baseUrl}/repos/${repo}/contents/${path}`, git: null, html: null },
+      });
     }
     throw new HttpError(404, 'Not Found');
   }
@@ -687,7 +782,7 @@ export class GitHubApi {
     const html = this.baseUrl.replace(/\/api$/, '');
     const url = `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`;
     return {
-      display_title: r.workflow,
+      display_title: r.display_title ?? r.workflow,
       head_commit: null,
       head_repository: this.#repoJson(r.repo),
       repository: this.#repoJson(r.repo),
@@ -703,7 +798,7 @@ export class GitHubApi {
       name: r.workflow,
       node_id: `WFR_${r.id}`,
       head_branch: r.ref.replace(/^refs\/heads\//, ''),
-      head_sha: '0'.repeat(40),
+      head_sha: r.head_sha ?? '0'.repeat(40),
       path: `.github/workflows/${r.workflow}`,
       run_number: r.id,
       run_attempt: r.run_attempt,

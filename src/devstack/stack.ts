@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_RUN, type RunIdentity } from './identity.ts';
+import { WorkflowRunner } from './runner.ts';
 import { GitHubApi } from './github-api.ts';
 import { OidcIssuer } from './oidc.ts';
 import {
@@ -62,6 +63,8 @@ export class DevStack {
   readonly state: StackState;
   readonly issuer: OidcIssuer;
   readonly github: GitHubApi;
+  /** Runs dispatched workflows (the sealbox Action in a child process). */
+  runner!: WorkflowRunner;
   readonly faults: Faults;
   readonly #server: Server;
   readonly #runs = new Map<string, RunIdentity>();
@@ -109,6 +112,7 @@ export class DevStack {
     const url = `http://127.0.0.1:${port}`;
     const stack = new DevStack(url, state, issuer, github, faults, server);
     github.baseUrl = stack.githubApiUrl;
+    stack.runner = new WorkflowRunner(stack);
     writeFileSync(state.signingConfigPath, JSON.stringify(stack.signingConfig(), null, 2) + '\n');
     return stack;
   }

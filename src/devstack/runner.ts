@@ -1,0 +1,422 @@
+// The local stack runs dispatched workflows, as far as sealbox needs: a
+// caller workflow (workflow_dispatch) whose job calls a reusable workflow,
+// whose steps are actions/checkout and the sealbox Action. The Action's
+// entry (action.yml's runs.main, this checkout's dist/index.js, whatever
+// commit the step pins) runs in a child process with the environment a
+// GitHub-hosted job gets: GITHUB_*, RUNNER_*, the ID token request (only
+// with `id-token: write`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, INPUT_*.
+// Its token's claims say the reusable workflow ran for this run id and
+// attempt. Anything else in a workflow (run: steps, other actions,
+// expressions beyond context lookups) fails the run with a message naming it.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { SealboxError, describe } from '../errors.ts';
+import { asText, evaluate, interpolate, type Context } from './expressions.ts';
+import { HttpError, type GitHubApi, type WorkflowRun } from './github-api.ts';
+import type { RunIdentity } from './identity.ts';
+
+/** Where sealbox's own files are: the repository root, from src/devstack or build/chunks. */
+const ROOT = new URL('../../', import.meta.url);
+export const SEALBOX_REPOSITORY = 'sealbox/sealbox';
+const BOT = { login: 'github-actions[bot]', id: 41898282 };
+
+export interface RunnerHost {
+  github: GitHubApi;
+  githubApiUrl: string;
+  githubServerUrl: string;
+  fulcioUrl: string;
+  rekorUrl: string;
+  tsaUrl: string;
+  registerRun(run: RunIdentity): { requestUrl: string; requestToken: string };
+}
+
+/** One attempt of one run, as the runner saw it. */
+export interface JobRecord {
+  runId: number;
+  attempt: number;
+  /** The called workflow's outputs (workflow_call outputs), evaluated. */
+  outputs: Record<string, string>;
+  /** Each step's outputs by step id. */
+  steps: Record<string, Record<string, string>>;
+  summary: string;
+  log: string;
+  conclusion?: 'success' | 'failure';
+  error?: string;
+  done: Promise<JobRecord>;
+}
+
+type Workflow = {
+  name?: string;
+  'run-name'?: string;
+  on?: Record<string, unknown> | string | string[];
+  permissions?: Record<string, string> | string;
+  jobs?: Record<string, Job>;
+};
+type Job = {
+  uses?: string;
+  with?: Record<string, unknown>;
+  'runs-on'?: string | string[];
+  permissions?: Record<string, string> | string;
+  outputs?: Record<string, string>;
+  steps?: Step[];
+};
+type Step = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+};
+type InputSpec = { type?: string; required?: boolean; default?: unknown };
+
+function yamlOf(text: string, label: string): Workflow {
+  try {
+    const w = parseYaml(text) as Workflow;
+    if (!w || typeof w !== 'object') throw new Error('not a mapping');
+    return w;
+  } catch (e) {
+    throw new HttpError(422, `${label}: invalid workflow: ${describe(e)}`);
+  }
+}
+
+function triggers(w: Workflow): Record<string, unknown> {
+  const on = w.on;
+  if (typeof on === 'string') return { [on]: {} };
+  if (Array.isArray(on)) return Object.fromEntries(on.map((k) => [k, {}]));
+  return on ?? {};
+}
+
+/** Inputs typed as their spec says, with defaults; unknown or missing required ones refused. */
+function typedInputs(
+  specs: Record<string, InputSpec>,
+  given: Record<string, unknown>,
+  label: string,
+): Record<string, unknown> {
+  const unknown = Object.keys(given).filter((k) => !(k in specs));
+  if (unknown.length)
+    throw new HttpError(422, `Unexpected inputs provided: ${JSON.stringify(unknown)}`);
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    let v = given[name];
+    if (v === undefined || v === '') {
+      if (spec.required && spec.default === undefined)
+        throw new HttpError(422, `${label}: Required input '${name}' not provided`);
+      v = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
+    }
+    if (spec.type === 'boolean') v = v === true || v === 'true';
+    else if (spec.type === 'number') {
+      const n = Number(v);
+      if (!Number.isFinite(n))
+        throw new HttpError(422, `${label}: input '${name}' is not a number`);
+      v = n;
+    } else v = asText(v);
+    out[name] = v;
+  }
+  return out;
+}
+
+/** `name<<DELIM\nvalue\nDELIM` and `name=value` lines, as @actions/core writes GITHUB_OUTPUT. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('='))
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+  }
+  return out;
+}
+
+const hasWrite = (p: Job['permissions'], scope: string) =>
+  p === 'write-all' || (typeof p === 'object' && p?.[scope] === 'write');
+
+export class WorkflowRunner {
+  readonly #host: RunnerHost;
+  readonly jobs: JobRecord[] = [];
+  /** The sealbox repository's commit the stack serves (box.yml, action.yml). */
+  readonly sealboxSha: string;
+
+  constructor(host: RunnerHost) {
+    this.#host = host;
+    const file = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
+    this.sealboxSha = host.github.putFiles(SEALBOX_REPOSITORY, {
+      '.github/workflows/box.yml': file('.github/workflows/box.yml'),
+      'action.yml': file('action.yml'),
+    });
+    host.github.onDispatch = (run) => this.start(run);
+  }
+
+  /** The record of a run's attempt (the latest by default), once it has finished. */
+  async finished(runId: number, attempt?: number): Promise<JobRecord> {
+    const mine = this.jobs.filter((j) => j.runId === runId && (!attempt || j.attempt === attempt));
+    const job = mine.pop();
+    if (!job) throw new Error(`no job for run ${runId}`);
+    return job.done;
+  }
+
+  /** Checks the dispatch as GitHub does (synchronously: a bad one is a 422), then runs it. */
+  start(run: WorkflowRun): void {
+    const github = this.#host.github;
+    const path = `.github/workflows/${run.workflow}`;
+    const commit = github.commitAt(run.repo, run.ref);
+    const text = commit?.files.get(path);
+    if (text === undefined) throw new HttpError(404, `${path} not found at ${run.ref}`);
+    const workflow = yamlOf(text, path);
+    const dispatch = triggers(workflow).workflow_dispatch as
+      { inputs?: Record<string, InputSpec> } | undefined;
+    if (dispatch === undefined)
+      throw new HttpError(422, "Workflow does not have 'workflow_dispatch' trigger");
+    const inputs = typedInputs(dispatch?.inputs ?? {}, run.inputs, path);
+    const context: Context = {
+      inputs,
+      github: {
+        event: { inputs: run.inputs },
+        run_id: run.id,
+        run_attempt: run.run_attempt,
+        actor: run.actor?.login,
+        repository: run.repo,
+        ref: run.ref,
+      },
+    };
+    run.display_title = workflow['run-name']
+      ? asText(interpolate(workflow['run-name'], context))
+      : (workflow.name ?? run.workflow);
+    const record = {
+      runId: run.id,
+      attempt: run.run_attempt,
+      outputs: {},
+      steps: {},
+      summary: '',
+      log: '',
+    } as JobRecord;
+    record.done = this.#execute(run, workflow, context, commit!.sha, record)
+      .then(
+        () => record,
+        (e: unknown) => {
+          record.error = describe(e);
+          record.log += `runner: ${record.error}\n`;
+          record.conclusion = 'failure';
+          return record;
+        },
+      )
+      .finally(() => {
+        run.status = 'completed';
+        run.conclusion = record.conclusion ?? 'failure';
+        run.updated_at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      });
+    this.jobs.push(record);
+  }
+
+  async #execute(
+    run: WorkflowRun,
+    caller: Workflow,
+    context: Context,
+    sha: string,
+    record: JobRecord,
+  ) {
+    await new Promise((r) => setImmediate(r));
+    run.status = 'in_progress';
+    const jobs = Object.entries(caller.jobs ?? {});
+    if (jobs.length !== 1 || !jobs[0]![1].uses)
+      throw new SealboxError(
+        'UNSUPPORTED',
+        'the local runner runs one job that calls a reusable workflow',
+      );
+    const [, job] = jobs[0]!;
+    const m = /^([^/]+\/[^/]+)\/(\.github\/workflows\/[^@]+)@(.+)$/.exec(job.uses!);
+    if (!m) throw new SealboxError('UNSUPPORTED', `uses: ${job.uses}: not a reusable workflow`);
+    const [, calledRepo, calledPath, calledRef] = m as unknown as [string, string, string, string];
+    const github = this.#host.github;
+    const calledCommit =
+      github.commitAt(calledRepo, calledRef) ??
+      (calledRepo === SEALBOX_REPOSITORY ? github.commitAt(calledRepo, 'main') : undefined);
+    const calledText = calledCommit?.files.get(calledPath);
+    if (calledText === undefined)
+      throw new SealboxError('INPUT_NOT_FOUND', `${job.uses}: not found`);
+    const called = yamlOf(calledText, job.uses!);
+    const call = triggers(called).workflow_call as
+      | { inputs?: Record<string, InputSpec>; outputs?: Record<string, { value: string }> }
+      | undefined;
+    if (call === undefined)
+      throw new SealboxError('UNSUPPORTED', `${job.uses}: has no workflow_call trigger`);
+    const withValues = Object.fromEntries(
+      Object.entries(job.with ?? {}).map(([k, v]) => [k, interpolate(v, context)]),
+    );
+    const calledInputs = typedInputs(call.inputs ?? {}, withValues, job.uses!);
+    const calledJobs = Object.entries(called.jobs ?? {});
+    if (calledJobs.length !== 1)
+      throw new SealboxError('UNSUPPORTED', `${job.uses}: the local runner runs one job`);
+    const [jobId, boxJob] = calledJobs[0]!;
+    const runsOn = [boxJob['runs-on'] ?? []].flat();
+    const identity: RunIdentity = {
+      repository: run.repo,
+      repositoryId: 100001,
+      repositoryOwnerId: 200001,
+      visibility: 'public',
+      workflowPath: `.github/workflows/${run.workflow}`,
+      workflowName: caller.name ?? run.workflow,
+      ref: run.ref.startsWith('refs/') ? run.ref : `refs/heads/${run.ref}`,
+      sha,
+      jobWorkflowRef: `${calledRepo}/${calledPath}@${calledRef}`,
+      jobWorkflowSha: calledCommit!.sha,
+      runId: run.id,
+      runAttempt: run.run_attempt,
+      runNumber: run.id,
+      runnerEnvironment: runsOn.includes('self-hosted') ? 'self-hosted' : 'github-hosted',
+      eventName: 'workflow_dispatch',
+      actor: run.actor?.login ?? 'octocat',
+      actorId: run.actor?.id ?? 583231,
+    };
+    const token = github.tokenFor(BOT.login, BOT.id);
+    const workspace = mkdtempSync(join(tmpdir(), 'sealbox-runner-'));
+    try {
+      const stepContext: Context = {
+        inputs: calledInputs,
+        github: { token, ...(context.github as object) },
+        steps: record.steps,
+      };
+      for (const [i, step] of (boxJob.steps ?? []).entries()) {
+        if (
+          step.if !== undefined &&
+          !evaluate(step.if.replace(/^\s*\$\{\{|\}\}\s*$/g, ''), stepContext)
+        )
+          continue;
+        const id = step.id ?? `step${i}`;
+        if (step.run !== undefined)
+          throw new SealboxError('UNSUPPORTED', `step ${id}: run: steps are not run locally`);
+        const uses = step.uses ?? '';
+        if (/^actions\/checkout@/.test(uses)) {
+          const files = github.commitAt(run.repo, sha)!.files;
+          for (const [p, text] of files) {
+            mkdirSync(dirname(join(workspace, p)), { recursive: true });
+            writeFileSync(join(workspace, p), text, { mode: p.endsWith('.sh') ? 0o755 : 0o644 });
+          }
+          continue;
+        }
+        if (!uses.startsWith(`${SEALBOX_REPOSITORY}@`))
+          throw new SealboxError(
+            'UNSUPPORTED',
+            `step ${id}: uses: ${uses}: the local runner runs only the sealbox Action`,
+          );
+        const withStep = Object.fromEntries(
+          Object.entries(step.with ?? {}).map(([k, v]) => [k, asText(interpolate(v, stepContext))]),
+        );
+        record.steps[id] = await this.#runAction(withStep, identity, {
+          token,
+          workspace,
+          idToken: hasWrite(boxJob.permissions, 'id-token'),
+          record,
+          workflowRef: `${run.repo}/.github/workflows/${run.workflow}@${identity.ref}`,
+        });
+      }
+      record.outputs = Object.fromEntries(
+        Object.entries(call.outputs ?? {}).map(([k, o]) => {
+          const jobOutputs = Object.fromEntries(
+            Object.entries(boxJob.outputs ?? {}).map(([jk, jv]) => [
+              jk,
+              asText(interpolate(jv, stepContext)),
+            ]),
+          );
+          return [k, asText(interpolate(o.value, { jobs: { [jobId]: { outputs: jobOutputs } } }))];
+        }),
+      );
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+    record.conclusion ??= 'success';
+  }
+
+  async #runAction(
+    withStep: Record<string, string>,
+    identity: RunIdentity,
+    o: {
+      token: string;
+      workspace: string;
+      idToken: boolean;
+      record: JobRecord;
+      workflowRef: string;
+    },
+  ): Promise<Record<string, string>> {
+    const action = parseYaml(readFileSync(new URL('action.yml', ROOT), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+      runs: { using: string; main: string };
+    };
+    const unknown = Object.keys(withStep).filter((k) => !(k in action.inputs));
+    if (unknown.length)
+      throw new SealboxError('USAGE', `the sealbox Action has no input ${unknown.join(', ')}`);
+    const temp = mkdtempSync(join(tmpdir(), 'sealbox-runner-temp-'));
+    const outputFile = join(temp, 'output');
+    const summaryFile = join(temp, 'summary');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: temp,
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_API_URL: this.#host.githubApiUrl,
+      GITHUB_SERVER_URL: this.#host.githubServerUrl,
+      GITHUB_REPOSITORY: identity.repository,
+      GITHUB_REPOSITORY_OWNER: identity.repository.split('/')[0]!,
+      GITHUB_SHA: identity.sha,
+      GITHUB_REF: identity.ref,
+      GITHUB_RUN_ID: String(identity.runId),
+      GITHUB_RUN_ATTEMPT: String(identity.runAttempt),
+      GITHUB_RUN_NUMBER: String(identity.runNumber),
+      GITHUB_WORKFLOW: identity.workflowName,
+      GITHUB_WORKFLOW_REF: o.workflowRef,
+      GITHUB_WORKFLOW_SHA: identity.sha,
+      GITHUB_EVENT_NAME: identity.eventName,
+      GITHUB_ACTOR: identity.actor,
+      GITHUB_JOB: 'box',
+      GITHUB_WORKSPACE: o.workspace,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_ENVIRONMENT: identity.runnerEnvironment,
+      RUNNER_OS: 'Linux',
+      RUNNER_TEMP: temp,
+      // The stack's Sigstore instead of public-good.
+      SEALBOX_FULCIO_URL: this.#host.fulcioUrl,
+      SEALBOX_REKOR_URL: this.#host.rekorUrl,
+      SEALBOX_TSA_URL: this.#host.tsaUrl,
+    };
+    if (o.idToken) {
+      const c = this.#host.registerRun(identity);
+      env.ACTIONS_ID_TOKEN_REQUEST_URL = c.requestUrl;
+      env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = c.requestToken;
+    }
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      const given = withStep[name] ?? spec.default ?? '';
+      env[`INPUT_${name.toUpperCase()}`] = asText(
+        interpolate(given, { github: { token: o.token } }),
+      );
+    }
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [new URL(action.runs.main, ROOT).pathname], {
+          cwd: o.workspace,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.on('data', (d) => (o.record.log += d));
+        child.stderr.on('data', (d) => (o.record.log += d));
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      o.record.summary += readFileSync(summaryFile, 'utf8');
+      if (code !== 0) o.record.conclusion = 'failure';
+      return parseOutputFile(readFileSync(outputFile, 'utf8'));
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }
+}
