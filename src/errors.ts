@@ -14,7 +14,8 @@ export type InputErrorCode =
   | 'NETWORK'
   | 'NO_IDENTITY'
   | 'SERVICE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'TIMEOUT';
 
 export class SealboxError extends Error {
   readonly code: InputErrorCode;

@@ -50,6 +50,8 @@ export interface BoxVerifyOptions {
   verifier: SignatureVerifier;
   allowSelfHostedRunners?: boolean;
   receipt?: Receipt;
+  /** The box was named by its run: the attestations must be that run's (and attempt's). */
+  expectedRun?: { runId: number; attempt?: number };
 }
 
 export interface BoxVerification {
@@ -125,6 +127,21 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
             `manifest and result differ in ${differ.map(([, l]) => l).join(', ')}: ${differ.map(([k]) => `${String(mc[k])} vs ${String(rc[k])}`).join('; ')}`,
           )
         : passed('linkage', `one run: ${mc.runInvocationURI}`),
+    );
+  }
+  if (o.expectedRun) {
+    const { runId, attempt } = o.expectedRun;
+    const uri = mc?.runInvocationURI ?? '';
+    const named = /\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(uri);
+    const wanted = `run ${runId}${attempt === undefined ? '' : ` attempt ${attempt}`}`;
+    checks.push(
+      named && Number(named[1]) === runId && (attempt === undefined || Number(named[2]) === attempt)
+        ? passed('run', `attested by ${wanted}, as named`)
+        : failed(
+            'run',
+            'WRONG_RUN',
+            `the box was named as ${wanted}, but attested by ${uri || 'no run'}`,
+          ),
     );
   }
   const runners = [mc?.runnerEnvironment, rc?.runnerEnvironment];

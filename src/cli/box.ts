@@ -1,8 +1,10 @@
 // `sealbox box verify BOX_DIR [policy]`.
 import { readFile } from 'node:fs/promises';
+import type { Octokit } from '@octokit/rest';
 import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
+import { parseBoxAddress } from '../box/address.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox, type Receipt } from '../box/verify.ts';
 import { readJsonFile } from '../node/files.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
@@ -13,6 +15,7 @@ import { printJson, printNotes, type Format } from './output.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
+  showWorkflow?: boolean;
   allowSelfHostedRunners?: boolean;
   format: Format;
 }
@@ -29,38 +32,51 @@ async function bytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** A box read from its GitHub issue (GITHUB_API_URL, and GITHUB_TOKEN when the repository is private). */
-async function filesFromIssue(address: string) {
-  const [repository, issue] = address.split('#') as [string, string];
-  const { Octokit } = await import('@octokit/rest');
-  const { GitHubIssueBus } = await import('../github/issue-bus.ts');
-  const { parseResultComments } = await import('../box/bus.ts');
-  const octokit = new Octokit({
-    auth: process.env.GITHUB_TOKEN,
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-    request: { retries: 0 },
-  });
-  const bus = new GitHubIssueBus(octokit, repository, Number(issue));
-  const a = await bus.announcement().catch((e: Error) => {
-    throw new SealboxError('SERVICE', `${address}: ${e.message}`);
-  });
-  if (!a)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: is not a sealbox box (no manifest in the issue)`,
-    );
+/** A client for reading boxes (GITHUB_API_URL, and GITHUB_TOKEN when the repository is private). */
+export async function readClient(env = process.env) {
+  const { githubClient } = await import('../github/client.ts');
+  return githubClient(
+    env.GITHUB_TOKEN,
+    env.GITHUB_API_URL ?? 'https://api.github.com',
+  ) as unknown as Octokit;
+}
+
+/** A box's four files and where they came from, from any address (see src/box/address.ts). */
+async function boxFiles(text: string) {
+  const address = parseBoxAddress(text);
+  if (address.kind === 'dir') {
+    const dir = address.path;
+    return {
+      files: {
+        manifest: await bytes(join(dir, 'manifest.json')),
+        manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
+        result: await bytes(join(dir, 'result.json')),
+        resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
+      },
+    };
+  }
+  const { locateBox, readBox } = await import('../github/box-locator.ts');
+  const octokit = await readClient();
+  const located = await locateBox(octokit, address);
+  const box = await readBox(located);
   // The last result posted (whole, or in parts): only the box's attestation makes it count.
-  const r = parseResultComments((await bus.comments()).map((c) => c.body));
-  if (!r) throw new SealboxError('INPUT_INVALID', `${address}: has no result yet`);
+  if (!box.result) throw new SealboxError('INPUT_INVALID', `${located.address}: has no result yet`);
   return {
-    manifest: a.manifest,
-    manifestBundle: a.manifestBundle,
-    result: r.result,
-    resultBundle: r.bundle,
+    files: {
+      manifest: box.announcement.manifest,
+      manifestBundle: box.announcement.manifestBundle,
+      result: box.result.result,
+      resultBundle: box.result.bundle,
+    },
+    located,
+    octokit,
   };
 }
 
-export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions): Promise<number> {
+export async function boxVerifyCommand(
+  boxText: string,
+  o: BoxVerifyCommandOptions,
+): Promise<number> {
   if (o.repo === undefined && o.owner === undefined) {
     throw new SealboxError(
       'POLICY_MISSING',
@@ -69,14 +85,7 @@ export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions):
   }
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
-  const files = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+#\d+$/.test(dir)
-    ? await filesFromIssue(dir)
-    : {
-        manifest: await bytes(join(dir, 'manifest.json')),
-        manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
-        result: await bytes(join(dir, 'result.json')),
-        resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
-      };
+  const { files, located, octokit } = await boxFiles(boxText);
   const receipt = o.receipt ? ((await readJsonFile(o.receipt, 'receipt')) as Receipt) : undefined;
   const v = await verifyBox(files, {
     policy,
@@ -84,12 +93,14 @@ export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions):
     verifier: new NodeSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
     receipt,
+    expectedRun: located?.run,
   });
   const allNotes = [...notes, ...v.notes];
+  const where = located?.address ?? boxText;
   if (o.format === 'json') {
     printJson({
       ok: v.ok,
-      box: dir,
+      box: where,
       checks: v.checks,
       claims: v.claims ?? null,
       counts: v.result?.counts ?? null,
@@ -103,12 +114,16 @@ export async function boxVerifyCommand(dir: string, o: BoxVerifyCommandOptions):
     );
     const failedCheck = v.checks.find((c) => !c.ok);
     process.stdout.write(
-      `${v.ok ? `OK: box ${v.manifest?.box_id} in ${dir} verified` : `FAIL: box in ${dir}: ${failedCheck?.reason}`}\n`,
+      `${v.ok ? `OK: box ${v.manifest?.box_id} in ${where} verified` : `FAIL: box in ${where}: ${failedCheck?.reason}`}\n`,
     );
     for (const c of v.checks)
       process.stdout.write(
         `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}\n`,
       );
+  }
+  if (o.showWorkflow) {
+    const { showWorkflows } = await import('./show-workflow.ts');
+    await showWorkflows(v.claims, octokit ?? (await readClient()));
   }
   return v.ok ? 0 : 1;
 }
@@ -152,8 +167,12 @@ async function readMessage(file: string | undefined): Promise<string> {
 
 /** A participant: check the manifest under the policy, seal, post once, keep a receipt. */
 export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Promise<number> {
-  const m = /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)#(\d+)$/.exec(address);
-  if (!m) throw new SealboxError('USAGE', `${address}: a box is OWNER/REPO#ISSUE`);
+  const parsed = parseBoxAddress(address);
+  if (parsed.kind === 'dir')
+    throw new SealboxError(
+      'USAGE',
+      `${address}: a box to submit to is OWNER/REPO#ISSUE, or an issue or run URL`,
+    );
   if (o.repo === undefined && o.owner === undefined)
     throw new SealboxError(
       'POLICY_MISSING',
@@ -162,14 +181,16 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const message = await readMessage(o.file);
   const { githubFromEnv } = await import('../node/attestation-store.ts');
-  const github = githubFromEnv({ ...process.env, GITHUB_REPOSITORY: m[1] });
+  const github = githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
   if (!github)
     throw new SealboxError(
       'NO_IDENTITY',
       'box submit posts as you: set GITHUB_TOKEN (and GITHUB_API_URL for another server)',
     );
-  const { GitHubIssueBus } = await import('../github/issue-bus.ts');
-  const bus = new GitHubIssueBus(github.octokit, m[1]!, Number(m[2]));
+  const { locateBox } = await import('../github/box-locator.ts');
+  const located = await locateBox(github.octokit, parsed);
+  const bus = located.bus;
+  address = located.address;
   const announcement = await bus.announcement();
   if (!announcement)
     throw new SealboxError(
@@ -194,10 +215,15 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       `${address}: the manifest's attestation does not satisfy your policy: ${check.checks.find((c) => !c.ok)?.reason}`,
     );
   const manifest = parseManifest(announcement.manifest);
-  if (manifest.run.repository.toLowerCase() !== m[1]!.toLowerCase())
+  if (manifest.run.repository.toLowerCase() !== located.repository.toLowerCase())
     throw new SealboxError(
       'INPUT_INVALID',
       `${address}: the manifest belongs to ${manifest.run.repository}: a foreign box`,
+    );
+  if (located.run && manifest.run.run_id !== String(located.run.runId))
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${address}: the manifest is run ${manifest.run.run_id}'s, not run ${located.run.runId}'s`,
     );
   if (Date.now() >= Date.parse(announcement.closesAt))
     throw new SealboxError(

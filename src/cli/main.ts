@@ -3,7 +3,7 @@
 // Exit codes: 0 success; 1 verification failed; 2 usage, input or refusal.
 import { Command, CommanderError, Option } from 'commander';
 import { isSealboxError, describe } from '../errors.ts';
-import { addFormatOption, addPolicyOptions, once } from './options.ts';
+import { addFormatOption, addPolicyOptions, collectField, once } from './options.ts';
 
 type Action = (...args: never[]) => Promise<number>;
 
@@ -228,13 +228,17 @@ function build(): Command {
           "verify a box's manifest, result and their link (default signer: sealbox's reusable box workflow)",
         )
         .argument(
-          '<dir>',
-          'a directory with manifest.json, manifest.sigstore.json, result.json, result.sigstore.json',
+          '<box>',
+          'OWNER/REPO#ISSUE, an issue or run URL, or a directory with manifest.json, manifest.sigstore.json, result.json, result.sigstore.json',
         )
         .addOption(
           once('--receipt <file>', 'your submission receipt: check it is in the result, accepted'),
         )
-        .option('--allow-self-hosted-runners', 'accept a box run on a self-hosted runner'),
+        .option('--allow-self-hosted-runners', 'accept a box run on a self-hosted runner')
+        .option(
+          '--show-workflow',
+          'also print the caller and box workflow files at the commits the attestation names',
+        ),
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
   box
@@ -270,11 +274,42 @@ function build(): Command {
     box
       .command('submit')
       .description('submit to a box: check its manifest, seal, post once, keep a receipt')
-      .argument('<box>', 'OWNER/REPO#ISSUE')
+      .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
       .addOption(once('--file <file>', 'the message (default: standard input)'))
       .option('--print', 'print the armour to paste by hand instead of posting')
       .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
   ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
+
+  addFormatOption(
+    addPolicyOptions(
+      box
+        .command('run')
+        .description(
+          "the operator's one command: dispatch the box workflow, verify its manifest, print the address, wait, verify the result",
+        )
+        .addOption(
+          once(
+            '--workflow <file>',
+            'the caller workflow file, e.g. auction.yml',
+          ).makeOptionMandatory(),
+        )
+        .addOption(
+          once(
+            '--ref <ref>',
+            'branch or tag to run the workflow from (default: the default branch)',
+          ),
+        )
+        .option('-f, --field <key=value>', 'a workflow input (repeatable)', collectField)
+        .option('--interval <seconds>', 'how often to look at the run and the issue', '5')
+        .option('--timeout <seconds>', 'give up after this long', String(6 * 3600 + 600)),
+    ),
+  ).action(run(async () => (await import('./box-run.ts')).boxRunCommand));
+  addFormatOption(
+    box
+      .command('status')
+      .description('where a box stands: open, closed, result posted (verifies nothing)')
+      .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL'),
+  ).action(run(async () => (await import('./box-status.ts')).boxStatusCommand));
 
   const roots = program
     .command('trusted-root')

@@ -87,3 +87,8 @@ export function parseWorkers(value: string | undefined): number | undefined {
     throw new SealboxError('USAGE', `--workers ${value}: give a whole number of at least 1`);
   return n;
 }
+
+/** A repeatable option's values, in order (e.g. -f key=value). */
+export function collectField(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -321,9 +321,11 @@ export class GitHubApi {
       if (!u) throw new HttpError(404, 'Not Found');
       return ok(this.#publicUserJson(u));
     }
-    if (!(m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(path))) throw new HttpError(404, 'Not Found');
+    if (!(m = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path))) throw new HttpError(404, 'Not Found');
     const repo = m[1]!;
-    const rest = m[2]!;
+    const rest = m[2] ?? '';
+    if (method === 'GET' && rest === '')
+      return ok({ ...this.#repoJson(repo), default_branch: 'main', visibility: 'public' });
 
     if (method === 'POST' && rest === '/issues') {
       const input = parse();

@@ -282,7 +282,7 @@ export class WorkflowRunner {
       const stepContext: Context = {
         inputs: calledInputs,
         github: { token, ...(context.github as object) },
-        steps: record.steps,
+        steps: {} as Record<string, { outputs: Record<string, string> }>,
       };
       for (const [i, step] of (boxJob.steps ?? []).entries()) {
         if (
@@ -317,6 +317,9 @@ export class WorkflowRunner {
           record,
           workflowRef: `${run.repo}/.github/workflows/${run.workflow}@${identity.ref}`,
         });
+        (stepContext.steps as Record<string, { outputs: Record<string, string> }>)[id] = {
+          outputs: record.steps[id]!,
+        };
       }
       record.outputs = Object.fromEntries(
         Object.entries(call.outputs ?? {}).map(([k, o]) => {

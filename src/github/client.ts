@@ -17,6 +17,9 @@ export function githubClient(
   return new Hardened({
     auth: token,
     baseUrl,
+    // Failures reach the caller as errors (and 304s are answers): Octokit's
+    // own request log would print them a second time.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => console.warn(m), error: () => {} },
     // 304 is an answer (nothing changed), not a failure to retry.
     retry: { retries, doNotRetry: [304, 400, 401, 403, 404, 410, 422, 451] },
     throttle: {

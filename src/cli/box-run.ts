@@ -1,0 +1,283 @@
+// `sealbox box run --repo O/R --workflow FILE [--ref REF] [-f key=value ...]`:
+// the operator's one command. It dispatches the caller workflow with a nonce
+// input, finds the run by the nonce in its title (no race with other runs),
+// waits for the box's manifest and verifies it, prints the address for
+// participants, waits for the end, verifies the whole box and prints the
+// verdict and the output. Every verification failure is fatal (exit 1).
+import { randomBytes } from 'node:crypto';
+import { boxIssueTitlePrefix } from '../box/address.ts';
+import { parseManifest } from '../box/manifest.ts';
+import { DEFAULT_BOX_SIGNER, verifyBox } from '../box/verify.ts';
+import { sha256Hex } from '../bytes.ts';
+import { SealboxError, describe } from '../errors.ts';
+import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
+import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
+import { selectTrustedRoots } from '../node/trusted-roots.ts';
+import { policyFromFlags } from '../policy/identity.ts';
+import { parseBundle } from '../sigstore/bundle.ts';
+import { verifyBundles } from '../sigstore/verify-bundle.ts';
+import { readClient } from './box.ts';
+import type { PolicyOptions } from './options.ts';
+import { printJson, type Format } from './output.ts';
+
+export interface BoxRunOptions extends PolicyOptions {
+  workflow: string;
+  ref?: string;
+  field?: string[];
+  interval: string;
+  timeout: string;
+  format: Format;
+}
+
+function fieldsOf(list: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of list) {
+    const i = f.indexOf('=');
+    if (i <= 0) throw new SealboxError('USAGE', `-f ${f}: give key=value`);
+    const key = f.slice(0, i);
+    if (key === 'nonce')
+      throw new SealboxError('USAGE', '-f nonce: box run sets the nonce input itself');
+    out[key] = f.slice(i + 1);
+  }
+  return out;
+}
+
+const seconds = (v: string, flag: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new SealboxError('USAGE', `${flag} ${v}: give a number of seconds above 0`);
+  return n * 1000;
+};
+
+/** Progress on stderr: one updating line on a terminal, plain lines otherwise. */
+function progress() {
+  const tty = process.stderr.isTTY;
+  let current = '';
+  let started = Date.now();
+  return {
+    step(text: string) {
+      if (tty && current) process.stderr.write('\n');
+      current = text;
+      started = Date.now();
+      process.stderr.write(tty ? `sealbox: ${text}` : `sealbox: ${text}\n`);
+    },
+    tick() {
+      if (tty && current)
+        process.stderr.write(
+          `\r\x1b[2Ksealbox: ${current} (${Math.round((Date.now() - started) / 1000)} s)`,
+        );
+    },
+    done() {
+      if (tty && current) process.stderr.write('\n');
+      current = '';
+    },
+  };
+}
+
+async function until<T>(
+  what: string,
+  deadline: number,
+  interval: number,
+  tick: () => void,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline)
+      throw new SealboxError('TIMEOUT', `gave up waiting for ${what} (--timeout)`);
+    tick();
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+const service = (what: string, e: unknown) => {
+  if (e instanceof SealboxError) return e;
+  return new SealboxError('SERVICE', `${what}: ${describe(e)}`, { cause: e });
+};
+
+export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
+  if (!o.repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(o.repo))
+    throw new SealboxError('USAGE', 'box run needs --repo OWNER/REPO: where the workflow is');
+  if (!process.env.GITHUB_TOKEN)
+    throw new SealboxError(
+      'NO_IDENTITY',
+      'box run dispatches a workflow as you: set GITHUB_TOKEN (actions write on the repository)',
+    );
+  const inputs = fieldsOf(o.field);
+  const interval = seconds(o.interval, '--interval');
+  const deadline = Date.now() + seconds(o.timeout, '--timeout');
+  const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+  const { roots } = await selectTrustedRoots(o.trustedRoot);
+  const octokit = await readClient();
+  const [owner, repo] = o.repo.split('/') as [string, string];
+  const p = progress();
+  const say = (line: string) => {
+    p.done();
+    if (o.format === 'text') process.stdout.write(`${line}\n`);
+  };
+
+  const ref =
+    o.ref ??
+    (
+      await octokit.rest.repos.get({ owner, repo }).catch((e: unknown) => {
+        throw service(o.repo!, e);
+      })
+    ).data.default_branch;
+  const nonce = randomBytes(8).toString('hex');
+  try {
+    await octokit.rest.actions.createWorkflowDispatch({
+      owner,
+      repo,
+      workflow_id: o.workflow,
+      ref,
+      inputs: { ...inputs, nonce },
+    });
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    const message = describe(e);
+    if (status === 422 && /nonce/.test(message))
+      throw new SealboxError(
+        'USAGE',
+        `${o.workflow}: has no 'nonce' input; box run needs one, and run-name showing it (see examples/workflows)`,
+      );
+    if (status === 404)
+      throw new SealboxError(
+        'INPUT_NOT_FOUND',
+        `${o.workflow}: no such workflow on ${o.repo}'s default branch (workflow_dispatch needs it there; see examples/workflows/default-branch-stub.yml)`,
+      );
+    throw service(`dispatching ${o.workflow} on ${o.repo}@${ref}`, e);
+  }
+
+  p.step(`dispatched ${o.workflow} at ${ref}; looking for its run`);
+  const run = await until('the run to appear', deadline, interval, p.tick, async () => {
+    const r = await octokit.rest.actions
+      .listWorkflowRuns({
+        owner,
+        repo,
+        workflow_id: o.workflow,
+        event: 'workflow_dispatch',
+        per_page: 30,
+      })
+      .catch((e: unknown) => {
+        throw service(`runs of ${o.workflow}`, e);
+      });
+    return r.data.workflow_runs.find((x) => x.display_title.includes(nonce));
+  });
+  const runId = run.id;
+  const attempt = run.run_attempt ?? 1;
+  say(`run: ${run.html_url}`);
+
+  const getRun = async () =>
+    (
+      await octokit.rest.actions
+        .getWorkflowRun({ owner, repo, run_id: runId })
+        .catch((e: unknown) => {
+          throw service(`run ${runId}`, e);
+        })
+    ).data;
+
+  p.step(`waiting for the box to open (issue titled "${boxIssueTitlePrefix(runId, attempt)}...")`);
+  const issue = await until('the box to open', deadline, interval, p.tick, async () => {
+    const found = await issueOfRun(octokit, o.repo!, runId, attempt);
+    if (found !== undefined) return found;
+    const r = await getRun();
+    if (r.status === 'completed')
+      throw new SealboxError(
+        'SERVICE',
+        `run ${runId} ended (${r.conclusion}) before it opened a box: see ${r.html_url}`,
+      );
+    return undefined;
+  });
+  const located = await locateBox(octokit, { kind: 'issue', repository: o.repo, issue });
+  const { announcement } = await readBox(located);
+
+  // The manifest: attested by the box workflow for this run, before anyone submits.
+  const digest = await sha256Hex(announcement.manifest);
+  const check = await verifyBundles(
+    [parseBundle(announcement.manifestBundle, 'manifest bundle')],
+    { label: 'manifest.json', digests: { sha256: digest } },
+    { kind: 'identity', identity: policy },
+    { trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+  );
+  const manifest = parseManifest(announcement.manifest);
+  const problems = [
+    ...check.checks.filter((c) => !c.ok).map((c) => c.reason),
+    ...(manifest.run.run_id !== String(runId) || manifest.run.run_attempt !== String(attempt)
+      ? [
+          `the manifest names run ${manifest.run.run_id} attempt ${manifest.run.run_attempt}, not ${runId} attempt ${attempt}`,
+        ]
+      : []),
+    ...(!manifest.run.workflow_ref.startsWith(`${o.repo}/.github/workflows/${o.workflow}@`)
+      ? [`the manifest names workflow ${manifest.run.workflow_ref}, not ${o.workflow}`]
+      : []),
+  ];
+  if (problems.length) {
+    say(`FAIL: the manifest of ${located.address} does not verify: ${problems.join('; ')}`);
+    if (o.format === 'json') printJson({ ok: false, box: located.address, run: runId, problems });
+    return 1;
+  }
+  say(`box ${located.address} is open from ${announcement.opensAt} to ${announcement.closesAt}`);
+  say(`manifest verified: box ${manifest.box_id}, ${manifest.computation.name}, sha256:${digest}`);
+  say('participants submit with:');
+  say(`  npx sealbox box submit ${located.address} --repo ${o.repo} < message.txt`);
+
+  p.step(`waiting for the box to close at ${announcement.closesAt} and publish its result`);
+  const finished = await until('the result', deadline, interval, p.tick, async () => {
+    const r = await getRun();
+    return r.status === 'completed' ? r : undefined;
+  });
+  const box = await readBox(located);
+  if (!box.result) {
+    say(`FAIL: run ${runId} ended (${finished.conclusion}) without a result on ${located.address}`);
+    if (o.format === 'json')
+      printJson({ ok: false, box: located.address, run: runId, problems: ['no result'] });
+    return 1;
+  }
+  const v = await verifyBox(
+    {
+      manifest: box.announcement.manifest,
+      manifestBundle: box.announcement.manifestBundle,
+      result: box.result.result,
+      resultBundle: box.result.bundle,
+    },
+    {
+      policy,
+      trustedRoots: roots,
+      verifier: new NodeSignatureVerifier(),
+      expectedRun: { runId, attempt },
+    },
+  );
+  p.done();
+  const complete = v.result?.status === 'complete';
+  if (o.format === 'json') {
+    printJson({
+      ok: v.ok && complete,
+      box: located.address,
+      run: runId,
+      attempt,
+      checks: v.checks,
+      status: v.result?.status ?? null,
+      counts: v.result?.counts ?? null,
+      output: v.result?.output ?? null,
+      notes: v.notes,
+    });
+  } else {
+    const failed = v.checks.find((c) => !c.ok);
+    say(
+      v.ok
+        ? `OK: box ${v.manifest?.box_id} in ${located.address} verified: ${v.result?.status}, ${v.result?.counts.accepted} accepted`
+        : `FAIL: box in ${located.address}: ${failed?.reason}`,
+    );
+    for (const c of v.checks)
+      say(
+        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}`,
+      );
+    if (v.ok) {
+      if (!complete) say(`the box aborted: ${v.result?.reason ?? 'see the result'}`);
+      say('output:');
+      say(JSON.stringify(v.result?.output ?? null, null, 2));
+    }
+  }
+  return v.ok && complete ? 0 : 1;
+}

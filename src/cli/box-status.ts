@@ -1,0 +1,61 @@
+// `sealbox box status BOX`: where a box stands (not yet open, open, closed,
+// result posted), from its issue. It verifies nothing: `box verify` does.
+import { parseBoxAddress } from '../box/address.ts';
+import { parseManifest } from '../box/manifest.ts';
+import { findArmour } from '../box/submissions.ts';
+import type { BoxResult } from '../box/result.ts';
+import { SealboxError } from '../errors.ts';
+import { locateBox, readBox } from '../github/box-locator.ts';
+import { readClient } from './box.ts';
+import { printJson, type Format } from './output.ts';
+
+export async function boxStatusCommand(text: string, o: { format: Format }): Promise<number> {
+  const address = parseBoxAddress(text);
+  if (address.kind === 'dir')
+    throw new SealboxError(
+      'USAGE',
+      `${text}: box status reads a box on GitHub (OWNER/REPO#ISSUE or a run URL); for files, use box verify`,
+    );
+  const located = await locateBox(await readClient(), address);
+  const box = await readBox(located);
+  const manifest = parseManifest(box.announcement.manifest);
+  const result = box.result
+    ? (JSON.parse(new TextDecoder().decode(box.result.result)) as BoxResult)
+    : undefined;
+  const now = Date.now();
+  const state = result
+    ? `closed: result posted (${result.status}${result.reason ? `: ${result.reason}` : ''})`
+    : now < Date.parse(box.announcement.opensAt)
+      ? 'not open yet'
+      : now < Date.parse(box.announcement.closesAt)
+        ? 'open'
+        : 'closed: result not posted yet';
+  const armoured = box.comments.filter((c) => findArmour(c.body) !== undefined).length;
+  if (o.format === 'json') {
+    printJson({
+      box: located.address,
+      box_id: manifest.box_id,
+      computation: manifest.computation.name,
+      run: manifest.run,
+      opens_at: box.announcement.opensAt,
+      closes_at: box.announcement.closesAt,
+      state,
+      armoured_comments: armoured,
+      counts: result?.counts ?? null,
+      verified: false,
+    });
+    return 0;
+  }
+  const lines = [
+    `box ${located.address}: ${manifest.box_id} (${manifest.computation.name}), run ${manifest.run.run_id} attempt ${manifest.run.run_attempt}`,
+    `  window: ${box.announcement.opensAt} to ${box.announcement.closesAt}`,
+    `  state: ${state}`,
+    `  armoured comments so far: ${armoured}`,
+    ...(result
+      ? [`  result: ${result.counts.accepted} accepted, ${result.counts.rejected} rejected`]
+      : []),
+    `  (not verified: npx sealbox box verify ${located.address} --repo ${manifest.run.repository})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

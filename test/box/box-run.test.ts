@@ -1,0 +1,224 @@
+// The operator's one command end to end on the local stack: `box run`
+// dispatches the caller workflow (examples/workflows/auction.yml), the
+// stack's runner runs sealbox's reusable workflow and the bundled Action in a
+// child process, participants submit with `box submit`, and the box verifies
+// by its run URL. Then a re-run: attempt 2 is a new box that does not link
+// with attempt 1's manifest.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Octokit } from '@octokit/rest';
+import { REPO_ROOT, sealbox } from '../helpers/cli.ts';
+import { useStack } from '../helpers/stack.ts';
+
+const ctx = useStack();
+const REPO = 'acme/auction';
+
+/** Runs sealbox and resolves `seen` when stdout first matches. */
+function streaming(args: string[], env: Record<string, string>, pattern: RegExp) {
+  const child = spawn(process.execPath, [`${REPO_ROOT}bin/sealbox.js`, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let resolveSeen: (m: RegExpMatchArray) => void;
+  const seen = new Promise<RegExpMatchArray>((r) => (resolveSeen = r));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    const m = stdout.match(pattern);
+    if (m) resolveSeen(m);
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((r) =>
+    child.on('close', (status) => r({ status, stdout, stderr })),
+  );
+  return { seen, done };
+}
+
+test('box run: dispatch, verified manifest, participants, verified result; attempt 2 does not link with attempt 1', async () => {
+  const { stack, dir } = ctx;
+  const gh = stack.github;
+  gh.putFiles(REPO, {
+    '.github/workflows/auction.yml': readFileSync(
+      `${REPO_ROOT}examples/workflows/auction.yml`,
+      'utf8',
+    ),
+  });
+  const roots = ['--trusted-root', stack.trustedRootPath];
+  const operator = { GITHUB_API_URL: stack.githubApiUrl, GITHUB_TOKEN: gh.tokenFor('operator') };
+  const running = streaming(
+    [
+      'box',
+      'run',
+      '--repo',
+      REPO,
+      '--workflow',
+      'auction.yml',
+      '-f',
+      'window=5',
+      '--interval',
+      '0.3',
+      ...roots,
+    ],
+    operator,
+    /npx sealbox box submit (\S+) --repo/,
+  );
+  const address = (
+    await Promise.race([
+      running.seen,
+      running.done.then((r) => {
+        throw new Error(`box run ended early: ${r.stdout}${r.stderr}`);
+      }),
+    ])
+  )[1]!;
+  assert.equal(address, `${REPO}#1`);
+
+  const bids: Record<string, string> = { alice: '120', bob: '150', carol: '90' };
+  const submitted = await Promise.all(
+    Object.entries(bids).map(([login, bid]) => {
+      const file = join(dir, `${login}.txt`);
+      writeFileSync(file, bid);
+      return sealbox(
+        [
+          'box',
+          'submit',
+          address,
+          '--repo',
+          REPO,
+          '--file',
+          file,
+          '--receipt-out',
+          join(dir, `${login}.receipt.json`),
+          ...roots,
+        ],
+        { GITHUB_API_URL: stack.githubApiUrl, GITHUB_TOKEN: gh.tokenFor(login) },
+      );
+    }),
+  );
+  for (const s of submitted) assert.equal(s.status, 0, s.stdout + s.stderr);
+
+  const r = await running.done;
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(
+    r.stdout,
+    /^run: http:\/\/127\.0\.0\.1:\d+\/github\/acme\/auction\/actions\/runs\/\d+$/m,
+  );
+  assert.match(r.stdout, /manifest verified: box box-\d+-1-[0-9a-f]+, auction/);
+  assert.match(r.stdout, /OK: box box-\d+-1-\S+ in acme\/auction#1 verified: complete, 3 accepted/);
+  const output = JSON.parse(r.stdout.slice(r.stdout.indexOf('output:\n') + 8));
+  assert.equal(output.winner.author_login, 'bob');
+  assert.equal(output.price, 120);
+
+  // The job as the runner saw it: the workflow's outputs, the step's outputs, the summary.
+  const run = gh.runs.find((x) => x.repo === REPO)!;
+  assert.equal(run.status, 'completed');
+  assert.equal(run.conclusion, 'success');
+  const job = await stack.runner.finished(run.id, 1);
+  assert.equal(job.outputs.box, address);
+  assert.equal(job.outputs.status, 'complete');
+  assert.match(job.outputs['manifest-digest']!, /^sha256:[0-9a-f]{64}$/);
+  const step = job.steps.box!;
+  assert.equal(step.issue, '1');
+  assert.equal(step.accepted, '3');
+  assert.match(step['manifest-attestation-id']!, /^\d+$/);
+  assert.match(step['result-attestation-id']!, /^\d+$/);
+  const result = await new Octokit({ baseUrl: stack.githubApiUrl }).request(
+    'GET /repos/{owner}/{repo}/attestations/{subject_digest}',
+    { owner: 'acme', repo: 'auction', subject_digest: step['result-digest']! },
+  );
+  assert.equal(result.data.attestations!.length, 1, 'the result is findable by its digest');
+  assert.match(job.summary, /^## sealbox box box-\S+: complete$/m);
+  assert.match(job.summary, /\| accepted \| 3 \|/);
+  assert.match(job.summary, /"winner"/);
+  assert.ok(
+    job.summary.includes(
+      `GITHUB_API_URL=${stack.githubApiUrl} npx sealbox box verify ${address} --repo ${REPO}`,
+    ),
+    job.summary,
+  );
+  for (const login of Object.keys(bids))
+    assert.match(job.summary, new RegExp(`\\| ${login} \\| accepted \\|`));
+
+  // Anyone: verify by the run's URL, with a receipt; status; the workflows an auditor reads.
+  const runUrl = r.stdout.match(/^run: (\S+)$/m)![1]!;
+  const reader = { GITHUB_API_URL: stack.githubApiUrl };
+  const v = await sealbox(
+    [
+      'box',
+      'verify',
+      runUrl,
+      '--repo',
+      REPO,
+      '--receipt',
+      join(dir, 'alice.receipt.json'),
+      '--show-workflow',
+      ...roots,
+    ],
+    reader,
+  );
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /ok {3}run {14}attested by run \d+, as named/);
+  assert.match(
+    v.stdout,
+    /--- caller workflow: acme\/auction\/\.github\/workflows\/auction\.yml \(refs\/heads\/main\) at commit [0-9a-f]{40}\n# A sealed-bid auction/,
+  );
+  assert.match(
+    v.stdout,
+    /--- box workflow: sealbox\/sealbox\/\.github\/workflows\/box\.yml \(\S+\) at commit [0-9a-f]{40}\n# sealbox's reusable box workflow/,
+  );
+  const status = await sealbox(['box', 'status', address], reader);
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, /state: closed: result posted \(complete\)/);
+  assert.match(status.stdout, /armoured comments so far: 3/);
+
+  // Re-run: attempt 2 opens a new box (no one bids this time).
+  const octokit = new Octokit({ baseUrl: stack.githubApiUrl, auth: operator.GITHUB_TOKEN });
+  await octokit.rest.actions.reRunWorkflow({ owner: 'acme', repo: 'auction', run_id: run.id });
+  const second = await stack.runner.finished(run.id, 2);
+  assert.equal(second.outputs.status, 'complete', second.log);
+  assert.equal(second.steps.box!.accepted, '0');
+  assert.equal(second.outputs.box, `${REPO}#2`);
+  const attempt2 = await sealbox(
+    ['box', 'verify', `${runUrl}/attempts/2`, '--repo', REPO, ...roots],
+    reader,
+  );
+  assert.equal(attempt2.status, 0, attempt2.stdout + attempt2.stderr);
+  // Attempt 1's URL still names attempt 1's box.
+  const latest = await sealbox(
+    ['box', 'verify', `${runUrl}/attempts/1`, '--repo', REPO, '--format', 'json', ...roots],
+    reader,
+  );
+  assert.equal(JSON.parse(latest.stdout).box, address);
+  // Attempt 1's manifest with attempt 2's result: no link.
+  const mixed = join(dir, 'mixed');
+  mkdirSync(mixed);
+  const files = async (issue: number) => {
+    const j = await sealbox(['box', 'status', `${REPO}#${issue}`, '--format', 'json'], reader);
+    return JSON.parse(j.stdout);
+  };
+  assert.equal((await files(2)).run.run_attempt, '2');
+  const pull = async (issue: number, out: string) => {
+    const { GitHubIssueBus } = await import('../../src/github/issue-bus.ts');
+    const { parseResultComments } = await import('../../src/box/bus.ts');
+    const bus = new GitHubIssueBus(new Octokit({ baseUrl: stack.githubApiUrl }), REPO, issue);
+    const a = (await bus.announcement())!;
+    const res = parseResultComments((await bus.comments()).map((c) => c.body))!;
+    return { a, res, out };
+  };
+  const one = await pull(1, mixed);
+  const two = await pull(2, mixed);
+  writeFileSync(join(mixed, 'manifest.json'), one.a.manifest);
+  writeFileSync(join(mixed, 'manifest.sigstore.json'), JSON.stringify(one.a.manifestBundle));
+  writeFileSync(join(mixed, 'result.json'), two.res.result);
+  writeFileSync(join(mixed, 'result.sigstore.json'), JSON.stringify(two.res.bundle));
+  const bad = await sealbox(['box', 'verify', mixed, '--repo', REPO, '--format', 'json', ...roots]);
+  assert.equal(bad.status, 1, bad.stdout + bad.stderr);
+  const failing = JSON.parse(bad.stdout)
+    .checks.filter((c: { ok: boolean }) => !c.ok)
+    .map((c: { name: string }) => c.name);
+  assert.ok(failing.includes('linkage'), failing.join(', '));
+  assert.match(JSON.stringify(JSON.parse(bad.stdout).checks), /run \(id and attempt\)/);
+});
