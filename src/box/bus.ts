@@ -2,6 +2,7 @@
 // and in tests an in-memory one). Portable.
 import type { BusComment } from './submissions.ts';
 import { fromBase64, toBase64 } from '../bytes.ts';
+import { gunzip, gzip } from './gzip.ts';
 
 export interface Announcement {
   boxId: string;
@@ -33,10 +34,11 @@ const fence = (tag: string, bytes: Uint8Array) =>
  * their exact bytes in fenced blocks, so that an edit of whitespace in the web
  * editor cannot change what is hashed.
  */
-export function announcementText(a: Announcement): string {
+export function announcementText(a: Announcement, status?: string): string {
   return [
     `sealbox box \`${a.boxId}\`: submissions open at ${a.opensAt} and close at ${a.closesAt}.`,
     '',
+    ...(status ? [`Status: ${status.replace(/[`\n]/g, ' ')}`, ''] : []),
     'Submit with `npx sealbox box submit` (it checks the attestation first). Anything else posted here is ignored.',
     '',
     `opens_at: ${a.opensAt}`,
@@ -78,10 +80,12 @@ export function parseAnnouncement(text: string): Announcement | undefined {
 const PART_CHARS = 60_000;
 
 /**
- * The result as comment bodies: one when it fits, else numbered parts of the
- * base64 (`sealbox-result-part` blocks), the bundle in its own comment.
+ * The result as comment bodies: one, readable, when it fits; else the result
+ * gzip-compressed (`sealbox-result-gzip`, in numbered parts if need be), the
+ * bundle in the last comment when it fits there. The bytes read back are the
+ * exact bytes attested: compression is only how they travel.
  */
-export function resultTexts(result: Uint8Array, bundle: unknown): string[] {
+export async function resultTexts(result: Uint8Array, bundle: unknown): Promise<string[]> {
   const bundleBlock = fence(
     'sealbox-result-bundle',
     new TextEncoder().encode(JSON.stringify(bundle)),
@@ -95,23 +99,25 @@ export function resultTexts(result: Uint8Array, bundle: unknown): string[] {
     '',
   ].join('\n');
   if (whole.length <= PART_CHARS) return [whole];
-  const encoded = toBase64(result);
+  const encoded = toBase64(await gzip(result));
   const chunk = (Math.floor((PART_CHARS - 200) / 77) * 57 * 4) / 3; // whole lines of base64
   const parts: string[] = [];
   for (let i = 0; i < encoded.length; i += chunk) parts.push(encoded.slice(i, i + chunk));
-  return [
-    ...parts.map((p, i) =>
-      [
-        `sealbox box result, part ${i + 1} of ${parts.length}:`,
-        '',
-        '```sealbox-result-part',
-        ...(p.match(/.{1,76}/g) ?? []),
-        '```',
-        '',
-      ].join('\n'),
-    ),
-    ['sealbox box result bundle:', '', bundleBlock, ''].join('\n'),
-  ];
+  const texts = parts.map((p, i) =>
+    [
+      `sealbox box result (gzip), part ${i + 1} of ${parts.length}:`,
+      '',
+      '```sealbox-result-gzip',
+      ...(p.match(/.{1,76}/g) ?? []),
+      '```',
+      '',
+    ].join('\n'),
+  );
+  const last = texts.length - 1;
+  if (texts[last]!.length + bundleBlock.length + 2 <= PART_CHARS)
+    texts[last] = `${texts[last]}\n${bundleBlock}\n`;
+  else texts.push(['sealbox box result bundle:', '', bundleBlock, ''].join('\n'));
+  return texts;
 }
 
 /** The result as one text (a file, where no size limit applies). */
@@ -126,12 +132,16 @@ export function resultText(result: Uint8Array, bundle: unknown): string {
   ].join('\n');
 }
 
-/** Reads a result back from the bus's comments, whole or in parts (the last result posted wins). */
-export function parseResultComments(
+/**
+ * Reads a result back from the bus's comments, whole or in gzip parts (the
+ * last result posted wins). Parts must come in order, 1 to N, each once.
+ */
+export async function parseResultComments(
   bodies: string[],
-): { result: Uint8Array; bundle: unknown } | undefined {
+): Promise<{ result: Uint8Array; bundle: unknown } | undefined> {
   let found: { result: Uint8Array; bundle: unknown } | undefined;
   let parts: string[] = [];
+  let total = 0;
   for (const body of bodies) {
     const whole = parseResultText(body);
     if (whole) {
@@ -139,22 +149,29 @@ export function parseResultComments(
       parts = [];
       continue;
     }
-    const part = /^sealbox box result, part (\d+) of (\d+):/.exec(body);
+    const part = /^sealbox box result \(gzip\), part (\d+) of (\d+):/.exec(body);
     if (part) {
-      if (part[1] === '1') parts = [];
+      if (part[1] === '1') {
+        parts = [];
+        total = Number(part[2]);
+      }
+      if (Number(part[1]) !== parts.length + 1 || Number(part[2]) !== total) {
+        parts = [];
+        continue;
+      }
       parts.push(
-        /```sealbox-result-part\s*\n([A-Za-z0-9+/=\s]*?)```/.exec(body)?.[1]?.replace(/\s+/g, '') ??
+        /```sealbox-result-gzip\s*\n([A-Za-z0-9+/=\s]*?)```/.exec(body)?.[1]?.replace(/\s+/g, '') ??
           '',
       );
-      continue;
     }
     const bundle = block(body, 'sealbox-result-bundle');
-    if (bundle && parts.length && !block(body, 'sealbox-result')) {
+    if (bundle && total && parts.length === total && !block(body, 'sealbox-result')) {
       found = {
-        result: fromBase64(parts.join('')),
+        result: await gunzip(fromBase64(parts.join(''))),
         bundle: JSON.parse(new TextDecoder().decode(bundle)),
       };
       parts = [];
+      total = 0;
     }
   }
   return found;

@@ -95,14 +95,18 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       box: key,
     });
     // Collect: poll; under first-per-author, close early once the box is full.
+    // Polls fall on opens_at + k * pollMs, the last exactly at closes_at.
+    const every = config.pollMs ?? 500;
+    let next = opensAt.getTime() + every;
     while (deps.now() < closesAt) {
-      await deps.sleep(
-        Math.min(config.pollMs ?? 500, Math.max(0, closesAt.getTime() - deps.now().getTime())),
-      );
+      while (next <= deps.now().getTime()) next += every;
+      await deps.sleep(Math.max(0, Math.min(next, closesAt.getTime()) - deps.now().getTime()));
       const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
-      await deps.bus.status?.(
-        `${polled.filter((c) => findArmour(c.body) !== undefined).length} submissions so far; closes at ${iso(closesAt)}`,
-      );
+      // Once closed, the result is the status.
+      if (deps.now() < closesAt)
+        await deps.bus.status?.(
+          `${polled.filter((c) => findArmour(c.body) !== undefined).length} submissions so far; closes at ${iso(closesAt)}`,
+        );
       if (manifest.rules.one_per_author !== 'first') continue;
       const seen = await classify(polled, ctx(closesAt));
       if (seen.accepted.length >= manifest.rules.max_submissions) {

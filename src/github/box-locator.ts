@@ -93,6 +93,6 @@ export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
   const comments = await box.bus.comments().catch((e: unknown) => {
     throw service(box.address, e);
   });
-  const result = parseResultComments(comments.map((c) => c.body));
+  const result = await parseResultComments(comments.map((c) => c.body));
   return { announcement, comments, result };
 }

@@ -14,7 +14,7 @@ export const BOX_LABEL = 'sealbox';
 
 export interface IssueBusOptions {
   now?: () => Date;
-  /** The status comment is updated at most this often. */
+  /** The status in the issue body is updated at most this often. */
   statusEveryMs?: number;
 }
 
@@ -44,7 +44,8 @@ export class GitHubIssueBus implements BoxBus {
   readonly #seen = new Map<number, BusComment>();
   #since?: string;
   #etag?: string;
-  #status?: { id: number; at: number };
+  #announced?: Announcement;
+  #statusAt = 0;
 
   constructor(octokit: Octokit, repository: string, issue?: number, options: IssueBusOptions = {}) {
     this.#octokit = octokit;
@@ -64,6 +65,8 @@ export class GitHubIssueBus implements BoxBus {
 
   async announce(a: Announcement): Promise<void> {
     const body = announcementText(a);
+    this.#announced = a;
+    this.#statusAt = this.#now().getTime();
     if (this.#issue === undefined) {
       const r = await this.#octokit.rest.issues.create({
         owner: this.#owner,
@@ -163,28 +166,25 @@ export class GitHubIssueBus implements BoxBus {
     }
   }
 
-  /** A status comment updated in place, at most once per interval (the box's own; it carries no armour). */
+  /**
+   * The box's status (count so far, closing time) in the issue's body, where
+   * everyone sees it first, updated in place at most once per interval, the
+   * first time one interval after the box opened. Not a comment: it would sit
+   * among the submissions and lengthen every listing.
+   */
   async status(text: string): Promise<void> {
     const now = this.#now().getTime();
-    if (this.#status && now - this.#status.at < this.#statusEveryMs) return;
-    const body = `sealbox box status: ${text}`;
-    if (this.#status) {
-      await this.#octokit.rest.issues.updateComment({
-        owner: this.#owner,
-        repo: this.#repo,
-        comment_id: this.#status.id,
-        body,
-      });
-      this.#status.at = now;
-    } else {
-      const c = await this.#octokit.rest.issues.createComment({
-        owner: this.#owner,
-        repo: this.#repo,
-        issue_number: this.#issue!,
-        body,
-      });
-      this.#status = { id: c.data.id, at: now };
-    }
+    if (!this.#announced || now - this.#statusAt < this.#statusEveryMs) return;
+    await this.#octokit.rest.issues.update({
+      owner: this.#owner,
+      repo: this.#repo,
+      issue_number: this.#issue!,
+      body: announcementText(
+        this.#announced,
+        `${text} (at ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')})`,
+      ),
+    });
+    this.#statusAt = now;
   }
 
   async post(body: string): Promise<BusComment> {
@@ -202,7 +202,7 @@ export class GitHubIssueBus implements BoxBus {
 
   async publishResult(result: Uint8Array, bundle: unknown): Promise<void> {
     // In order, one comment per part: a large box's result is over GitHub's comment size limit.
-    for (const body of resultTexts(result, bundle)) {
+    for (const body of await resultTexts(result, bundle)) {
       await this.#octokit.rest.issues.createComment({
         owner: this.#owner,
         repo: this.#repo,

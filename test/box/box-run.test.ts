@@ -205,7 +205,7 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
     const { parseResultComments } = await import('../../src/box/bus.ts');
     const bus = new GitHubIssueBus(new Octokit({ baseUrl: stack.githubApiUrl }), REPO, issue);
     const a = (await bus.announcement())!;
-    const res = parseResultComments((await bus.comments()).map((c) => c.body))!;
+    const res = (await parseResultComments((await bus.comments()).map((c) => c.body)))!;
     return { a, res, out };
   };
   const one = await pull(1, mixed);

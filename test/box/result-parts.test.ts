@@ -1,26 +1,84 @@
 // A large box's result does not fit one GitHub comment (65,536 characters):
-// it is posted in parts and read back whole.
+// it travels gzip-compressed, in parts if need be, and is read back as the
+// exact bytes attested. Small results stay whole and readable.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { parseResultComments, resultTexts } from '../../src/box/bus.ts';
+import { gzip, MAX_INFLATED_BYTES } from '../../src/box/gzip.ts';
 
-test('a 400 KB result: parts under the limit, read back byte for byte; a small one stays whole', () => {
-  const big = new TextEncoder().encode(
-    JSON.stringify({
-      submissions: Array.from({ length: 3000 }, (_, i) => ({
-        comment_id: i,
-        ciphertext_sha256: 'ab'.repeat(32),
-      })),
-    }),
+const bundle = { mediaType: 'x', note: 'bundle' };
+const records = (n: number) =>
+  new TextEncoder().encode(
+    JSON.stringify(
+      {
+        submissions: Array.from({ length: n }, (_, i) => ({
+          comment_id: 3_000_000_000 + i,
+          author_id: 10_000 + i,
+          author_login: `participant-${i}`,
+          created_at: '2026-11-22T03:04:05Z',
+          ciphertext_sha256: randomBytes(32).toString('hex'),
+          status: 'accepted',
+        })),
+      },
+      null,
+      2,
+    ),
   );
-  const bundle = { mediaType: 'x', note: 'bundle' };
-  const bodies = resultTexts(big, bundle);
-  assert.ok(bodies.length > 3);
-  for (const b of bodies) assert.ok(b.length <= 65_536, `a part of ${b.length} characters`);
-  const back = parseResultComments(['unrelated chatter', ...bodies, 'more chatter']);
-  assert.deepEqual(back?.result, big);
+
+test('a 1,000-submission result (about 280 KB) travels in two comments with its bundle, and reads back byte for byte', async () => {
+  const result = records(1000);
+  assert.ok(result.length > 200_000, `${result.length} bytes`);
+  const bodies = await resultTexts(result, bundle);
+  assert.ok(bodies.length <= 2, `${bodies.length} comments`);
+  for (const b of bodies) assert.ok(b.length <= 65_536);
+  assert.match(bodies.at(-1)!, /```sealbox-result-bundle/, 'the bundle rides in the last part');
+  const back = await parseResultComments(['chatter', ...bodies, 'more chatter']);
+  assert.deepEqual(back?.result, result);
   assert.deepEqual(back?.bundle, bundle);
+});
+
+test('incompressible bytes: parts under the limit, in order; a missing or repeated part assembles nothing', async () => {
+  const result = new TextEncoder().encode(randomBytes(150_000).toString('base64'));
+  const bodies = await resultTexts(result, bundle);
+  assert.ok(bodies.length >= 4, `${bodies.length} comments`);
+  for (const b of bodies) assert.ok(b.length <= 65_536, `a part of ${b.length} characters`);
+  assert.deepEqual((await parseResultComments(bodies))?.result, result);
+  const missing = [bodies[0]!, ...bodies.slice(2)];
+  assert.ok((await parseResultComments(missing)) === undefined, 'a missing part assembles nothing');
+  const repeated = [bodies[0]!, bodies[1]!, bodies[1]!, ...bodies.slice(2)];
+  assert.ok(
+    (await parseResultComments(repeated)) === undefined,
+    'a repeated part 2 assembles nothing',
+  );
+  // Part 1 again starts over: a result posted a second time is read whole.
+  assert.deepEqual((await parseResultComments([bodies[0]!, ...bodies]))?.result, result);
+});
+
+test('a small result stays whole and readable', async () => {
   const small = new TextEncoder().encode('{"ok":true}');
-  assert.equal(resultTexts(small, bundle).length, 1);
-  assert.deepEqual(parseResultComments(resultTexts(small, bundle))?.result, small);
+  const bodies = await resultTexts(small, bundle);
+  assert.equal(bodies.length, 1);
+  assert.match(bodies[0]!, /```sealbox-result\n/);
+  assert.deepEqual((await parseResultComments(bodies))?.result, small);
+});
+
+test('a compressed result that would inflate past the bound is refused, not inflated', async () => {
+  const bomb = await gzip(new Uint8Array(MAX_INFLATED_BYTES + 1));
+  const b64 = Buffer.from(bomb).toString('base64');
+  const body = [
+    'sealbox box result (gzip), part 1 of 1:',
+    '',
+    '```sealbox-result-gzip',
+    ...(b64.match(/.{1,76}/g) ?? []),
+    '```',
+    '',
+    '```sealbox-result-bundle',
+    Buffer.from(JSON.stringify(bundle)).toString('base64'),
+    '```',
+  ].join('\n');
+  await assert.rejects(parseResultComments([body]), {
+    code: 'INPUT_INVALID',
+    message: /inflates past/,
+  });
 });

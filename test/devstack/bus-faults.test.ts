@@ -98,3 +98,48 @@ test('polling is incremental and conditional: nothing new costs a 304, not the r
     gh.now = () => new Date();
   }
 });
+
+test('the status is in the issue body, at most once a minute, and the announcement still reads', async () => {
+  const gh = ctx.stack.github;
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl);
+  let now = Date.parse('2026-11-22T10:00:00Z');
+  const bus = new GitHubIssueBus(octokit as never, 'demo/status', undefined, {
+    now: () => new Date(now),
+  });
+  const a = {
+    boxId: 'status-box',
+    manifest: new TextEncoder().encode('{"m":1}'),
+    manifestBundle: { b: 1 },
+    opensAt: '2026-11-22T10:00:01Z',
+    closesAt: '2026-11-22T10:10:01Z',
+  };
+  await bus.announce(a);
+  const requests = () => gh.log.filter((r) => r.method === 'PATCH').length;
+  const before = requests();
+  await bus.status('3 submissions so far');
+  assert.equal(requests(), before, 'not in the first minute');
+  now += 61_000;
+  await bus.status('7 submissions so far');
+  assert.equal(requests(), before + 1);
+  now += 30_000;
+  await bus.status('9 submissions so far');
+  assert.equal(requests(), before + 1, 'not twice within a minute');
+  const body = (
+    await octokit.rest.issues.get({ owner: 'demo', repo: 'status', issue_number: bus.issue! })
+  ).data.body!;
+  assert.match(body, /^Status: 7 submissions so far \(at 2026-11-22T10:01:01Z\)$/m);
+  const read = (await bus.announcement())!;
+  assert.deepEqual(read.manifest, a.manifest);
+  assert.equal(read.closesAt, a.closesAt);
+  assert.equal(
+    (
+      await octokit.rest.issues.listComments({
+        owner: 'demo',
+        repo: 'status',
+        issue_number: bus.issue!,
+      })
+    ).data.length,
+    0,
+    'no status comment among the submissions',
+  );
+});
