@@ -222,3 +222,96 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   assert.ok(failing.includes('linkage'), failing.join(', '));
   assert.match(JSON.stringify(JSON.parse(bad.stdout).checks), /run \(id and attempt\)/);
 });
+
+test('box run --ref: the stub on the default branch, the workflow from the branch, named in the manifest', async () => {
+  const { stack } = ctx;
+  const gh = stack.github;
+  const examples = `${REPO_ROOT}examples/workflows/`;
+  gh.putFiles('acme/vote', {
+    '.github/workflows/vote.yml': readFileSync(`${examples}default-branch-stub.yml`, 'utf8'),
+  });
+  gh.putFiles(
+    'acme/vote',
+    { '.github/workflows/vote.yml': readFileSync(`${examples}vote.yml`, 'utf8') },
+    'try-vote',
+  );
+  const env = { GITHUB_API_URL: stack.githubApiUrl, GITHUB_TOKEN: gh.tokenFor('operator') };
+  const roots = ['--trusted-root', stack.trustedRootPath];
+  const r = await sealbox(
+    [
+      'box',
+      'run',
+      '--repo',
+      'acme/vote',
+      '--workflow',
+      'vote.yml',
+      '--ref',
+      'try-vote',
+      '-f',
+      'window=2',
+      '--interval',
+      '0.3',
+      ...roots,
+    ],
+    env,
+  );
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /OK: box \S+ in acme\/vote#1 verified: complete, 0 accepted/);
+  const s = await sealbox(['box', 'status', 'acme/vote#1', '--format', 'json'], env);
+  assert.equal(
+    JSON.parse(s.stdout).run.workflow_ref,
+    'acme/vote/.github/workflows/vote.yml@refs/heads/try-vote',
+  );
+  // Without --ref, the stub runs: it has no box job, and box run says so.
+  const stub = await sealbox(
+    ['box', 'run', '--repo', 'acme/vote', '--workflow', 'vote.yml', '--interval', '0.3', ...roots],
+    env,
+  );
+  assert.equal(stub.status, 2, stub.stdout + stub.stderr);
+  assert.match(
+    stub.stderr,
+    /^sealbox: run \d+ ended \(failure\) before it opened a box: see http/m,
+  );
+});
+
+test('box run refuses what it cannot trust or find: no nonce input, no ID token for the box', async () => {
+  const { stack } = ctx;
+  const gh = stack.github;
+  const env = { GITHUB_API_URL: stack.githubApiUrl, GITHUB_TOKEN: gh.tokenFor('operator') };
+  const auction = readFileSync(`${REPO_ROOT}examples/workflows/auction.yml`, 'utf8');
+  gh.putFiles('acme/plain', {
+    '.github/workflows/auction.yml': auction.replace(/ {6}nonce:\n(?: {8}.*\n)+/, ''),
+  });
+  const noNonce = await sealbox(
+    ['box', 'run', '--repo', 'acme/plain', '--workflow', 'auction.yml'],
+    env,
+  );
+  assert.equal(noNonce.status, 2, noNonce.stdout + noNonce.stderr);
+  assert.match(noNonce.stderr, /has no 'nonce' input; box run needs one/);
+  const missing = await sealbox(
+    ['box', 'run', '--repo', 'acme/plain', '--workflow', 'nothing.yml'],
+    env,
+  );
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /nothing\.yml: no such workflow on acme\/plain's default branch/);
+  // A copy of box.yml that does not grant id-token: write: the Action gets no token and fails before any box opens.
+  const boxYml = readFileSync(`${REPO_ROOT}.github/workflows/box.yml`, 'utf8');
+  gh.putFiles('evil/box', {
+    '.github/workflows/box.yml': boxYml.replace(/^ {6}id-token: write.*\n/m, ''),
+  });
+  gh.putFiles('acme/broken', {
+    '.github/workflows/auction.yml': auction.replace(
+      /uses: sealbox\/sealbox\/\S+/,
+      'uses: evil/box/.github/workflows/box.yml@main',
+    ),
+  });
+  const broken = await sealbox(
+    ['box', 'run', '--repo', 'acme/broken', '--workflow', 'auction.yml', '--interval', '0.3'],
+    env,
+  );
+  assert.equal(broken.status, 2, broken.stdout + broken.stderr);
+  assert.match(broken.stderr, /ended \(failure\) before it opened a box/);
+  const run = gh.runs.find((x) => x.repo === 'acme/broken')!;
+  const job = await stack.runner.finished(run.id);
+  assert.match(job.log, /::error::.*(ACTIONS_ID_TOKEN_REQUEST|identity token)/i);
+});
