@@ -3,7 +3,7 @@
 // (no node_modules beside it), in attest and envelope-sign modes, on the
 // local stack; failures are one ::error:: line.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -144,4 +144,11 @@ test('the bundle alone, envelope-sign mode: a keyless signed envelope that verif
     ctx.stack.trustedRootPath,
   ]);
   assert.equal(v.status, 0, v.stdout + v.stderr);
+});
+
+test("README's tables of the Action's inputs and outputs are generated from action.yml", () => {
+  const r = spawnSync(process.execPath, [`${REPO_ROOT}scripts/action-docs.js`, '--check'], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
 });
