@@ -33,6 +33,8 @@ export interface RunCredentials {
 export interface Faults {
   /** Rekor answers 400 to every entry. */
   rekorRefuses?: boolean;
+  /** Fulcio answers 503 to this many next requests (Infinity: down). */
+  fulcioUnavailable?: number;
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -205,8 +207,18 @@ export class DevStack {
     const url = new URL(req.url ?? '/', this.url);
     const path = url.pathname;
     if (path.startsWith('/github/')) return this.github.handle(req, res, url, await readBody(req));
-    if (req.method === 'POST' && path === '/fulcio/api/v2/signingCert')
-      return send(res, await services.fulcio(await readBody(req)));
+    if (req.method === 'POST' && path === '/fulcio/api/v2/signingCert') {
+      const body = await readBody(req);
+      if ((this.faults.fulcioUnavailable ?? 0) > 0) {
+        this.faults.fulcioUnavailable!--;
+        return send(res, {
+          status: 503,
+          body: JSON.stringify({ message: 'unavailable (fault injected)' }),
+          contentType: 'application/json',
+        });
+      }
+      return send(res, await services.fulcio(body));
+    }
     if (req.method === 'POST' && path === '/rekor/api/v1/log/entries')
       return send(res, await services.rekor(await readBody(req)));
     if (req.method === 'POST' && path === '/rekor/api/v2/log/entries') {

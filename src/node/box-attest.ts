@@ -2,11 +2,50 @@
 // the file, the SLSA provenance predicate of the run, signed keyless.
 import { decodeJwt } from 'jose';
 import type { Attested } from '../box/host.ts';
+import { SealboxError } from '../errors.ts';
 import { sha256Hex } from '../box/submissions.ts';
 import { SLSA_PROVENANCE_V1, slsaProvenance, statement } from '../sigstore/provenance.ts';
 import { signStatement, type SigningEndpoints } from './signing.ts';
 
-export function boxAttester(endpoints: SigningEndpoints, token: () => Promise<string>) {
+export interface AttestRetry {
+  /** Attempts in all (default 4). */
+  attempts?: number;
+  /** The first wait; each next one doubles (default 2 s: 2, 4, 8 s). */
+  firstDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+/**
+ * Attests a box file, retrying a failing Sigstore service a bounded number of
+ * times; after the last attempt the error propagates, and the ceremony
+ * publishes nothing unattested.
+ */
+export function boxAttester(
+  endpoints: SigningEndpoints,
+  token: () => Promise<string>,
+  retry: AttestRetry = {},
+) {
+  const attempts = retry.attempts ?? 4;
+  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const once = attestOnce(endpoints, token);
+  return async (bytes: Uint8Array, name: string): Promise<Attested> => {
+    for (let i = 1; ; i++) {
+      try {
+        return await once(bytes, name);
+      } catch (e) {
+        if (!(e instanceof SealboxError) || e.code !== 'SERVICE' || i >= attempts) throw e;
+        const wait = (retry.firstDelayMs ?? 2000) * 2 ** (i - 1);
+        retry.log?.(
+          `attesting ${name} failed (${e.message}); attempt ${i + 1} of ${attempts} in ${wait / 1000} s`,
+        );
+        await sleep(wait);
+      }
+    }
+  };
+}
+
+function attestOnce(endpoints: SigningEndpoints, token: () => Promise<string>) {
   return async (bytes: Uint8Array, name: string): Promise<Attested> => {
     const t = await token();
     const payload = new TextEncoder().encode(

@@ -32,6 +32,8 @@ export interface BoxJobSettings {
   trustedExec?: boolean;
   pollMs?: number;
   settleMs?: number;
+  /** The first wait before attesting again after a Sigstore failure (default 2 s, doubling). */
+  attestRetryDelayMs?: number;
 }
 
 export interface BoxJobOutcome {
@@ -123,7 +125,10 @@ export async function runBoxJob(
   const hosted = await hostBox(
     {
       bus,
-      attest: boxAttester(endpointsFrom({}, env), () => identityToken(undefined, env)),
+      attest: boxAttester(endpointsFrom({}, env), () => identityToken(undefined, env), {
+        log,
+        firstDelayMs: o.attestRetryDelayMs,
+      }),
       now: () => new Date(),
       sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
       log,

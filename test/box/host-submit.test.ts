@@ -29,8 +29,9 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
       'auction',
       '--parameters',
       '{"reveal_bids": true}',
+      // Room for four CLI processes to start one after another on a loaded machine.
       '--window',
-      '3',
+      '10',
       '--suite',
       'x25519',
       '--out',

@@ -192,3 +192,60 @@ test('a ceremony that fails after the manifest was attested publishes an atteste
     [],
   );
 });
+
+test('Sigstore briefly down: attesting is retried within bounds and the box completes', async () => {
+  ctx.stack.faults.fulcioUnavailable = 3;
+  const lines: string[] = [];
+  const h = await hostBox(
+    {
+      ...boxDeps(ctx.stack, new MemoryBus(1), boxRun()),
+      attest: boxAttester(
+        { fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl },
+        () => ctx.stack.issuer.mint(boxRun()),
+        { firstDelayMs: 10, log: (l) => lines.push(l) },
+      ),
+    },
+    boxConfig({}, { max_submissions: 1 }),
+  );
+  assert.equal(ctx.stack.faults.fulcioUnavailable, 0);
+  assert.equal(h.parsedResult.status, 'complete');
+  assert.match(
+    lines.join('\n'),
+    /attesting manifest\.json failed \(Fulcio at .*\); attempt 2 of 4/,
+  );
+});
+
+test('Sigstore down when the result is due: the box fails loudly and publishes nothing unattested', async () => {
+  const bus = new MemoryBus(1);
+  let published = 0;
+  bus.publishResult = async () => {
+    published++;
+  };
+  const comments = bus.comments.bind(bus);
+  bus.comments = async () => {
+    // The final listing: from now on Fulcio answers 503.
+    ctx.stack.faults.fulcioUnavailable = Infinity;
+    return comments();
+  };
+  const waits: number[] = [];
+  try {
+    await assert.rejects(
+      hostBox(
+        {
+          ...boxDeps(ctx.stack, bus, boxRun()),
+          attest: boxAttester(
+            { fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl },
+            () => ctx.stack.issuer.mint(boxRun()),
+            { firstDelayMs: 10, sleep: async (ms) => void waits.push(ms) },
+          ),
+        },
+        boxConfig({}, { max_submissions: 1 }),
+      ),
+      { code: 'SERVICE', message: /Fulcio at .*503|Fulcio at /s },
+    );
+  } finally {
+    ctx.stack.faults.fulcioUnavailable = 0;
+  }
+  assert.deepEqual(waits, [10, 20, 40], 'three waits, doubling, then it gives up');
+  assert.equal(published, 0, 'no result without its attestation');
+});
