@@ -53,7 +53,23 @@ export function announcementText(a: Announcement, status?: string): string {
 
 function block(text: string, tag: string): Uint8Array | undefined {
   const m = new RegExp('```' + tag + '\\s*\\n([A-Za-z0-9+/=\\s]*?)```').exec(text);
-  return m ? fromBase64(m[1]!) : undefined;
+  if (!m) return undefined;
+  try {
+    return fromBase64(m[1]!);
+  } catch {
+    return undefined; // not base64: not a block of ours
+  }
+}
+
+/** A fenced block holding JSON; undefined when absent or not JSON (a comment, not a result). */
+function jsonBlock(text: string, tag: string): unknown {
+  const bytes = block(text, tag);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseAnnouncement(text: string): Announcement | undefined {
@@ -164,12 +180,15 @@ export async function parseResultComments(
           '',
       );
     }
-    const bundle = block(body, 'sealbox-result-bundle');
-    if (bundle && total && parts.length === total && !block(body, 'sealbox-result')) {
-      found = {
-        result: await gunzip(fromBase64(parts.join(''))),
-        bundle: JSON.parse(new TextDecoder().decode(bundle)),
-      };
+    const bundle = jsonBlock(body, 'sealbox-result-bundle');
+    if (bundle !== undefined && total && parts.length === total && !block(body, 'sealbox-result')) {
+      let gz: Uint8Array | undefined;
+      try {
+        gz = fromBase64(parts.join(''));
+      } catch {
+        gz = undefined;
+      }
+      if (gz) found = { result: await gunzip(gz), bundle };
       parts = [];
       total = 0;
     }
@@ -179,7 +198,7 @@ export async function parseResultComments(
 
 export function parseResultText(text: string): { result: Uint8Array; bundle: unknown } | undefined {
   const result = block(text, 'sealbox-result');
-  const bundle = block(text, 'sealbox-result-bundle');
-  if (!result || !bundle) return undefined;
-  return { result, bundle: JSON.parse(new TextDecoder().decode(bundle)) };
+  const bundle = jsonBlock(text, 'sealbox-result-bundle');
+  if (!result || bundle === undefined) return undefined;
+  return { result, bundle };
 }

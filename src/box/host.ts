@@ -87,12 +87,14 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       closesAt: iso(closesAt),
     });
     log(`box open on ${deps.bus.address} from ${iso(opensAt)} to ${iso(closesAt)}`);
+    const opened = new Map<string, Uint8Array | null>();
     const ctx = (closed: Date) => ({
       manifest,
       manifestDigest: digest,
       opensAt: iso(opensAt),
       closedAt: iso(closed),
       box: key,
+      opened,
     });
     // Collect: poll; under first-per-author, close early once the box is full.
     // Polls fall on opens_at + k * pollMs, the last exactly at closes_at.
@@ -102,12 +104,13 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       while (next <= deps.now().getTime()) next += every;
       await deps.sleep(Math.max(0, Math.min(next, closesAt.getTime()) - deps.now().getTime()));
       const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
+      const armouredSoFar = polled.filter((c) => findArmour(c.body) !== undefined).length;
       // Once closed, the result is the status.
       if (deps.now() < closesAt)
-        await deps.bus.status?.(
-          `${polled.filter((c) => findArmour(c.body) !== undefined).length} submissions so far; closes at ${iso(closesAt)}`,
-        );
+        await deps.bus.status?.(`${armouredSoFar} submissions so far; closes at ${iso(closesAt)}`);
       if (manifest.rules.one_per_author !== 'first') continue;
+      // Full only if there are at least as many armoured comments as places.
+      if (armouredSoFar < manifest.rules.max_submissions) continue;
       const seen = await classify(polled, ctx(closesAt));
       if (seen.accepted.length >= manifest.rules.max_submissions) {
         const filler = seen.accepted[manifest.rules.max_submissions - 1]!.record;

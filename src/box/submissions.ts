@@ -119,6 +119,12 @@ export interface CloseContext {
   opensAt: string;
   closedAt: string;
   box: BoxKeyPair;
+  /**
+   * Decryptions already made, by comment id and ciphertext digest (null:
+   * undecryptable): polling classifies the same comments again and again,
+   * and each HPKE open is paid once. Held in the ceremony's scope only.
+   */
+  opened?: Map<string, Uint8Array | null>;
 }
 
 export interface Opened {
@@ -168,18 +174,23 @@ export async function classify(
       const parts = decodeArmour(text, manifest.hpke.suite);
       if (!parts) record.reason = 'malformed';
       else {
-        let bytes: Uint8Array | undefined;
-        try {
-          bytes = await open(
-            ctx.box,
-            parts.enc,
-            parts.ct,
-            info,
-            hpkeAad(manifest.box_id, comment.author_id),
-          );
-        } catch {
-          record.reason = 'undecryptable';
+        const key = `${comment.id}:${comment.author_id}:${record.ciphertext_sha256}`;
+        let bytes: Uint8Array | null | undefined = ctx.opened?.get(key);
+        if (bytes === undefined) {
+          try {
+            bytes = await open(
+              ctx.box,
+              parts.enc,
+              parts.ct,
+              info,
+              hpkeAad(manifest.box_id, comment.author_id),
+            );
+          } catch {
+            bytes = null;
+          }
+          ctx.opened?.set(key, bytes);
         }
+        if (bytes === null) record.reason = 'undecryptable';
         if (bytes) {
           const plaintext = parsePlaintext(bytes);
           if (!plaintext) record.reason = 'malformed';

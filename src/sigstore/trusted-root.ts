@@ -7,7 +7,7 @@
 // the raw JSON first, with every bound the specification requires.
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import * as z from 'zod/mini';
-import { SealboxError } from '../errors.ts';
+import { SealboxError, describe } from '../errors.ts';
 
 export const TRUSTED_ROOT_MEDIA_TYPES = [
   'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -108,7 +108,12 @@ export function parseTrustedRoot(json: unknown, source: string): LoadedTrustedRo
       `trusted root ${source}: has neither transparency logs nor timestamp authorities`,
     );
   }
-  return { root: TrustedRoot.fromJSON(json), json, source };
+  try {
+    return { root: TrustedRoot.fromJSON(json), json, source };
+  } catch (e) {
+    // What the schema leaves to protobuf (enum names, for one) fails here.
+    throw new SealboxError('TRUSTED_ROOT_INVALID', `trusted root ${source}: ${describe(e)}`);
+  }
 }
 
 /**
