@@ -96,6 +96,15 @@ export async function boxVerifyCommand(
     expectedRun: located?.run,
   });
   const allNotes = [...notes, ...v.notes];
+  const evidence = parseBoxAddress(boxText);
+  if (evidence.kind === 'dir' && o.trustedRoot) {
+    const { relative, resolve, isAbsolute } = await import('node:path');
+    const inside = relative(resolve(evidence.path), resolve(o.trustedRoot));
+    if (!inside.startsWith('..') && !isAbsolute(inside))
+      allNotes.push(
+        `warning: the trusted root ${o.trustedRoot} is inside the evidence directory ${evidence.path}: whoever supplied the evidence chose whom you trust; use a root you obtained yourself`,
+      );
+  }
   const where = located?.address ?? boxText;
   if (o.format === 'json') {
     printJson({

@@ -76,7 +76,8 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   )[1]!;
   assert.equal(address, `${REPO}#1`);
 
-  const bids: Record<string, string> = { alice: '120', bob: '150', carol: '90' };
+  // Distinctive amounts: the losing and the winning bid are published nowhere (reveal_bids: false).
+  const bids: Record<string, string> = { alice: '120113377', bob: '150731289', carol: '90418867' };
   const submitted = await Promise.all(
     Object.entries(bids).map(([login, bid]) => {
       const file = join(dir, `${login}.txt`);
@@ -110,7 +111,7 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   assert.match(r.stdout, /OK: box box-\d+-1-\S+ in acme\/auction#1 verified: complete, 3 accepted/);
   const output = JSON.parse(r.stdout.slice(r.stdout.indexOf('output:\n') + 8));
   assert.equal(output.winner.author_login, 'bob');
-  assert.equal(output.price, 120);
+  assert.equal(output.price, 120113377);
 
   // The job as the runner saw it: the workflow's outputs, the step's outputs, the summary.
   const run = gh.runs.find((x) => x.repo === REPO)!;
@@ -173,6 +174,49 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   assert.equal(status.status, 0, status.stderr);
   assert.match(status.stdout, /state: closed: result posted \(complete\)/);
   assert.match(status.stdout, /armoured comments so far: 3/);
+
+  // No leak: the bids the auction does not publish are nowhere: not in the job's
+  // log, summary or outputs, not on the issue, not in any command's output.
+  const reading = new Octokit({ baseUrl: stack.githubApiUrl });
+  const issueText = [
+    JSON.stringify(
+      (await reading.rest.issues.get({ owner: 'acme', repo: 'auction', issue_number: 1 })).data,
+    ),
+    JSON.stringify(
+      await reading.paginate(reading.rest.issues.listComments, {
+        owner: 'acme',
+        repo: 'auction',
+        issue_number: 1,
+        per_page: 100,
+      }),
+    ),
+  ].join('\n');
+  const published = new TextDecoder().decode(
+    (await import('../../src/box/bus.ts').then(async (b) =>
+      b.parseResultComments(
+        JSON.parse(issueText.split('\n')[1]!).map((c: { body: string }) => c.body),
+      ),
+    ))!.result,
+  );
+  const everything = [
+    job.log,
+    job.summary,
+    JSON.stringify(job.outputs),
+    JSON.stringify(job.steps),
+    issueText,
+    published,
+    r.stdout,
+    r.stderr,
+    v.stdout,
+    status.stdout,
+    ...submitted.flatMap((x) => [x.stdout, x.stderr]),
+  ].join('\n');
+  assert.ok(
+    everything.includes('120113377'),
+    'control: the published price is found by the same search',
+  );
+  for (const secret of ['150731289', '90418867'])
+    assert.ok(!everything.includes(secret), `an unpublished bid (${secret}) leaked`);
 
   // Re-run: attempt 2 opens a new box (no one bids this time).
   const octokit = new Octokit({ baseUrl: stack.githubApiUrl, auth: operator.GITHUB_TOKEN });

@@ -134,3 +134,25 @@ test('box verify needs --repo, and pins the default signer: another signer fails
   assert.equal(other.status, 1);
   assert.ok(failedChecks(other.stdout).includes('manifest_bundle'));
 });
+
+test('a trusted root shipped inside the evidence directory is warned about', async () => {
+  const shipped = join(first, 'trusted_root.json');
+  cpSync(join(state, 'trusted_root.json'), shipped);
+  try {
+    const r = await sealbox([
+      'box',
+      'verify',
+      first,
+      '--trusted-root',
+      shipped,
+      '--repo',
+      'demo/sealbox',
+    ]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /warning: the trusted root .* is inside the evidence directory/);
+    const outside = await verify(first);
+    assert.doesNotMatch(JSON.stringify(JSON.parse(outside.stdout).notes), /evidence directory/);
+  } finally {
+    rmSync(shipped);
+  }
+});
