@@ -33,11 +33,10 @@ function build(): Command {
           'verify a Sigstore bundle for an artifact (or sha256:/sha512: digest) under an identity policy',
         )
         .argument('<artifact-or-digest>', 'a file, or sha256:HEX / sha512:HEX')
-        .addOption(
-          once(
-            '--bundle <file>',
-            'Sigstore bundle JSON, or JSON Lines of bundles',
-          ).makeOptionMandatory(),
+        .addOption(once('--bundle <file>', 'Sigstore bundle JSON, or JSON Lines of bundles'))
+        .option(
+          '--from-github',
+          "instead of --bundle: fetch the bundles from --repo's attestation API (GITHUB_API_URL, GITHUB_TOKEN); verification stays offline",
         ),
     ),
   ).action(run(async () => (await import('./verify.ts')).verifyCommand));

@@ -1,4 +1,5 @@
 // `sealbox verify ARTIFACT_OR_DIGEST --bundle FILE [policy]`.
+import type { Octokit } from '@octokit/rest';
 import { SealboxError } from '../errors.ts';
 import { readTextFile, resolveArtifact } from '../node/files.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
@@ -10,7 +11,8 @@ import { identityFlagsGiven, type PolicyOptions } from './options.ts';
 import { printVerification, type Format } from './output.ts';
 
 export interface VerifyCommandOptions extends PolicyOptions {
-  bundle: string;
+  bundle?: string;
+  fromGithub?: boolean;
   format: Format;
 }
 
@@ -36,12 +38,23 @@ export async function policyFromOptions(
 
 export async function verifyArtifact(
   artifactArg: string,
-  o: PolicyOptions & { bundle: string },
+  o: PolicyOptions & { bundle?: string; fromGithub?: boolean },
 ): Promise<{ result: VerificationResult; artifact: string; notes: string[] }> {
+  if ((o.bundle === undefined) === !o.fromGithub)
+    throw new SealboxError(
+      'USAGE',
+      o.bundle === undefined
+        ? "required option '--bundle <file>' not specified (or --from-github with --repo)"
+        : 'give --bundle or --from-github, not both',
+    );
+  if (o.fromGithub && !o.repo)
+    throw new SealboxError('USAGE', '--from-github needs --repo OWNER/REPO: whose attestations');
   const { policy, publicKey } = await policyFromOptions(o);
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
-  const bundles = parseBundleText(await readTextFile(o.bundle, 'bundle'), o.bundle);
   const artifact = await resolveArtifact(artifactArg);
+  const bundles = o.bundle
+    ? parseBundleText(await readTextFile(o.bundle, 'bundle'), o.bundle)
+    : await bundlesFromGithub(o.repo!, artifact.digests.sha256);
   const result = await verifyBundles(bundles, artifact, policy, {
     trustedRoots: roots,
     verifier: new NodeSignatureVerifier(),
@@ -50,6 +63,26 @@ export async function verifyArtifact(
     predicateType: o.predicateType,
   });
   return { result, artifact: artifact.label, notes };
+}
+
+/** The only online step: fetch; the verification that follows is offline as always. */
+async function bundlesFromGithub(repository: string, sha256: string | undefined) {
+  if (!sha256)
+    throw new SealboxError('USAGE', '--from-github looks attestations up by a sha256 digest');
+  const { githubClient } = await import('../github/client.ts');
+  const { fetchAttestationBundles } = await import('../github/attestations.ts');
+  const { parseBundle } = await import('../sigstore/bundle.ts');
+  const octokit = githubClient(
+    process.env.GITHUB_TOKEN,
+    process.env.GITHUB_API_URL ?? 'https://api.github.com',
+  ) as unknown as Octokit;
+  const found = await fetchAttestationBundles(octokit, repository, `sha256:${sha256}`);
+  if (!found.length)
+    throw new SealboxError(
+      'INPUT_NOT_FOUND',
+      `no attestation of sha256:${sha256} in ${repository}`,
+    );
+  return found.map((b, i) => parseBundle(b, `${repository} attestation ${i + 1}`));
 }
 
 export async function verifyCommand(artifactArg: string, o: VerifyCommandOptions): Promise<number> {

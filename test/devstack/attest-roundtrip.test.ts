@@ -299,3 +299,33 @@ test('SIGSTORE_ID_TOKEN is used when no token is given', async () => {
   ]);
   assert.equal(v.status, 0, v.stdout);
 });
+
+test('verify --from-github: bundles from the attestation API, inline and by bundle_url (snappy)', async () => {
+  const gh = ctx.stack.github;
+  const env = { GITHUB_API_URL: ctx.stack.githubApiUrl };
+  const args = (repo: string) => [
+    'verify',
+    artifact,
+    '--from-github',
+    '--repo',
+    repo,
+    '--trusted-root',
+    ctx.stack.trustedRootPath,
+  ];
+  for (const urls of [false, true]) {
+    gh.attestationBundleUrls = urls;
+    try {
+      const r = await sealbox(args(DEFAULT_RUN.repository), env);
+      assert.equal(r.status, 0, `bundle_url ${urls}: ${r.stdout}${r.stderr}`);
+    } finally {
+      gh.attestationBundleUrls = false;
+    }
+  }
+  const none = await sealbox(args('demo/other'), env);
+  assert.equal(none.status, 2);
+  assertOneCleanLine(none.stderr);
+  assert.match(none.stderr, /no attestation of sha256:[0-9a-f]{64} in demo\/other/);
+  const both = await sealbox([...args(DEFAULT_RUN.repository), '--bundle', bundle], env);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /give --bundle or --from-github, not both/);
+});
