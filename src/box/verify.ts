@@ -296,3 +296,23 @@ function recomputeCheck(manifest: Manifest, result: BoxResult): Check {
   }
   return passed('recompute', `${name} does not reveal its inputs: nothing to recompute`);
 }
+
+/**
+ * A participant's (or the operator's) first check, before the box closes:
+ * the manifest's attestation under the policy. Returns its digest and the
+ * verification.
+ */
+export async function checkManifest(
+  manifest: Uint8Array,
+  manifestBundle: unknown,
+  o: Pick<BoxVerifyOptions, 'policy' | 'trustedRoots' | 'verifier'>,
+) {
+  const digest = await sha256Hex(manifest);
+  const verification = await verifyBundles(
+    [parseBundle(manifestBundle, 'manifest bundle')],
+    { label: 'manifest.json', digests: { sha256: digest } },
+    { kind: 'identity', identity: o.policy },
+    { trustedRoots: o.trustedRoots, verifier: o.verifier },
+  );
+  return { digest, verification };
+}

@@ -7,15 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { boxIssueTitlePrefix } from '../box/address.ts';
 import { parseManifest } from '../box/manifest.ts';
-import { DEFAULT_BOX_SIGNER, verifyBox } from '../box/verify.ts';
-import { sha256Hex } from '../bytes.ts';
+import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox } from '../box/verify.ts';
 import { SealboxError, describe } from '../errors.ts';
 import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { parseBundle } from '../sigstore/bundle.ts';
-import { verifyBundles } from '../sigstore/verify-bundle.ts';
 import { readClient } from './box.ts';
 import type { PolicyOptions } from './options.ts';
 import { printJson, type Format } from './output.ts';
@@ -193,12 +190,10 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const { announcement } = await readBox(located);
 
   // The manifest: attested by the box workflow for this run, before anyone submits.
-  const digest = await sha256Hex(announcement.manifest);
-  const check = await verifyBundles(
-    [parseBundle(announcement.manifestBundle, 'manifest bundle')],
-    { label: 'manifest.json', digests: { sha256: digest } },
-    { kind: 'identity', identity: policy },
-    { trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+  const { digest, verification: check } = await checkManifest(
+    announcement.manifest,
+    announcement.manifestBundle,
+    { policy, trustedRoots: roots, verifier: new NodeSignatureVerifier() },
   );
   const manifest = parseManifest(announcement.manifest);
   const problems = [

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
-import { DEFAULT_BOX_SIGNER, verifyBox, type Receipt } from '../box/verify.ts';
+import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox, type Receipt } from '../box/verify.ts';
 import { readJsonFile } from '../node/files.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
@@ -207,16 +207,12 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       `${address}: is not a sealbox box (no manifest in the issue)`,
     );
   const { roots } = await selectTrustedRoots(o.trustedRoot);
-  const { parseBundle } = await import('../sigstore/bundle.ts');
-  const { verifyBundles } = await import('../sigstore/verify-bundle.ts');
   const { sha256Hex, sealSubmission } = await import('../box/submissions.ts');
   const { parseManifest, publicKeyOf } = await import('../box/manifest.ts');
-  const digest = await sha256Hex(announcement.manifest);
-  const check = await verifyBundles(
-    [parseBundle(announcement.manifestBundle, 'manifest bundle')],
-    { label: 'manifest.json', digests: { sha256: digest } },
-    { kind: 'identity', identity: policy },
-    { trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+  const { digest, verification: check } = await checkManifest(
+    announcement.manifest,
+    announcement.manifestBundle,
+    { policy, trustedRoots: roots, verifier: new NodeSignatureVerifier() },
   );
   if (!check.ok)
     throw new SealboxError(
