@@ -29,6 +29,12 @@ export interface BusComment {
   created_at: string;
   updated_at: string;
   body: string;
+  /**
+   * The bus saw another body for this comment earlier. Timestamps have whole
+   * seconds: an edit within the creation's second leaves updated_at equal to
+   * created_at, and only the body tells.
+   */
+  edited?: boolean;
 }
 
 export interface SubmissionRecord {
@@ -167,7 +173,7 @@ export async function classify(
     records.push(record);
     const created = Date.parse(comment.created_at);
     if (!(created >= opens && created < closed)) record.reason = 'late';
-    else if (comment.updated_at !== comment.created_at) record.reason = 'edited';
+    else if (comment.updated_at !== comment.created_at || comment.edited) record.reason = 'edited';
     else if (allowed && !allowed.has(comment.author_id)) record.reason = 'not_allowed';
     else if (te.encode(comment.body).length > manifest.rules.max_bytes) record.reason = 'too_large';
     else {

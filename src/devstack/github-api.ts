@@ -70,9 +70,11 @@ export interface Commit {
   files: Map<string, string>;
 }
 
-/** A fault the next matching request gets instead of its answer. */
+/** A fault the next matching request gets instead of its answer (or, with delayMs alone, before it). */
 export interface Fault {
-  status: 429 | 403 | 500 | 502 | 503;
+  status?: 429 | 403 | 500 | 502 | 503;
+  /** Answer this much later (a slow response); with no status, the answer itself is normal. */
+  delayMs?: number;
   /** Retry-After seconds (secondary rate limits send it). */
   retryAfter?: number;
   /** A secondary rate limit (403 with GitHub's message). */
@@ -202,6 +204,7 @@ export class GitHubApi {
     const apiPath = path.replace(/^\/github\/api/, '');
     this.beforeRequest?.(req.method ?? 'GET', apiPath, url.searchParams);
     const fault = this.#takeFault(`${apiPath}${url.search}`);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       res.socket?.destroy();
       return;
@@ -225,7 +228,7 @@ export class GitHubApi {
       res.writeHead(status, { ...headers, ...extra });
       res.end(json === undefined ? undefined : JSON.stringify(json));
     };
-    if (fault) {
+    if (fault?.status) {
       const extra: Record<string, string> =
         fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
       const message = fault.secondary

@@ -134,10 +134,17 @@ export class GitHubIssueBus implements BoxBus {
     }
     for (const c of [...first.data, ...rest]) {
       const comment = toComment(c);
-      this.#seen.set(comment.id, comment);
+      this.#seen.set(comment.id, this.#remember(comment));
       if (!this.#since || comment.updated_at > this.#since) this.#since = comment.updated_at;
     }
     return this.#sorted();
+  }
+
+  /** Marks a comment whose body differs from the one first seen (kept for the final listing too). */
+  #remember(c: BusComment): BusComment {
+    const first = this.#seen.get(c.id);
+    if (first && (first.edited || first.body !== c.body)) return { ...c, edited: true };
+    return c;
   }
 
   #sorted(): BusComment[] {
@@ -158,7 +165,7 @@ export class GitHubIssueBus implements BoxBus {
         ...params,
         per_page: 100,
       })) {
-        all.set(c.id, toComment(c));
+        all.set(c.id, this.#remember(toComment(c)));
       }
       const expected = (await this.#octokit.rest.issues.get(params)).data.comments;
       if (all.size >= expected || attempt >= 4)

@@ -194,3 +194,16 @@ test('computations: ties to the earliest, reserve, tally, stats, min_participant
     'reveal is not withheld',
   );
 });
+
+test('an edit the timestamps cannot show (same second) is still edited when the bus saw another body', async () => {
+  const m = manifest();
+  const digest = await sha256Hex(manifestBytes(m));
+  const ctx = { manifest: m, manifestDigest: digest, opensAt: T(0), closedAt: T(60), box };
+  const honest = await comment(m, digest, 7, 5, '100');
+  const sneaky = await comment(m, digest, 8, 5, '200', { edited: true });
+  const { records } = await classify([honest, sneaky], ctx);
+  assert.deepEqual(
+    records.map((r) => r.reason ?? r.status),
+    ['accepted', 'edited'],
+  );
+});

@@ -143,3 +143,42 @@ test('the status is in the issue body, at most once a minute, and the announceme
     'no status comment among the submissions',
   );
 });
+
+test('slow pages, and comments edited or deleted while the box collects: the final listing is what is there', async (t) => {
+  const gh = ctx.stack.github;
+  // One server second for all of it: the edit lands in its comment's creation second.
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  gh.now = () => second;
+  t.after(() => (gh.now = () => new Date()));
+  const { bus, number } = await floodedIssue(230);
+  const octokit = githubClient(gh.tokenFor('crowd'), ctx.stack.githubApiUrl);
+  const seen = await bus.poll();
+  assert.equal(seen.length, 230);
+  // After the poll: one comment deleted, one edited by its author.
+  const [gone, changed] = [seen[10]!, seen[200]!];
+  await octokit.rest.issues.deleteComment({ owner: 'demo', repo: 'faults', comment_id: gone.id });
+  await octokit.rest.issues.updateComment({
+    owner: 'demo',
+    repo: 'faults',
+    comment_id: changed.id,
+    body: 'edited',
+  });
+  gh.faults.push(
+    { delayMs: 1500, pathIncludes: 'page=2' },
+    { delayMs: 800, pathIncludes: 'page=3' },
+  );
+  const started = Date.now();
+  const all = await bus.comments();
+  assert.ok(Date.now() - started >= 2000, 'the slow pages were waited for');
+  assert.equal(gh.faults.length, 0);
+  assert.equal(all.length, 229);
+  assert.equal(new Set(all.map((c) => c.id)).size, 229, 'none twice');
+  assert.ok(!all.some((c) => c.id === gone.id), 'the deleted comment is not counted');
+  const edited = all.find((c) => c.id === changed.id)!;
+  assert.equal(edited.body, 'edited');
+  // Edited within its creation's second (whole-second timestamps): only the body tells.
+  assert.equal(edited.updated_at, edited.created_at);
+  assert.equal(edited.edited, true, 'the bus saw another body first');
+  assert.ok(!all.some((c) => c.id !== changed.id && c.edited));
+  void number;
+});
