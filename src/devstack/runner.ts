@@ -142,6 +142,8 @@ const hasWrite = (p: Job['permissions'], scope: string) =>
 export class WorkflowRunner {
   readonly #host: RunnerHost;
   readonly jobs: JobRecord[] = [];
+  /** Run jobs with debug logging on (RUNNER_DEBUG, ACTIONS_STEP_DEBUG, SEALBOX_DEBUG). */
+  debug = false;
   /** The sealbox repository's commit the stack serves (box.yml, action.yml). */
   readonly sealboxSha: string;
 
@@ -392,6 +394,8 @@ export class WorkflowRunner {
       SEALBOX_REKOR_URL: this.#host.rekorUrl,
       SEALBOX_TSA_URL: this.#host.tsaUrl,
     };
+    if (this.debug)
+      Object.assign(env, { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true', SEALBOX_DEBUG: '1' });
     if (o.idToken) {
       const c = this.#host.registerRun(identity);
       env.ACTIONS_ID_TOKEN_REQUEST_URL = c.requestUrl;
