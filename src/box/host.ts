@@ -119,7 +119,11 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
         break;
       }
     }
-    await deps.sleep(config.settleMs ?? 0);
+    // An early close falls a second after the filling comment, possibly still
+    // ahead: wait for it, so that the result is attested after closed_at.
+    await deps.sleep(
+      Math.max(0, closedAt.getTime() - deps.now().getTime()) + (config.settleMs ?? 0),
+    );
     const final = await classify(await deps.bus.comments(), ctx(closedAt));
     records = final.records;
     const inputs: ComputeInput[] = final.accepted.map((a) => ({

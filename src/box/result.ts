@@ -1,4 +1,6 @@
 // result.json: what the box did, bound to its manifest. Portable.
+import * as z from 'zod/mini';
+import { SealboxError } from '../errors.ts';
 import type { RejectReason, SubmissionRecord } from './submissions.ts';
 
 export const RESULT_VERSION = 'sealbox-box-result/v1';
@@ -43,4 +45,68 @@ export function buildResult(fields: Omit<BoxResult, 'version' | 'counts'>): BoxR
 
 export function resultBytes(r: BoxResult): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(r, null, 2) + '\n');
+}
+
+const iso = z
+  .string()
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'is not a UTC time'));
+const reason = z.enum([
+  'late',
+  'edited',
+  'not_allowed',
+  'too_large',
+  'malformed',
+  'undecryptable',
+  'duplicate',
+  'over_limit',
+]);
+const count = z.number().check(z.int(), z.nonnegative());
+
+/** result.json's shape; a verifier reads nothing from it before this holds. */
+export const resultSchema = z.object({
+  version: z.literal(RESULT_VERSION, `is not ${RESULT_VERSION}`),
+  box_id: z.string(),
+  manifest_digest: z.string(),
+  opens_at: iso,
+  closes_at: iso,
+  closed_at: iso,
+  status: z.enum(['complete', 'aborted']),
+  reason: z.optional(z.string()),
+  submissions: z.array(
+    z.object({
+      comment_id: count,
+      author_id: count,
+      author_login: z.string(),
+      created_at: iso,
+      ciphertext_sha256: z.string(),
+      status: z.enum(['accepted', 'rejected']),
+      reason: z.optional(reason),
+    }),
+  ),
+  counts: z.object({
+    armoured: count,
+    accepted: count,
+    rejected: count,
+    by_reason: z.record(z.string(), count),
+  }),
+  output: z.unknown(),
+  replies: z.optional(z.array(z.object({ comment_id: count, armour: z.string() }))),
+});
+
+export function parseResult(bytes: Uint8Array, label = 'result.json'): BoxResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON`);
+  }
+  const r = resultSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: ${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  return r.data as BoxResult;
 }

@@ -20,7 +20,7 @@ import {
 import { compute } from './compute/index.ts';
 import { takeReplies } from './replies.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
-import type { BoxResult } from './result.ts';
+import { parseResult, type BoxResult } from './result.ts';
 import { sha256Hex } from './submissions.ts';
 
 /** sealbox's reusable box workflow at its canonical home: the signer `box verify` expects by default. */
@@ -175,7 +175,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
   let result: BoxResult | undefined;
   try {
     manifest = parseManifest(files.manifest, 'manifest.json');
-    result = JSON.parse(new TextDecoder().decode(files.result)) as BoxResult;
+    result = parseResult(files.result, 'result.json');
   } catch (e) {
     checks.push(failed('manifest_digest', 'INPUT_INVALID', describe(e)));
   }
@@ -241,7 +241,11 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
             ),
       );
     }
-    checks.push(recomputeCheck(manifest, result));
+    try {
+      checks.push(recomputeCheck(manifest, result));
+    } catch (e) {
+      checks.push(failed('recompute', 'RECOMPUTE', `the output cannot be checked: ${describe(e)}`));
+    }
   }
   if (mc && o.policy.signer === DEFAULT_BOX_SIGNER && !o.policy.sourceDigest) {
     notes.push(

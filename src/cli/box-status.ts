@@ -3,7 +3,7 @@
 import { parseBoxAddress } from '../box/address.ts';
 import { parseManifest } from '../box/manifest.ts';
 import { findArmour } from '../box/submissions.ts';
-import type { BoxResult } from '../box/result.ts';
+import { parseResult } from '../box/result.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readBox } from '../github/box-locator.ts';
 import { readClient } from './box.ts';
@@ -20,7 +20,7 @@ export async function boxStatusCommand(text: string, o: { format: Format }): Pro
   const box = await readBox(located);
   const manifest = parseManifest(box.announcement.manifest);
   const result = box.result
-    ? (JSON.parse(new TextDecoder().decode(box.result.result)) as BoxResult)
+    ? parseResult(box.result.result, `${located.address} result`)
     : undefined;
   const now = Date.now();
   const state = result
