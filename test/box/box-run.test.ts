@@ -60,7 +60,7 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
       '--workflow',
       'auction.yml',
       '-f',
-      'window=5',
+      'window=8',
       '--interval',
       '0.3',
       ...roots,
