@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { fromBase64, toBase64 } from '../bytes.ts';
 import { SealboxError } from '../errors.ts';
+import { parseDocument } from './document.ts';
 import { SUITES, type SuiteName } from './hpke.ts';
 
 export const MANIFEST_VERSION = 'sealbox-box/v1';
@@ -59,32 +60,19 @@ export function manifestBytes(m: Manifest): Uint8Array {
 }
 
 export function parseManifest(bytes: Uint8Array, label = 'manifest'): Manifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON`);
-  }
-  const r = manifestSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${label}: ${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`,
-    );
-  }
-  const ids = SUITES[r.data.hpke.suite];
+  const data = parseDocument(manifestSchema, bytes, label);
+  const ids = SUITES[data.hpke.suite];
   if (
-    ids.kem !== r.data.hpke.kem_id ||
-    ids.kdf !== r.data.hpke.kdf_id ||
-    ids.aead !== r.data.hpke.aead_id
+    ids.kem !== data.hpke.kem_id ||
+    ids.kdf !== data.hpke.kdf_id ||
+    ids.aead !== data.hpke.aead_id
   ) {
     throw new SealboxError(
       'INPUT_INVALID',
-      `${label}: hpke ids do not match suite ${r.data.hpke.suite}`,
+      `${label}: hpke ids do not match suite ${data.hpke.suite}`,
     );
   }
-  return r.data;
+  return data;
 }
 
 export function publicKeyOf(m: Manifest): Uint8Array {

@@ -1,6 +1,6 @@
 // result.json: what the box did, bound to its manifest. Portable.
 import * as z from 'zod/mini';
-import { SealboxError } from '../errors.ts';
+import { parseDocument } from './document.ts';
 import type { RejectReason, SubmissionRecord } from './submissions.ts';
 
 export const RESULT_VERSION = 'sealbox-box-result/v1';
@@ -94,19 +94,5 @@ export const resultSchema = z.object({
 });
 
 export function parseResult(bytes: Uint8Array, label = 'result.json'): BoxResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON`);
-  }
-  const r = resultSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${label}: ${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`,
-    );
-  }
-  return r.data as BoxResult;
+  return parseDocument(resultSchema, bytes, label) as BoxResult;
 }
