@@ -35,6 +35,8 @@ export interface Faults {
   rekorRefuses?: boolean;
   /** Fulcio answers 503 to this many next requests (Infinity: down). */
   fulcioUnavailable?: number;
+  /** Fulcio answers this much later (a slow service). */
+  fulcioDelayMs?: number;
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -209,6 +211,8 @@ export class DevStack {
     if (path.startsWith('/github/')) return this.github.handle(req, res, url, await readBody(req));
     if (req.method === 'POST' && path === '/fulcio/api/v2/signingCert') {
       const body = await readBody(req);
+      if (this.faults.fulcioDelayMs)
+        await new Promise((r) => setTimeout(r, this.faults.fulcioDelayMs));
       if ((this.faults.fulcioUnavailable ?? 0) > 0) {
         this.faults.fulcioUnavailable!--;
         return send(res, {

@@ -215,6 +215,29 @@ test('Sigstore briefly down: attesting is retried within bounds and the box comp
   );
 });
 
+test('Sigstore slow: a few seconds per certificate, and the box still completes in order', async () => {
+  ctx.stack.faults.fulcioDelayMs = 2500;
+  try {
+    const h = await hostBox(
+      boxDeps(ctx.stack, new MemoryBus(1), boxRun()),
+      boxConfig({}, { max_submissions: 1 }),
+    );
+    assert.equal(h.parsedResult.status, 'complete');
+    assert.deepEqual(
+      await verify({
+        manifest: h.manifest,
+        manifestBundle: h.manifestBundle,
+        result: h.result,
+        resultBundle: h.resultBundle,
+      }),
+      [],
+      'the window opened only after the slow attestation, so it verifies',
+    );
+  } finally {
+    ctx.stack.faults.fulcioDelayMs = 0;
+  }
+});
+
 test('Sigstore down when the result is due: the box fails loudly and publishes nothing unattested', async () => {
   const bus = new MemoryBus(1);
   let published = 0;
