@@ -176,7 +176,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
 
   p.step(`waiting for the box to open (issue titled "${boxIssueTitlePrefix(runId, attempt)}...")`);
   const issue = await until('the box to open', deadline, interval, p.tick, async () => {
-    const found = await issueOfRun(octokit, o.repo!, runId, attempt);
+    const found = await issueOfRun(octokit, o.repo!, runId, attempt, run.created_at);
     if (found !== undefined) return found;
     const r = await getRun();
     if (r.status === 'completed')

@@ -354,12 +354,15 @@ export class GitHubApi {
     if (method === 'GET' && rest === '/issues') {
       const state = q.get('state') ?? 'open';
       const labels = q.get('labels')?.split(',').filter(Boolean) ?? [];
+      const since = q.get('since') ? Date.parse(q.get('since')!) : undefined;
+      if (Number.isNaN(since)) throw new HttpError(422, 'Validation Failed: since');
       const items = this.#issues
         .filter(
           (i) =>
             i.repo === repo &&
             (state === 'all' || i.state === state) &&
-            labels.every((l) => i.labels.includes(l)),
+            labels.every((l) => i.labels.includes(l)) &&
+            (since === undefined || Date.parse(i.updated_at) >= since),
         )
         .sort((a, b) => b.number - a.number);
       return this.#page(

@@ -21,12 +21,17 @@ export interface LocatedBox {
 const service = (what: string, e: unknown) =>
   new SealboxError('SERVICE', `${what}: ${describe(e)}`, { cause: e });
 
-/** The issue of a run's box: the highest attempt unless one is named; undefined if none yet. */
+/**
+ * The issue of a run's box: the highest attempt unless one is named; undefined
+ * if none yet. `since` (the run's start) bounds the listing to issues updated
+ * after it, so polling does not read every box the repository ever had.
+ */
 export async function issueOfRun(
   octokit: Octokit,
   repository: string,
   runId: number,
   attempt?: number,
+  since?: string,
 ): Promise<number | undefined> {
   const [owner, repo] = repository.split('/') as [string, string];
   let best: { issue: number; attempt: number } | undefined;
@@ -37,6 +42,7 @@ export async function issueOfRun(
       labels: BOX_LABEL,
       state: 'all',
       per_page: 100,
+      ...(since ? { since } : {}),
     })) {
       for (const i of page.data) {
         const a = attemptFromTitle(i.title, runId);
