@@ -1,6 +1,7 @@
 // GitHub's official client with its official retry and throttling plugins:
-// Retry-After and secondary rate limits are waited out, 5xx and dropped
-// connections retried a few times, as GitHub's own guidance asks.
+// Retry-After and secondary rate limits are waited out (plus a random jitter,
+// so that many clients limited together do not come back together), 5xx and
+// dropped connections retried a few times, as GitHub's own guidance asks.
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -9,11 +10,27 @@ const Hardened = Octokit.plugin(retry, throttling);
 
 export type GitHubClient = InstanceType<typeof Hardened>;
 
+export interface ClientOptions {
+  retries?: number;
+  /** Up to this much is added, at random, to each rate-limit wait (default 1 s). */
+  jitterMs?: number;
+  random?: () => number;
+}
+
 export function githubClient(
   token: string | undefined,
   baseUrl = 'https://api.github.com',
-  retries = 3,
+  options: ClientOptions = {},
 ): GitHubClient {
+  const retries = options.retries ?? 3;
+  const jitterMs = options.jitterMs ?? 1000;
+  const random = options.random ?? Math.random;
+  // The plugin awaits this before its own wait of Retry-After seconds.
+  const again = async (count: number) => {
+    if (count >= retries) return false;
+    await new Promise((r) => setTimeout(r, Math.floor(random() * jitterMs)));
+    return true;
+  };
   return new Hardened({
     auth: token,
     baseUrl,
@@ -24,9 +41,9 @@ export function githubClient(
     retry: { retries, doNotRetry: [304, 400, 401, 403, 404, 410, 422, 451] },
     throttle: {
       onRateLimit: (_after: number, _options: unknown, _octokit: unknown, count: number) =>
-        count < retries,
+        again(count),
       onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, count: number) =>
-        count < retries,
+        again(count),
     },
   });
 }

@@ -182,3 +182,31 @@ test('slow pages, and comments edited or deleted while the box collects: the fin
   assert.ok(!all.some((c) => c.id !== changed.id && c.edited));
   void number;
 });
+
+test('a secondary limit is waited out for its Retry-After plus a random jitter', async () => {
+  const gh = ctx.stack.github;
+  const timed = async (random: number) => {
+    const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl, {
+      jitterMs: 1000,
+      random: () => random,
+    });
+    gh.faults.push({
+      status: 403,
+      secondary: true,
+      retryAfter: 1,
+      pathIncludes: '/repos/demo/jitter',
+    });
+    const started = performance.now();
+    await octokit.rest.issues.listForRepo({ owner: 'demo', repo: 'jitter' });
+    assert.equal(gh.faults.length, 0, 'the limit was met, then retried');
+    return performance.now() - started;
+  };
+  const none = await timed(0);
+  const most = await timed(0.9);
+  assert.ok(none >= 1000, `waited ${none.toFixed(0)} ms for a Retry-After of 1 s`);
+  assert.ok(most >= 1900, `waited ${most.toFixed(0)} ms for 1 s plus a 900 ms jitter`);
+  assert.ok(
+    most - none >= 800,
+    `the jitter is what differs (${none.toFixed(0)} vs ${most.toFixed(0)} ms)`,
+  );
+});
