@@ -35,3 +35,9 @@ export function describe(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.replace(/\s+/g, ' ').trim() || 'unknown error';
 }
+
+/** A failure of a remote service, named by what was asked of it; a SealboxError passes through. */
+export function serviceError(what: string, e: unknown): SealboxError {
+  if (e instanceof SealboxError) return e;
+  return new SealboxError('SERVICE', `${what}: ${describe(e)}`, { cause: e });
+}

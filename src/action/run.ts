@@ -108,10 +108,8 @@ async function attest(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> 
 }
 
 async function envelopeSign(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> {
-  const { readTextFile } = await import('../node/files.ts');
-  const { signEnvelope } = await import('../node/envelope-sign.ts');
+  const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
   const { endpointsFrom, identityToken } = await import('../node/signing.ts');
-  const { writeFile } = await import('node:fs/promises');
   const file = required(io, 'envelope-path', 'envelope-sign');
   const format = io.input('envelope-format').trim() || 'sealbox';
   if (format !== 'sealbox' && format !== 'inferencebench')
@@ -120,13 +118,11 @@ async function envelopeSign(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undef
       `input envelope-format: ${format}: give sealbox or inferencebench`,
     );
   const endpoints = endpointsFrom({}, env);
-  const signed = await signEnvelope(await readTextFile(file, 'envelope'), file, {
+  const out = await signEnvelopeFile(file, io.input('out').trim() || undefined, {
     formatOut: format,
     keyless: { endpoints, token: await identityToken(undefined, env) },
     endpoints,
   });
-  const out = io.input('out').trim() || file.replace(/(\.json)?$/, '.signed.json');
-  await writeFile(out, signed);
   io.output('envelope-path', out);
   io.info(`signed ${file} -> ${out}`);
   await io.summary(`## sealbox envelope-sign\n\nsigned \`${file}\` keyless: \`${out}\`\n`);

@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { boxIssueTitlePrefix } from '../box/address.ts';
 import { parseManifest } from '../box/manifest.ts';
 import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox } from '../box/verify.ts';
-import { SealboxError, describe } from '../errors.ts';
+import { SealboxError, describe, serviceError } from '../errors.ts';
 import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { readClient } from './box.ts';
+import { githubClientFromEnv } from '../github/client.ts';
 import type { PolicyOptions } from './options.ts';
 import { printJson, type Format } from './output.ts';
 
@@ -88,11 +88,6 @@ async function until<T>(
   }
 }
 
-const service = (what: string, e: unknown) => {
-  if (e instanceof SealboxError) return e;
-  return new SealboxError('SERVICE', `${what}: ${describe(e)}`, { cause: e });
-};
-
 export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   if (!o.repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(o.repo))
     throw new SealboxError('USAGE', 'box run needs --repo OWNER/REPO: where the workflow is');
@@ -106,7 +101,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const deadline = Date.now() + seconds(o.timeout, '--timeout');
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const { roots } = await selectTrustedRoots(o.trustedRoot);
-  const octokit = await readClient();
+  const octokit = githubClientFromEnv();
   const [owner, repo] = o.repo.split('/') as [string, string];
   const p = progress();
   const say = (line: string) => {
@@ -118,7 +113,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     o.ref ??
     (
       await octokit.rest.repos.get({ owner, repo }).catch((e: unknown) => {
-        throw service(o.repo!, e);
+        throw serviceError(o.repo!, e);
       })
     ).data.default_branch;
   const nonce = randomBytes(8).toString('hex');
@@ -143,7 +138,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
         'INPUT_NOT_FOUND',
         `${o.workflow}: no such workflow on ${o.repo}'s default branch (workflow_dispatch needs it there; see examples/workflows/default-branch-stub.yml)`,
       );
-    throw service(`dispatching ${o.workflow} on ${o.repo}@${ref}`, e);
+    throw serviceError(`dispatching ${o.workflow} on ${o.repo}@${ref}`, e);
   }
 
   p.step(`dispatched ${o.workflow} at ${ref}; looking for its run`);
@@ -157,7 +152,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
         per_page: 30,
       })
       .catch((e: unknown) => {
-        throw service(`runs of ${o.workflow}`, e);
+        throw serviceError(`runs of ${o.workflow}`, e);
       });
     return r.data.workflow_runs.find((x) => x.display_title.includes(nonce));
   });
@@ -170,7 +165,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
       await octokit.rest.actions
         .getWorkflowRun({ owner, repo, run_id: runId })
         .catch((e: unknown) => {
-          throw service(`run ${runId}`, e);
+          throw serviceError(`run ${runId}`, e);
         })
     ).data;
 

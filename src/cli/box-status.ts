@@ -6,7 +6,7 @@ import { findArmour } from '../box/submissions.ts';
 import { parseResult } from '../box/result.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readBox } from '../github/box-locator.ts';
-import { readClient } from './box.ts';
+import { githubClientFromEnv } from '../github/client.ts';
 import { printJson, type Format } from './output.ts';
 
 export async function boxStatusCommand(text: string, o: { format: Format }): Promise<number> {
@@ -16,7 +16,7 @@ export async function boxStatusCommand(text: string, o: { format: Format }): Pro
       'USAGE',
       `${text}: box status reads a box on GitHub (OWNER/REPO#ISSUE or a run URL); for files, use box verify`,
     );
-  const located = await locateBox(await readClient(), address);
+  const located = await locateBox(githubClientFromEnv(), address);
   const box = await readBox(located);
   const manifest = parseManifest(box.announcement.manifest);
   const result = box.result

@@ -1,8 +1,8 @@
 // `sealbox box verify BOX_DIR [policy]`.
 import { readFile } from 'node:fs/promises';
-import type { Octokit } from '@octokit/rest';
 import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
+import { githubClientFromEnv } from '../github/client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
 import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox, type Receipt } from '../box/verify.ts';
@@ -32,15 +32,6 @@ async function bytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** A client for reading boxes (GITHUB_API_URL, and GITHUB_TOKEN when the repository is private). */
-export async function readClient(env = process.env) {
-  const { githubClient } = await import('../github/client.ts');
-  return githubClient(
-    env.GITHUB_TOKEN,
-    env.GITHUB_API_URL ?? 'https://api.github.com',
-  ) as unknown as Octokit;
-}
-
 /** A box's four files and where they came from, from any address (see src/box/address.ts). */
 async function boxFiles(text: string) {
   const address = parseBoxAddress(text);
@@ -56,7 +47,7 @@ async function boxFiles(text: string) {
     };
   }
   const { locateBox, readBox } = await import('../github/box-locator.ts');
-  const octokit = await readClient();
+  const octokit = githubClientFromEnv();
   const located = await locateBox(octokit, address);
   const box = await readBox(located);
   // The last result posted (whole, or in parts): only the box's attestation makes it count.
@@ -132,7 +123,7 @@ export async function boxVerifyCommand(
   }
   if (o.showWorkflow) {
     const { showWorkflows } = await import('./show-workflow.ts');
-    await showWorkflows(v.claims, octokit ?? (await readClient()));
+    await showWorkflows(v.claims, octokit ?? githubClientFromEnv());
   }
   return v.ok ? 0 : 1;
 }

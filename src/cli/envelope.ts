@@ -1,5 +1,4 @@
 // `sealbox envelope hash|sign|verify|fetch`.
-import { writeFile } from 'node:fs/promises';
 import { glob, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SealboxError } from '../errors.ts';
@@ -54,21 +53,14 @@ export interface SignCommandOptions {
 export async function signCommand(file: string, o: SignCommandOptions): Promise<number> {
   if (Boolean(o.devKey) === Boolean(o.keyless))
     throw new SealboxError('USAGE', 'give one of --dev-key KEY or --keyless');
-  const { signEnvelope } = await import('../node/envelope-sign.ts');
-  const text = await readTextFile(file, 'envelope');
+  const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
   const endpoints = endpointsFrom(o);
-  const signed = await signEnvelope(text, file, {
+  const out = await signEnvelopeFile(file, o.out, {
     formatIn: o.formatIn,
     formatOut: o.formatOut,
     devKey: o.devKey ? { pem: await readTextFile(o.devKey, 'key'), label: o.devKey } : undefined,
     keyless: o.keyless ? { endpoints, token: await identityToken(o.identityToken) } : undefined,
     endpoints: o.tlog ? endpoints : undefined,
-  });
-  const out = o.out ?? file.replace(/(\.json)?$/, '.signed.json');
-  await writeFile(out, signed, { flag: o.out ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST')
-      throw new SealboxError('USAGE', `${out} exists; pass --out to choose where to write`);
-    throw e;
   });
   process.stdout.write(`signed ${file} -> ${out}\n`);
   return 0;

@@ -1,5 +1,4 @@
 // `sealbox verify ARTIFACT_OR_DIGEST --bundle FILE [policy]`.
-import type { Octokit } from '@octokit/rest';
 import { SealboxError } from '../errors.ts';
 import { readTextFile, resolveArtifact } from '../node/files.ts';
 import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
@@ -69,14 +68,14 @@ export async function verifyArtifact(
 async function bundlesFromGithub(repository: string, sha256: string | undefined) {
   if (!sha256)
     throw new SealboxError('USAGE', '--from-github looks attestations up by a sha256 digest');
-  const { githubClient } = await import('../github/client.ts');
+  const { githubClientFromEnv } = await import('../github/client.ts');
   const { fetchAttestationBundles } = await import('../github/attestations.ts');
   const { parseBundle } = await import('../sigstore/bundle.ts');
-  const octokit = githubClient(
-    process.env.GITHUB_TOKEN,
-    process.env.GITHUB_API_URL ?? 'https://api.github.com',
-  ) as unknown as Octokit;
-  const found = await fetchAttestationBundles(octokit, repository, `sha256:${sha256}`);
+  const found = await fetchAttestationBundles(
+    githubClientFromEnv(),
+    repository,
+    `sha256:${sha256}`,
+  );
   if (!found.length)
     throw new SealboxError(
       'INPUT_NOT_FOUND',

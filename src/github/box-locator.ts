@@ -5,7 +5,7 @@ import type { Octokit } from '@octokit/rest';
 import { attemptFromTitle, type BoxAddress } from '../box/address.ts';
 import { parseResultComments, type Announcement } from '../box/bus.ts';
 import type { BusComment } from '../box/submissions.ts';
-import { SealboxError, describe } from '../errors.ts';
+import { SealboxError, serviceError } from '../errors.ts';
 import { BOX_LABEL, GitHubIssueBus } from './issue-bus.ts';
 
 export interface LocatedBox {
@@ -17,9 +17,6 @@ export interface LocatedBox {
   run?: { runId: number; attempt?: number };
   bus: GitHubIssueBus;
 }
-
-const service = (what: string, e: unknown) =>
-  new SealboxError('SERVICE', `${what}: ${describe(e)}`, { cause: e });
 
 /**
  * The issue of a run's box: the highest attempt unless one is named; undefined
@@ -51,7 +48,7 @@ export async function issueOfRun(
       }
     }
   } catch (e) {
-    throw service(`issues of ${repository}`, e);
+    throw serviceError(`issues of ${repository}`, e);
   }
   return best?.issue;
 }
@@ -89,7 +86,7 @@ export interface BoxOnGitHub {
 /** The announcement, every comment, and the last result posted (whole, or in parts). */
 export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
   const announcement = await box.bus.announcement().catch((e: unknown) => {
-    throw service(box.address, e);
+    throw serviceError(box.address, e);
   });
   if (!announcement)
     throw new SealboxError(
@@ -97,7 +94,7 @@ export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
       `${box.address}: is not a sealbox box (no manifest in the issue)`,
     );
   const comments = await box.bus.comments().catch((e: unknown) => {
-    throw service(box.address, e);
+    throw serviceError(box.address, e);
   });
   const result = await parseResultComments(comments.map((c) => c.body));
   return { announcement, comments, result };

@@ -47,3 +47,15 @@ export function githubClient(
     },
   });
 }
+
+/**
+ * The client a command uses: GITHUB_API_URL (default api.github.com) and
+ * GITHUB_TOKEN when set (public repositories read without one). Typed as
+ * plain Octokit for the modules that take one.
+ */
+export function githubClientFromEnv(env: NodeJS.ProcessEnv = process.env): Octokit {
+  return githubClient(
+    env.GITHUB_TOKEN,
+    env.GITHUB_API_URL ?? 'https://api.github.com',
+  ) as unknown as Octokit;
+}

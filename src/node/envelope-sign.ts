@@ -1,6 +1,7 @@
 // Signing envelopes on Node: dev keys (Ed25519, node:crypto) and Sigstore
 // bundles (keyless or key-signed, through @sigstore/sign).
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { stringify } from 'lossless-json';
 import { SealboxError, describe } from '../errors.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type ParsedEnvelope,
 } from '../envelope/envelope.ts';
 import { statement } from '../sigstore/provenance.ts';
+import { readTextFile } from './files.ts';
 import { keySigner, signMessage, signStatement, type SigningEndpoints } from './signing.ts';
 
 export interface EnvelopeSignOptions {
@@ -131,4 +133,23 @@ export async function signEnvelope(
   }
   if (signature === undefined) throw new SealboxError('USAGE', 'give --dev-key KEY or --keyless');
   return stringify({ ...body, signature }, undefined, 2) + '\n';
+}
+
+/**
+ * Signs the envelope in `file` and writes it to `out`, by default beside it
+ * as FILE.signed.json, which is never overwritten. Returns where it wrote.
+ */
+export async function signEnvelopeFile(
+  file: string,
+  out: string | undefined,
+  o: EnvelopeSignOptions,
+): Promise<string> {
+  const signed = await signEnvelope(await readTextFile(file, 'envelope'), file, o);
+  const target = out ?? file.replace(/(\.json)?$/, '.signed.json');
+  await writeFile(target, signed, { flag: out ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EEXIST')
+      throw new SealboxError('USAGE', `${target} exists; pass --out to choose where to write`);
+    throw e;
+  });
+  return target;
 }

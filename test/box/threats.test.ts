@@ -182,15 +182,7 @@ test('a ceremony that fails after the manifest was attested publishes an atteste
   assert.equal(result.status, 'aborted');
   assert.match(result.reason!, /the bus went away/);
   assert.deepEqual(published, h.result, 'the aborted result is published, attested');
-  assert.deepEqual(
-    await verify({
-      manifest: h.manifest,
-      manifestBundle: h.manifestBundle,
-      result: h.result,
-      resultBundle: h.resultBundle,
-    }),
-    [],
-  );
+  assert.deepEqual(await verify(h), []);
 });
 
 test('Sigstore briefly down: attesting is retried within bounds and the box completes', async () => {
@@ -224,12 +216,7 @@ test('Sigstore slow: a few seconds per certificate, and the box still completes 
     );
     assert.equal(h.parsedResult.status, 'complete');
     assert.deepEqual(
-      await verify({
-        manifest: h.manifest,
-        manifestBundle: h.manifestBundle,
-        result: h.result,
-        resultBundle: h.resultBundle,
-      }),
+      await verify(h),
       [],
       'the window opened only after the slow attestation, so it verifies',
     );
