@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'sealbox-demo/'] },
+  { ignores: ['node_modules/', '**/dist/', 'build/', 'sealbox-demo/', 'web/test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,4 +27,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The web page runs in a browser.
+  { files: ['web/src/**/*.ts'], languageOptions: { globals: globals.browser } },
 );

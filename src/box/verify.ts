@@ -16,6 +16,7 @@ import {
   verifyBundles,
   type BundleVerification,
   type SignatureVerifier,
+  type TlogEntryFacts,
 } from '../sigstore/verify-bundle.ts';
 import { compute } from './compute/index.ts';
 import { takeReplies } from './replies.ts';
@@ -61,6 +62,8 @@ export interface BoxVerification {
   manifest?: Manifest;
   result?: BoxResult;
   claims?: CertificateClaims;
+  /** The transparency log entries of the two attestations, for a reader to look up. */
+  logEntries: { file: string; entry: TlogEntryFacts }[];
 }
 
 async function bundleCheck(
@@ -252,7 +255,11 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
       `relied on workflow ${mc.buildSignerURI} at commit ${mc.sourceRepositoryDigest}; pin them with --signer-workflow ${mc.buildSignerURI?.replace('https://', '')} --source-digest ${mc.sourceRepositoryDigest}`,
     );
   }
-  return { ok: checks.every((c) => c.ok), checks, notes, manifest, result, claims: mc };
+  const logEntries = [
+    ...(m.v?.tlogEntries ?? []).map((entry) => ({ file: 'manifest.json', entry })),
+    ...(r.v?.tlogEntries ?? []).map((entry) => ({ file: 'result.json', entry })),
+  ];
+  return { ok: checks.every((c) => c.ok), checks, notes, manifest, result, claims: mc, logEntries };
 }
 
 function recomputeCheck(manifest: Manifest, result: BoxResult): Check {

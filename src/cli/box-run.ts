@@ -10,7 +10,7 @@ import { parseManifest } from '../box/manifest.ts';
 import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox } from '../box/verify.ts';
 import { SealboxError, describe, serviceError } from '../errors.ts';
 import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
-import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { githubClientFromEnv } from '../github/client.ts';
@@ -188,7 +188,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const { digest, verification: check } = await checkManifest(
     announcement.manifest,
     announcement.manifestBundle,
-    { policy, trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+    { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
   );
   const manifest = parseManifest(announcement.manifest);
   const problems = [
@@ -234,7 +234,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     {
       policy,
       trustedRoots: roots,
-      verifier: new NodeSignatureVerifier(),
+      verifier: new SigstoreSignatureVerifier(),
       expectedRun: { runId, attempt },
     },
   );

@@ -5,9 +5,11 @@ import { SealboxError } from '../errors.ts';
 import { githubClientFromEnv } from '../github/client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
-import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox, type Receipt } from '../box/verify.ts';
+import { DEFAULT_BOX_SIGNER, verifyBox, type BoxFiles, type Receipt } from '../box/verify.ts';
+import type { LocatedBox } from '../github/box-locator.ts';
+import type { Octokit } from '@octokit/rest';
 import { readJsonFile } from '../node/files.ts';
-import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import type { PolicyOptions } from './options.ts';
@@ -33,7 +35,9 @@ async function bytes(path: string): Promise<Uint8Array> {
 }
 
 /** A box's four files and where they came from, from any address (see src/box/address.ts). */
-async function boxFiles(text: string) {
+async function boxFiles(
+  text: string,
+): Promise<{ files: BoxFiles; located?: LocatedBox; octokit?: Octokit }> {
   const address = parseBoxAddress(text);
   if (address.kind === 'dir') {
     const dir = address.path;
@@ -46,22 +50,9 @@ async function boxFiles(text: string) {
       },
     };
   }
-  const { locateBox, readBox } = await import('../github/box-locator.ts');
+  const { boxFilesOnGitHub } = await import('../github/box-locator.ts');
   const octokit = githubClientFromEnv();
-  const located = await locateBox(octokit, address);
-  const box = await readBox(located);
-  // The last result posted (whole, or in parts): only the box's attestation makes it count.
-  if (!box.result) throw new SealboxError('INPUT_INVALID', `${located.address}: has no result yet`);
-  return {
-    files: {
-      manifest: box.announcement.manifest,
-      manifestBundle: box.announcement.manifestBundle,
-      result: box.result.result,
-      resultBundle: box.result.bundle,
-    },
-    located,
-    octokit,
-  };
+  return { ...(await boxFilesOnGitHub(octokit, address)), octokit };
 }
 
 export async function boxVerifyCommand(
@@ -81,7 +72,7 @@ export async function boxVerifyCommand(
   const v = await verifyBox(files, {
     policy,
     trustedRoots: roots,
-    verifier: new NodeSignatureVerifier(),
+    verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
     receipt,
     expectedRun: located?.run,
@@ -187,45 +178,19 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'NO_IDENTITY',
       'box submit posts as you: set GITHUB_TOKEN (and GITHUB_API_URL for another server)',
     );
-  const { locateBox } = await import('../github/box-locator.ts');
+  const { locateBox, readAnnouncement } = await import('../github/box-locator.ts');
   const located = await locateBox(github.octokit, parsed);
   const bus = located.bus;
   address = located.address;
-  const announcement = await bus.announcement();
-  if (!announcement)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: is not a sealbox box (no manifest in the issue)`,
-    );
+  const announcement = await readAnnouncement(located);
   const { roots } = await selectTrustedRoots(o.trustedRoot);
-  const { sha256Hex, sealSubmission } = await import('../box/submissions.ts');
-  const { parseManifest, publicKeyOf } = await import('../box/manifest.ts');
-  const { digest, verification: check } = await checkManifest(
-    announcement.manifest,
-    announcement.manifestBundle,
-    { policy, trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+  const { checkOpenBox, sealFor, receiptFor } = await import('../box/participant.ts');
+  const box = await checkOpenBox(
+    announcement,
+    located,
+    { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
+    new Date(),
   );
-  if (!check.ok)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest's attestation does not satisfy your policy: ${check.checks.find((c) => !c.ok)?.reason}`,
-    );
-  const manifest = parseManifest(announcement.manifest);
-  if (manifest.run.repository.toLowerCase() !== located.repository.toLowerCase())
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest belongs to ${manifest.run.repository}: a foreign box`,
-    );
-  if (located.run && manifest.run.run_id !== String(located.run.runId))
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest is run ${manifest.run.run_id}'s, not run ${located.run.runId}'s`,
-    );
-  if (Date.now() >= Date.parse(announcement.closesAt))
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the box closed at ${announcement.closesAt}`,
-    );
   const wait = Date.parse(announcement.opensAt) - Date.now();
   if (wait > 0) {
     // Posted before opens_at, a submission would be rejected as late.
@@ -233,7 +198,7 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     await new Promise((r) => setTimeout(r, wait + 100));
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
-  const body = await sealSubmission(manifest, digest, publicKeyOf(manifest), me.id, { message });
+  const body = await sealFor(box, me.id, message);
   if (o.print) {
     process.stdout.write(`${body}\n`);
     return 0;
@@ -247,16 +212,8 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     if (!posted)
       throw new SealboxError('SERVICE', `${address}: posting failed: ${(e as Error).message}`);
   }
-  const { findArmour } = await import('../box/submissions.ts');
-  const receipt = {
-    box_id: manifest.box_id,
-    box: address,
-    comment_id: posted.id,
-    ciphertext_sha256: await sha256Hex(new TextEncoder().encode(findArmour(body)!)),
-    manifest_digest: digest,
-    created_at: posted.created_at,
-  };
-  const out = o.receiptOut ?? `sealbox-receipt-${manifest.box_id}.json`;
+  const receipt = await receiptFor(box, address, body, posted);
+  const out = o.receiptOut ?? `sealbox-receipt-${box.manifest.box_id}.json`;
   const { writeFile } = await import('node:fs/promises');
   await writeFile(out, JSON.stringify(receipt, null, 2) + '\n');
   process.stdout.write(

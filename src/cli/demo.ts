@@ -16,7 +16,7 @@ import { DevStack } from '../devstack/stack.ts';
 import { SealboxError } from '../errors.ts';
 import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { boxAttester } from '../node/box-attest.ts';
-import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { parseBundle } from '../sigstore/bundle.ts';
 import { parseTrustedRootText } from '../sigstore/trusted-root.ts';
@@ -130,7 +130,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       {
         policy: policyFromFlags({ repo: REPO }, { defaultSigner: DEFAULT_BOX_SIGNER }),
         trustedRoots,
-        verifier: new NodeSignatureVerifier(),
+        verifier: new SigstoreSignatureVerifier(),
       },
     );
     say(
@@ -194,7 +194,7 @@ async function participate(
       kind: 'identity',
       identity: policyFromFlags({ repo: REPO }, { defaultSigner: DEFAULT_BOX_SIGNER }),
     },
-    { trustedRoots: roots, verifier: new NodeSignatureVerifier() },
+    { trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
   );
   if (!check.ok)
     throw new SealboxError(

@@ -1,7 +1,7 @@
 // `sealbox verify ARTIFACT_OR_DIGEST --bundle FILE [policy]`.
 import { SealboxError } from '../errors.ts';
 import { readTextFile, resolveArtifact } from '../node/files.ts';
-import { NodeSignatureVerifier } from '../node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { parseBundleText } from '../sigstore/bundle.ts';
@@ -56,7 +56,7 @@ export async function verifyArtifact(
     : await bundlesFromGithub(o.repo!, artifact.digests.sha256);
   const result = await verifyBundles(bundles, artifact, policy, {
     trustedRoots: roots,
-    verifier: new NodeSignatureVerifier(),
+    verifier: new SigstoreSignatureVerifier(),
     publicKey,
     requireTlog: !o.insecureIgnoreTlog,
     predicateType: o.predicateType,

@@ -97,6 +97,19 @@ export class HttpError extends Error {
   }
 }
 
+/** The CORS headers api.github.com sends on every answer, and on a preflight. */
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers':
+    'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset',
+};
+const CORS_PREFLIGHT = {
+  'access-control-allow-headers':
+    'Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Accept-Encoding, X-GitHub-OTP, X-Requested-With, User-Agent, GraphQL-Features, X-Github-Next-Global-ID, X-GitHub-Api-Version',
+  'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
+  'access-control-max-age': '86400',
+};
+
 export class GitHubApi {
   /** Set by the stack once it listens: http://HOST/github/api */
   baseUrl = 'http://127.0.0.1/github/api';
@@ -198,6 +211,12 @@ export class GitHubApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+    // Browsers may call the API from any page, as GitHub allows (CORS).
+    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_PREFLIGHT).end();
+      return;
+    }
     this.requests++;
     const path = url.pathname;
     if (path.startsWith('/github/bundles/')) return this.#serveBundle(res, path);

@@ -5,6 +5,7 @@ import type { Octokit } from '@octokit/rest';
 import { attemptFromTitle, type BoxAddress } from '../box/address.ts';
 import { parseResultComments, type Announcement } from '../box/bus.ts';
 import type { BusComment } from '../box/submissions.ts';
+import type { BoxFiles } from '../box/verify.ts';
 import { SealboxError, serviceError } from '../errors.ts';
 import { BOX_LABEL, GitHubIssueBus } from './issue-bus.ts';
 
@@ -83,8 +84,8 @@ export interface BoxOnGitHub {
   result?: { result: Uint8Array; bundle: unknown };
 }
 
-/** The announcement, every comment, and the last result posted (whole, or in parts). */
-export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
+/** The box's announcement (its manifest and bundle); refuses an issue that has none. */
+export async function readAnnouncement(box: LocatedBox): Promise<Announcement> {
   const announcement = await box.bus.announcement().catch((e: unknown) => {
     throw serviceError(box.address, e);
   });
@@ -93,9 +94,38 @@ export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
       'INPUT_INVALID',
       `${box.address}: is not a sealbox box (no manifest in the issue)`,
     );
+  return announcement;
+}
+
+/** The announcement, every comment, and the last result posted (whole, or in parts). */
+export async function readBox(box: LocatedBox): Promise<BoxOnGitHub> {
+  const announcement = await readAnnouncement(box);
   const comments = await box.bus.comments().catch((e: unknown) => {
     throw serviceError(box.address, e);
   });
   const result = await parseResultComments(comments.map((c) => c.body));
   return { announcement, comments, result };
+}
+
+/**
+ * A box's four files as `box verify` reads them, from its issue or run: the
+ * manifest announced and the last result posted. Only the box's attestation
+ * makes a result count; which one was posted last decides nothing.
+ */
+export async function boxFilesOnGitHub(
+  octokit: Octokit,
+  address: Exclude<BoxAddress, { kind: 'dir' }>,
+): Promise<{ files: BoxFiles; located: LocatedBox }> {
+  const located = await locateBox(octokit, address);
+  const box = await readBox(located);
+  if (!box.result) throw new SealboxError('INPUT_INVALID', `${located.address}: has no result yet`);
+  return {
+    files: {
+      manifest: box.announcement.manifest,
+      manifestBundle: box.announcement.manifestBundle,
+      result: box.result.result,
+      resultBundle: box.result.bundle,
+    },
+    located,
+  };
 }

@@ -21,7 +21,7 @@ import type {
 } from './batch.ts';
 import { readTextFile } from './files.ts';
 import { resolveArtifact } from './files.ts';
-import { NodeSignatureVerifier } from './sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 
 export interface ItemContext {
   init: WorkerInit;
@@ -40,7 +40,7 @@ export function itemContext(init: WorkerInit): ItemContext {
     init,
     options: {
       trustedRoots,
-      verifier: new NodeSignatureVerifier(),
+      verifier: new SigstoreSignatureVerifier(),
       publicKey: init.publicKey,
       requireTlog: init.requireTlog,
       predicateType: init.predicateType,
@@ -81,7 +81,7 @@ export function envelopeContext(init: EnvelopeWorkerInit): EnvelopeContext {
       key: init.key,
       identity: init.identity,
       trustedRoots: rootsOf(init),
-      verifier: new NodeSignatureVerifier(),
+      verifier: new SigstoreSignatureVerifier(),
       requireTlog: init.requireTlog,
     },
   };

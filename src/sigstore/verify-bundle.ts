@@ -1,6 +1,6 @@
 // Bundle verification under a trust decision: the algorithm sealbox adds on
 // top of Sigstore's. Portable: the cryptographic verifier is injected (on
-// Node, @sigstore/verify through src/node/sigstore-verifier.ts), so a browser
+// Node, @sigstore/verify through src/adapters/sigstore-verifier.ts), so a browser
 // can run the same code with its own.
 //
 // Order, as the algorithm reads: Sigstore verification (timestamps, signing

@@ -9,7 +9,7 @@ import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { findArmour, sealSubmission, sha256Hex } from '../../src/box/submissions.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
 import { DirectoryBus } from '../../src/node/directory-bus.ts';
-import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
 import { boxConfig, boxDeps } from '../helpers/box.ts';
@@ -54,7 +54,7 @@ test('a box over a directory: participants post files, the result verifies; a de
   const opts = {
     policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
     trustedRoots: roots,
-    verifier: new NodeSignatureVerifier(),
+    verifier: new SigstoreSignatureVerifier(),
   };
   const files = {
     manifest: hosted.manifest,

@@ -13,7 +13,7 @@ import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submis
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
 import { boxAttester } from '../../src/node/box-attest.ts';
-import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
 import { boxConfig, boxDeps, boxRun as helperRun } from '../helpers/box.ts';
@@ -92,7 +92,7 @@ async function verify(files: BoxFiles, allowSelfHostedRunners = false) {
   const v = await verifyBox(files, {
     policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
     trustedRoots: roots,
-    verifier: new NodeSignatureVerifier(),
+    verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners,
   });
   return v.checks.filter((c) => !c.ok).map((c) => c.name);

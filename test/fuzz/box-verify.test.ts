@@ -10,7 +10,7 @@ import { hostBox, type HostedBox } from '../../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
-import { NodeSignatureVerifier } from '../../src/node/sigstore-verifier.ts';
+import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
 import { readFileSync } from 'node:fs';
@@ -53,7 +53,7 @@ const verify = async (manifest: Uint8Array, result: Uint8Array, hosted: HostedBo
     {
       policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
       trustedRoots: parseTrustedRootText(readFileSync(ctx.stack.trustedRootPath, 'utf8'), 'stack'),
-      verifier: new NodeSignatureVerifier(),
+      verifier: new SigstoreSignatureVerifier(),
     },
   );
 

@@ -1,5 +1,7 @@
-// The Node implementation of SignatureVerifier: @sigstore/verify, unchanged,
-// over trust material built from a validated trusted root.
+// The SignatureVerifier: @sigstore/verify, unchanged, over trust material
+// built from a validated trusted root. On Node it uses node:crypto; the web
+// build maps node:crypto (and util, and the Buffer global) to src/browser, so
+// the browser runs this same module.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import {
@@ -90,7 +92,7 @@ async function bindArtifact(
   const large = artifact?.size !== undefined && artifact.size > READ_WHOLE_LIMIT;
   const prehashed = large && signingKeyType(entity, material) === 'ec' && digestHex !== undefined;
   const verifyEcdsaDigest = prehashed
-    ? (await import('./ecdsa-digest.ts')).verifyEcdsaDigest
+    ? (await import('../node/ecdsa-digest.ts')).verifyEcdsaDigest
     : undefined;
   const bytes = !prehashed && artifact?.read ? await artifact.read() : undefined;
   entity.signature = {
@@ -112,7 +114,7 @@ async function bindArtifact(
   };
 }
 
-export class NodeSignatureVerifier implements SignatureVerifier {
+export class SigstoreSignatureVerifier implements SignatureVerifier {
   async verify(bundle: Bundle, artifact: Artifact | undefined, trust: TrustOptions): Promise<void> {
     const material = trustMaterial(trust.trustedRoot, trust.publicKey);
     let entity: SignedEntity;

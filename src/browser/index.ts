@@ -1,0 +1,303 @@
+// The browser's entry to sealbox's core: the same protocol, policy, envelope
+// and Sigstore code as the CLI, over src/browser's stand-ins for the few Node
+// built-ins Sigstore's libraries call. The web page (web/) calls only this.
+//
+// Trust comes from Settings, which the page builds from the user's own
+// choices: the embedded public-good root and api.github.com unless developer
+// mode names others. Nothing here reads a URL or evidence to decide whom to
+// trust.
+import './globals.ts';
+import type { Octokit } from '@octokit/rest';
+import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
+import { parseBoxAddress } from '../box/address.ts';
+import { checkOpenBox, receiptFor, sealFor, type OpenBox } from '../box/participant.ts';
+import {
+  DEFAULT_BOX_SIGNER,
+  verifyBox,
+  type BoxFiles,
+  type BoxVerification,
+  type Receipt,
+} from '../box/verify.ts';
+import { parseEnvelope } from '../envelope/envelope.ts';
+import { builtinPolicy, BUILTIN_POLICIES } from '../envelope/trust-policy.ts';
+import { hasTrustDecision, verifyEnvelope, type EnvelopeVerification } from '../envelope/verify.ts';
+import { SealboxError } from '../errors.ts';
+import {
+  boxFilesOnGitHub,
+  locateBox,
+  readAnnouncement,
+  type LocatedBox,
+} from '../github/box-locator.ts';
+import { githubClient } from '../github/client.ts';
+import {
+  GITHUB_ACTIONS_ISSUER,
+  policyFromFlags,
+  type IdentityPolicy,
+  type PolicyFlags,
+} from '../policy/identity.ts';
+import { EMBEDDED_ROOT_DATE, embeddedTrustedRoot } from '../sigstore/embedded-root.ts';
+import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
+
+export { toArtifact, verifyBundle } from '../adapters/verify-bundle.ts';
+export { BUILTIN_POLICIES, EMBEDDED_ROOT_DATE, GITHUB_ACTIONS_ISSUER };
+export type { BoxVerification, EnvelopeVerification, OpenBox, PolicyFlags, Receipt };
+
+export const PUBLIC_API = 'https://api.github.com';
+
+/** Whom the page trusts. Changed only in developer mode, which the page shows on every screen. */
+export interface Settings {
+  apiUrl: string;
+  /** A trusted root the user chose (JSON, or JSON Lines of several); else the embedded one. */
+  trustedRoot?: { label: string; text: string };
+}
+
+export const DEFAULT_SETTINGS: Settings = { apiUrl: PUBLIC_API };
+
+export function isDeveloperMode(s: Settings): boolean {
+  return s.apiUrl !== PUBLIC_API || s.trustedRoot !== undefined;
+}
+
+export function trustedRoots(s: Settings): LoadedTrustedRoot[] {
+  return s.trustedRoot
+    ? parseTrustedRootText(s.trustedRoot.text, s.trustedRoot.label)
+    : [embeddedTrustedRoot()];
+}
+
+function client(s: Settings, token?: string): Octokit {
+  return githubClient(token, s.apiUrl, { retries: 2 }) as unknown as Octokit;
+}
+
+/** `box verify`'s policy: whose box (repository or owner), signed by sealbox's box workflow unless said otherwise. */
+export function boxPolicy(flags: PolicyFlags): IdentityPolicy {
+  if (!flags.repo && !flags.owner)
+    throw new SealboxError(
+      'POLICY_MISSING',
+      'name whose box it is: the repository (OWNER/REPO) or the owner',
+    );
+  return policyFromFlags(flags, { defaultSigner: DEFAULT_BOX_SIGNER });
+}
+
+function onlineAddress(text: string) {
+  const address = parseBoxAddress(text);
+  if (address.kind === 'dir')
+    throw new SealboxError(
+      'USAGE',
+      `${text.trim() || '(empty)'}: a box is OWNER/REPO#ISSUE or an issue or run URL (or drop its four files)`,
+    );
+  return address;
+}
+
+export interface BoxCheckOptions {
+  allowSelfHostedRunners?: boolean;
+  receipt?: Receipt;
+}
+
+export interface BoxReport {
+  /** Where the box was read: OWNER/REPO#N, or "dropped files". */
+  where: string;
+  verification: BoxVerification;
+}
+
+function verifyBoxWith(
+  files: BoxFiles,
+  policy: IdentityPolicy,
+  s: Settings,
+  o: BoxCheckOptions,
+  expectedRun?: { runId: number; attempt?: number },
+) {
+  return verifyBox(files, {
+    policy,
+    trustedRoots: trustedRoots(s),
+    verifier: new SigstoreSignatureVerifier(),
+    allowSelfHostedRunners: o.allowSelfHostedRunners,
+    receipt: o.receipt,
+    expectedRun,
+  });
+}
+
+/** A box from its issue or run, read through the GitHub API (no token: public repositories). */
+export async function verifyBoxAt(
+  addressText: string,
+  flags: PolicyFlags,
+  s: Settings,
+  o: BoxCheckOptions = {},
+): Promise<BoxReport> {
+  const policy = boxPolicy(flags); // a missing policy is refused before any request
+  const { files, located } = await boxFilesOnGitHub(client(s), onlineAddress(addressText));
+  return {
+    where: located.address,
+    verification: await verifyBoxWith(files, policy, s, o, located.run),
+  };
+}
+
+export const BOX_FILE_NAMES = [
+  'manifest.json',
+  'manifest.sigstore.json',
+  'result.json',
+  'result.sigstore.json',
+] as const;
+
+function json(bytes: Uint8Array, name: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new SealboxError('INPUT_INVALID', `${name}: is not JSON`);
+  }
+}
+
+/** A box from its four files (as `box host --out` writes them), picked by name. */
+export async function verifyBoxFiles(
+  dropped: { name: string; bytes: Uint8Array }[],
+  flags: PolicyFlags,
+  s: Settings,
+  o: BoxCheckOptions = {},
+): Promise<BoxReport> {
+  const policy = boxPolicy(flags);
+  const byName = new Map(dropped.map((f) => [f.name, f.bytes]));
+  const missing = BOX_FILE_NAMES.filter((n) => !byName.has(n));
+  if (missing.length)
+    throw new SealboxError('INPUT_NOT_FOUND', `the box's files: missing ${missing.join(', ')}`);
+  const files: BoxFiles = {
+    manifest: byName.get('manifest.json')!,
+    manifestBundle: json(byName.get('manifest.sigstore.json')!, 'manifest.sigstore.json'),
+    result: byName.get('result.json')!,
+    resultBundle: json(byName.get('result.sigstore.json')!, 'result.sigstore.json'),
+  };
+  return { where: 'dropped files', verification: await verifyBoxWith(files, policy, s, o) };
+}
+
+/** The envelope trust decision, as `envelope verify`'s flags give it. */
+export interface EnvelopeTrustInput {
+  devKeys?: { label: string; pem: string }[];
+  /** PEM public key for a key-signed sealbox envelope. */
+  key?: string;
+  /** --require-identity-pattern / --require-issuer */
+  identityPattern?: string;
+  issuer?: string;
+  /** --repo and the other identity flags. */
+  flags?: PolicyFlags;
+  /** A built-in trust policy by name. */
+  policy?: string;
+}
+
+export async function verifyEnvelopeText(
+  text: string,
+  label: string,
+  t: EnvelopeTrustInput,
+  s: Settings,
+): Promise<EnvelopeVerification> {
+  const devKeys = [...(t.devKeys ?? [])];
+  const identities: [string, IdentityPolicy][] = [];
+  if (t.identityPattern)
+    identities.push([
+      'an identity pattern',
+      policyFromFlags({
+        certIdentityRegex: t.identityPattern,
+        certOidcIssuer: t.issuer || GITHUB_ACTIONS_ISSUER,
+      }),
+    ]);
+  if (t.flags && Object.values(t.flags).some((v) => v !== undefined && v !== ''))
+    identities.push(['a repository or signer', policyFromFlags(t.flags)]);
+  if (t.policy) {
+    const p = builtinPolicy(t.policy);
+    if (!p) throw new SealboxError('USAGE', `trust policy ${t.policy}: no such built-in policy`);
+    for (const a of p.anchors) if (a.pem) devKeys.push({ label: `${p.name} anchor`, pem: a.pem });
+    if (p.identityPattern)
+      identities.push([
+        `the policy ${p.name}`,
+        policyFromFlags({ certIdentityRegex: p.identityPattern, certOidcIssuer: p.issuer }),
+      ]);
+  }
+  if (identities.length > 1)
+    throw new SealboxError(
+      'USAGE',
+      `${identities.map(([w]) => w).join(' and ')} each name the signer: give one`,
+    );
+  const trust = { devKeys, key: t.key, identity: identities[0]?.[1] };
+  if (!hasTrustDecision(trust))
+    throw new SealboxError(
+      'POLICY_MISSING',
+      'refusing to verify without a trust anchor or identity policy: add an anchor key, an identity pattern, a repository or a trust policy',
+    );
+  return verifyEnvelope(parseEnvelope(text, label), {
+    ...trust,
+    trustedRoots: trustedRoots(s),
+    verifier: new SigstoreSignatureVerifier(),
+  });
+}
+
+/** A box checked for a submission: the participant's policy holds, it is this repository's, it is open. */
+export interface SubmissionTarget {
+  located: LocatedBox;
+  box: OpenBox;
+}
+
+export async function openBoxAt(
+  addressText: string,
+  flags: PolicyFlags,
+  s: Settings,
+  now = new Date(),
+): Promise<SubmissionTarget> {
+  const policy = boxPolicy(flags);
+  const located = await locateBox(client(s), onlineAddress(addressText));
+  const box = await checkOpenBox(
+    await readAnnouncement(located),
+    located,
+    { policy, trustedRoots: trustedRoots(s), verifier: new SigstoreSignatureVerifier() },
+    now,
+  );
+  return { located, box };
+}
+
+/** A GitHub account's public user id, which a submission is bound to. */
+export async function userId(login: string, s: Settings): Promise<{ login: string; id: number }> {
+  const name = login.trim().replace(/^@/, '');
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(name))
+    throw new SealboxError('USAGE', `${login || '(empty)'}: is not a GitHub login`);
+  try {
+    const { data } = await client(s).rest.users.getByUsername({ username: name });
+    return { login: data.login, id: data.id };
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    throw new SealboxError(
+      status === 404 ? 'INPUT_NOT_FOUND' : 'SERVICE',
+      status === 404 ? `${name}: no such GitHub user` : `${name}: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The comment text for `author`, to paste into the box's issue. */
+export function sealForAuthor(target: SubmissionTarget, authorId: number, message: string) {
+  if (!message) throw new SealboxError('USAGE', 'the message is empty');
+  return sealFor(target.box, authorId, message);
+}
+
+/**
+ * Seals for the token's own account and posts the comment. The token is used
+ * for these two requests only and kept nowhere.
+ */
+export async function sealAndPost(
+  target: SubmissionTarget,
+  message: string,
+  token: string,
+  s: Settings,
+) {
+  if (!message) throw new SealboxError('USAGE', 'the message is empty');
+  const octokit = client(s, token.trim());
+  let me: { login: string; id: number };
+  try {
+    me = (await octokit.rest.users.getAuthenticated()).data;
+  } catch (e) {
+    throw new SealboxError('NO_IDENTITY', `the token was refused: ${(e as Error).message}`);
+  }
+  const wait = Date.parse(target.box.opensAt) - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
+  const body = await sealFor(target.box, me.id, message);
+  const located = await locateBox(octokit, onlineAddress(target.located.address));
+  const posted = await located.bus.post(body);
+  return {
+    login: me.login,
+    commentId: posted.id,
+    receipt: await receiptFor(target.box, target.located.address, body, posted),
+  };
+}

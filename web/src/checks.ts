@@ -1,0 +1,110 @@
+// Verdicts as the CLI prints them: one line of outcome, then every check,
+// passed or failed, with its code and reason (never colour alone).
+import { h } from './dom.ts';
+
+export interface CheckLike {
+  name: string;
+  ok: boolean;
+  code?: string;
+  reason: string;
+}
+
+export function verdict(ok: boolean, title: string, checks: CheckLike[]): HTMLElement {
+  const failed = checks.find((c) => !c.ok);
+  return h(
+    'section',
+    { class: `verdict ${ok ? 'pass' : 'fail'}`, 'data-verdict': ok ? 'pass' : 'fail' },
+    h(
+      'h2',
+      {},
+      h('span', { class: 'badge' }, ok ? 'VERIFIED' : 'FAILED'),
+      ' ',
+      ok ? title : `${title}: ${failed ? `${failed.name} failed` : 'failed'}`,
+    ),
+    failed ? h('p', { class: 'reason' }, failed.reason) : null,
+    checkTable(checks),
+  );
+}
+
+export function checkTable(checks: CheckLike[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'checks' },
+    h('caption', {}, 'What was checked'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Check'),
+        h('th', { scope: 'col' }, 'Outcome'),
+        h('th', { scope: 'col' }, 'Reason'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...checks.map((c) =>
+        h(
+          'tr',
+          { class: c.ok ? 'ok' : 'bad', 'data-check': c.name, 'data-ok': String(c.ok) },
+          h('th', { scope: 'row' }, c.name),
+          h('td', {}, c.ok ? '✔ pass' : `✘ fail (${c.code ?? 'FAILED'})`),
+          h('td', {}, c.reason),
+        ),
+      ),
+    ),
+  );
+}
+
+export interface LogEntryLike {
+  logIndex: string;
+  logId: string;
+  kind: string;
+  integratedTime?: string;
+}
+
+/** Transparency log entries, linked to Sigstore's search for the public-good log. */
+export function logEntries(
+  entries: { label: string; entry: LogEntryLike }[],
+  publicLog: boolean,
+): HTMLElement | null {
+  if (!entries.length) return null;
+  return h(
+    'section',
+    { class: 'log-entries' },
+    h('h3', {}, 'Transparency log entries'),
+    h('p', {}, 'As the bundles give them; they count only where the checks above passed.'),
+    h(
+      'ul',
+      {},
+      ...entries.map(({ label, entry }) =>
+        h(
+          'li',
+          {},
+          `${label}: `,
+          publicLog
+            ? h(
+                'a',
+                {
+                  href: `https://search.sigstore.dev/?logIndex=${encodeURIComponent(entry.logIndex)}`,
+                  rel: 'noopener noreferrer',
+                  target: '_blank',
+                },
+                `log index ${entry.logIndex}`,
+              )
+            : `log index ${entry.logIndex} (the log of the trusted root you chose)`,
+          ` · ${entry.kind}`,
+          entry.integratedTime ? ` · logged ${entry.integratedTime}` : '',
+        ),
+      ),
+    ),
+  );
+}
+
+export function notes(list: string[]): HTMLElement | null {
+  return list.length
+    ? h('ul', { class: 'notes' }, ...list.map((n) => h('li', {}, `note: ${n}`)))
+    : null;
+}

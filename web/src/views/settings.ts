@@ -1,0 +1,104 @@
+// Developer mode: the one place where the GitHub API address and the trusted
+// root change (for a local stack, say). Never from the URL or the evidence;
+// while on, a banner says so on every screen.
+import {
+  DEFAULT_SETTINGS,
+  EMBEDDED_ROOT_DATE,
+  PUBLIC_API,
+  trustedRoots,
+} from '../../../src/browser/index.ts';
+import { errorBox, field, h } from '../dom.ts';
+import { developerMode, setSettings } from '../settings.ts';
+
+export function settingsView(): HTMLElement {
+  const api = field(
+    'GitHub API address',
+    h('input', {
+      name: 'settings-api',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      value: PUBLIC_API,
+    }),
+  );
+  const root = field(
+    'Trusted root (trusted_root.json, or JSON Lines of several)',
+    h('input', { type: 'file', name: 'settings-root', accept: '.json,.jsonl' }),
+    `Without one: Sigstore's public-good root embedded in this page (snapshot of ${EMBEDDED_ROOT_DATE}).`,
+  );
+  const out = h('div', { class: 'out', 'aria-live': 'polite' });
+  const apply = h('button', { type: 'submit' }, 'Turn developer mode on') as HTMLButtonElement;
+  const reset = h('button', { type: 'button' }, 'Back to the public defaults') as HTMLButtonElement;
+  const state = () =>
+    h(
+      'p',
+      { 'data-mode': developerMode() ? 'developer' : 'public' },
+      developerMode()
+        ? 'Developer mode is on.'
+        : 'Public defaults: api.github.com and the embedded root.',
+    );
+  const form = h(
+    'form',
+    {},
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Developer mode'),
+      h(
+        'p',
+        {},
+        'For testing against a local stack (`sealbox dev up`). A different API or root changes whom every verdict trusts: use only roots you obtained yourself, never one that came with the evidence.',
+      ),
+      api.row,
+      root.row,
+    ),
+    apply,
+    reset,
+  ) as HTMLFormElement;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void (async () => {
+      try {
+        const apiUrl = (api.input as HTMLInputElement).value.trim().replace(/\/+$/, '');
+        let url: URL;
+        try {
+          url = new URL(apiUrl);
+        } catch {
+          throw Object.assign(new Error(`${apiUrl || '(empty)'}: not a URL`), { code: 'USAGE' });
+        }
+        if (
+          url.protocol !== 'https:' &&
+          !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+        )
+          throw Object.assign(new Error(`${apiUrl}: plain http only to this machine`), {
+            code: 'USAGE',
+          });
+        const f = (root.input as HTMLInputElement).files?.[0];
+        const next = {
+          apiUrl,
+          trustedRoot: f
+            ? { label: `${f.name} (chosen in developer mode)`, text: await f.text() }
+            : undefined,
+        };
+        trustedRoots(next); // a root that does not parse is refused here, with its reason
+        setSettings(next);
+        out.replaceChildren(state());
+      } catch (err) {
+        out.replaceChildren(errorBox(err));
+      }
+    })();
+  });
+  reset.addEventListener('click', () => {
+    setSettings(DEFAULT_SETTINGS);
+    (api.input as HTMLInputElement).value = PUBLIC_API;
+    (root.input as HTMLInputElement).value = '';
+    out.replaceChildren(state());
+  });
+  out.replaceChildren(state());
+  return h(
+    'section',
+    { 'aria-labelledby': 'settings-h' },
+    h('h2', { id: 'settings-h' }, 'Settings'),
+    form,
+    out,
+  );
+}

@@ -1,0 +1,132 @@
+// The page under test: web/dist served on 127.0.0.1, Debian's chromium driven
+// by playwright-core (headless), every request outside 127.0.0.1 refused and
+// recorded, screenshots under web/test-results/.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const WEB = new URL('../', import.meta.url).pathname;
+const DIST = join(WEB, 'dist');
+export const RESULTS = join(WEB, 'test-results');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** A static server for web/dist, as GitHub Pages would serve it. */
+function serve(): Promise<{ server: Server; url: string }> {
+  if (!existsSync(join(DIST, 'index.html')))
+    throw new Error('web/dist is not built: run npm run test:web (it builds first)');
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(DIST, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    }),
+  );
+}
+
+export interface PageFixture {
+  page: Page;
+  url: string;
+  /** Requests the page tried outside 127.0.0.1 (refused). */
+  offsite: string[];
+  /** Everything the page wrote to its console. */
+  console: string[];
+  screenshot(name: string): Promise<void>;
+}
+
+export const CHROMIUM = process.env.SEALBOX_CHROMIUM ?? '/usr/bin/chromium';
+
+export function usePage(): PageFixture {
+  const f = { offsite: [] as string[], console: [] as string[] } as unknown as PageFixture;
+  let browser: Browser;
+  let server: Server;
+  before(async () => {
+    const served = await serve();
+    server = served.server;
+    f.url = served.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Chromium's sandbox needs user namespaces a container or root may not have.
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if (u.hostname === '127.0.0.1' || u.protocol === 'blob:' || u.protocol === 'data:')
+        return route.continue();
+      f.offsite.push(u.href);
+      return route.abort('blockedbyclient');
+    });
+    f.page = await context.newPage();
+    f.page.on('console', (m) => f.console.push(m.text()));
+    f.page.on('pageerror', (e) => f.console.push(`pageerror: ${e.message}`));
+    await f.page.goto(f.url);
+    mkdirSync(RESULTS, { recursive: true });
+    f.screenshot = async (name) => {
+      await f.page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+    };
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+  });
+  return f;
+}
+
+/** Turns developer mode on, through the settings screen as a person would. */
+export async function developerMode(page: Page, apiUrl: string, rootFile?: string): Promise<void> {
+  await page.goto(new URL('#settings', page.url()).href);
+  await page.fill('input[name=settings-api]', apiUrl);
+  await page.setInputFiles('input[name=settings-root]', rootFile ? [rootFile] : []);
+  await page.click('text=Turn developer mode on');
+  await page.waitForSelector('[data-mode=developer]');
+}
+
+export async function publicDefaults(page: Page): Promise<void> {
+  await page.goto(new URL('#settings', page.url()).href);
+  await page.click('text=Back to the public defaults');
+  await page.waitForSelector('[data-mode=public]');
+}
+
+export interface PageVerdict {
+  verdict: 'pass' | 'fail' | 'error' | string;
+  failed: { name: string; outcome: string }[];
+  checks: { name: string; ok: boolean }[];
+  error?: { code: string; text: string };
+}
+
+/** Waits for the view's outcome and reads it off the page. */
+export async function readVerdict(page: Page, outId: string): Promise<PageVerdict> {
+  const out = page.locator(`#${outId}`);
+  await out.locator('[data-verdict], .error').first().waitFor({ timeout: 60_000 });
+  return out.evaluate((el) => {
+    const err = el.querySelector<HTMLElement>('.error');
+    const rows = [...el.querySelectorAll<HTMLElement>('tr[data-check]')];
+    return {
+      verdict: err ? 'error' : el.querySelector<HTMLElement>('[data-verdict]')!.dataset.verdict!,
+      checks: rows.map((r) => ({ name: r.dataset.check!, ok: r.dataset.ok === 'true' })),
+      failed: rows
+        .filter((r) => r.dataset.ok === 'false')
+        .map((r) => ({ name: r.dataset.check!, outcome: r.children[1]!.textContent! })),
+      error: err ? { code: err.dataset.code!, text: err.textContent! } : undefined,
+    };
+  });
+}
