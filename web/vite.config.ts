@@ -3,21 +3,12 @@
 // a few Node built-ins; they are mapped to src/browser's stand-ins.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-
-const shim = (name: string) => fileURLToPath(new URL(`../src/browser/${name}`, import.meta.url));
+import { NODE_BUILTIN_STANDINS } from '../src/browser/aliases.ts';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  logLevel: 'warn',
-  resolve: {
-    alias: {
-      'node:crypto': shim('node-crypto.ts'),
-      crypto: shim('node-crypto.ts'),
-      'node:util': shim('node-util.ts'),
-      util: shim('node-util.ts'),
-    },
-  },
+  resolve: { alias: NODE_BUILTIN_STANDINS },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

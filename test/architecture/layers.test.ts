@@ -34,3 +34,20 @@ test('the rule would catch a Node import (control)', () => {
   const nodeFile = readFileSync(join(SRC, 'node/files.ts'), 'utf8');
   assert.ok(nodeFile.split('\n').some((line) => FORBIDDEN.test(line)));
 });
+
+test('the web page reaches the core only through src/browser', () => {
+  const WEB = new URL('../../web/src/', import.meta.url).pathname;
+  const offenders: string[] = [];
+  let seen = 0;
+  for (const f of files(WEB).filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/from '([^']+)'|import '([^']+)'/g)) {
+      const spec = m[1] ?? m[2]!;
+      if (!spec.includes('/src/')) continue;
+      seen++;
+      if (!/\/src\/browser\/(index|globals)\.ts$/.test(spec))
+        offenders.push(`${f.slice(WEB.length)}: ${spec}`);
+    }
+  }
+  assert.ok(seen > 3, 'the rule found the page importing the core (control)');
+  assert.deepEqual(offenders, []);
+});

@@ -105,6 +105,11 @@ export function logEntries(
 
 export function notes(list: string[]): HTMLElement | null {
   return list.length
-    ? h('ul', { class: 'notes' }, ...list.map((n) => h('li', {}, `note: ${n}`)))
+    ? h(
+        'section',
+        { class: 'notes' },
+        h('h3', {}, 'Notes'),
+        h('ul', {}, ...list.map((n) => h('li', {}, n))),
+      )
     : null;
 }

@@ -31,6 +31,15 @@ test('every conformance case gets the CLI verdict in the browser', async () => {
   const cases = conformanceCases();
   assert.ok(cases.length >= 45, `only ${cases.length} cases found`);
   const { page } = ctx;
+  // Whom the page trusts never comes from its URL.
+  await page.goto(
+    `${ctx.url}?api=http://127.0.0.1:9/x&apiUrl=http://127.0.0.1:9/x&trustedRoot=x#bundle`,
+  );
+  assert.equal(await page.isVisible('#developer-banner'), false);
+  assert.match(
+    (await page.textContent('footer')) ?? '',
+    /go to https:\/\/api\.github\.com .*Sigstore public-good/,
+  );
   let rootInUse: string | undefined = 'unset';
   const mismatches: string[] = [];
   let passes = 0;
@@ -46,7 +55,7 @@ test('every conformance case gets the CLI verdict in the browser', async () => {
     await page.setInputFiles('input[name=bundle-key]', c.key ? [c.key] : []);
     await page.fill('input[name=bundle-identity]', c.key ? '' : c.identity);
     await page.fill('input[name=bundle-issuer]', c.key ? '' : c.issuer);
-    await page.click('text=Verify the bundle');
+    await page.getByRole('button', { name: 'Verify the bundle' }).click();
     const seen = await readVerdict(page, 'bundle-out');
     const want = await cli(c);
     if (seen.verdict === 'pass') passes++;

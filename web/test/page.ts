@@ -96,13 +96,13 @@ export async function developerMode(page: Page, apiUrl: string, rootFile?: strin
   await page.goto(new URL('#settings', page.url()).href);
   await page.fill('input[name=settings-api]', apiUrl);
   await page.setInputFiles('input[name=settings-root]', rootFile ? [rootFile] : []);
-  await page.click('text=Turn developer mode on');
+  await page.getByRole('button', { name: 'Turn developer mode on' }).click();
   await page.waitForSelector('[data-mode=developer]');
 }
 
 export async function publicDefaults(page: Page): Promise<void> {
   await page.goto(new URL('#settings', page.url()).href);
-  await page.click('text=Back to the public defaults');
+  await page.getByRole('button', { name: 'Back to the public defaults' }).click();
   await page.waitForSelector('[data-mode=public]');
 }
 

@@ -18,7 +18,7 @@ function report(r: BoxReport): HTMLElement {
     'div',
     {},
     verdict(v.ok, title, v.checks),
-    v.result
+    v.result && v.ok
       ? h(
           'section',
           { class: 'facts' },
@@ -36,7 +36,9 @@ function report(r: BoxReport): HTMLElement {
             h('dd', {}, v.claims?.runInvocationURI ?? '-'),
           ),
         )
-      : null,
+      : v.result
+        ? h('p', { class: 'withheld' }, 'The result is not shown: it did not verify.')
+        : null,
     logEntries(
       v.logEntries.map((e) => ({ label: e.file, entry: e.entry })),
       publicLog(),

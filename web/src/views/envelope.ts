@@ -23,7 +23,11 @@ function report(v: EnvelopeVerification): HTMLElement {
     'div',
     {},
     verdict(v.ok, `envelope ${v.label}`, v.checks),
-    h('dl', { class: 'facts' }, ...facts.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
+    h(
+      'dl',
+      { class: 'facts', 'data-content-hash': v.content_hash },
+      ...facts.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)]),
+    ),
     v.rekor_log_index !== '-'
       ? logEntries(
           [

@@ -32,11 +32,11 @@ function boxFacts(t: SubmissionTarget): HTMLElement {
   const m = t.box.manifest;
   return h(
     'section',
-    { class: 'verdict pass', 'data-verdict': 'open' },
+    { class: 'verdict pass', 'data-verdict': 'open', 'data-opens-at': t.box.opensAt },
     h('h3', {}, h('span', { class: 'badge' }, 'OPEN'), ` box ${m.box_id} in ${t.located.address}`),
     h(
       'dl',
-      {},
+      { class: 'facts' },
       h('dt', {}, 'Manifest'),
       h('dd', {}, `attested by the run you expect (sha256 ${t.box.digest.slice(0, 16)}…)`),
       h('dt', {}, 'Computation'),
@@ -160,7 +160,9 @@ export function submitView(): HTMLElement {
           {},
           `Sealed for ${who.login} (user id ${who.id}). Post this, signed in as ${who.login}, as one new comment on `,
           issueLink(target),
-          ` before ${target.box.closesAt}:`,
+          Date.parse(target.box.opensAt) > Date.now()
+            ? ` after ${target.box.opensAt} (the box is not open yet: earlier, it is rejected as late) and before ${target.box.closesAt}:`
+            : ` before ${target.box.closesAt}:`,
         ),
         area,
         copy,

@@ -1,0 +1,211 @@
+// A box on the local stack, end to end through the page: the page checks the
+// open box and seals two bids (one copied into the issue by its author, one
+// posted by the page with a pasted token), the box accepts both, the page
+// verifies it green from its issue, shows the exact failing check for a
+// tampered copy (the same as the CLI's), and finds a receipt counted.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Octokit } from '@octokit/rest';
+import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { REPO_ROOT, sealbox } from '../../test/helpers/cli.ts';
+import { useStack } from '../../test/helpers/stack.ts';
+import { developerMode, readVerdict, usePage } from './page.ts';
+
+const stack = useStack();
+const ctx = usePage();
+const REPO = 'demo/sealbox';
+const FILES = ['manifest.json', 'manifest.sigstore.json', 'result.json', 'result.sigstore.json'];
+
+function hostBox(out: string) {
+  const run = {
+    ...DEFAULT_RUN,
+    runId: 8080,
+    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
+  };
+  const host = spawn(
+    process.execPath,
+    [
+      `${REPO_ROOT}bin/sealbox.js`,
+      'box',
+      'host',
+      '--computation',
+      'auction',
+      // Closes as soon as both bids are in; the window leaves room for a slow browser.
+      '--max-submissions',
+      '2',
+      '--window',
+      '90',
+      '--out',
+      out,
+    ],
+    { env: { ...process.env, ...stack.stack.env(run) }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  host.stderr.on('data', (d) => (err += d));
+  const done = new Promise<number | null>((resolve) => host.on('close', resolve));
+  return { done, err: () => err };
+}
+
+async function boxIssue(): Promise<number> {
+  const observer = new Octokit({
+    auth: stack.stack.github.tokenFor('observer'),
+    baseUrl: stack.stack.githubApiUrl,
+  });
+  for (let i = 0; i < 300; i++) {
+    const list = await observer.rest.issues.listForRepo({
+      owner: 'demo',
+      repo: 'sealbox',
+      labels: 'sealbox',
+      state: 'all',
+    });
+    const issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
+    if (issue) return issue;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the box opened no issue');
+}
+
+test('a box: submit in the page, verify green, a tampered copy red, a receipt counted', async () => {
+  const { page } = ctx;
+  const out = join(stack.dir, 'box');
+  const host = hostBox(out);
+  const issue = await boxIssue();
+  const box = `${REPO}#${issue}`;
+  const aliceToken = stack.stack.github.tokenFor('alice');
+  const bobToken = stack.stack.github.tokenFor('bob');
+
+  await developerMode(page, stack.stack.githubApiUrl, stack.stack.trustedRootPath);
+  await ctx.screenshot('settings-developer-mode');
+
+  // Check the open box, then seal alice's bid for her to paste.
+  await page.goto(new URL('#submit', ctx.url).href);
+  assert.ok(await page.isVisible('#developer-banner'), 'developer mode shows on every screen');
+  await page.fill('input[name=submit-address]', box);
+  await page.press('input[name=submit-address]', 'Tab');
+  assert.equal(
+    await page.inputValue('input[name=submit-repo]'),
+    REPO,
+    'whose box: suggested from the address typed, in plain view',
+  );
+  await page.getByRole('button', { name: 'Check the box' }).click();
+  const open = await readVerdict(page, 'submit-box-out');
+  assert.equal(open.verdict, 'open', JSON.stringify(open));
+  await page.fill('input[name=submit-login]', 'alice');
+  await page.fill('textarea[name=submit-message]', '4100');
+  await page.getByRole('button', { name: 'Seal my message' }).click();
+  await page.waitForSelector('#submit-seal-out [data-verdict=sealed]');
+  const comment = await page.inputValue('textarea[name=submit-comment]');
+  assert.match(comment, /^-----BEGIN SEALBOX SUBMISSION-----\n/);
+  assert.doesNotMatch(comment, /4100/);
+  await ctx.screenshot('submit-sealed');
+  // Alice pastes it into the issue, signed in as herself, once the box is open.
+  const opensAt = await page.getAttribute('[data-opens-at]', 'data-opens-at');
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(opensAt!) - Date.now() + 200)));
+  const alice = new Octokit({ auth: aliceToken, baseUrl: stack.stack.githubApiUrl });
+  await alice.rest.issues.createComment({
+    owner: 'demo',
+    repo: 'sealbox',
+    issue_number: issue,
+    body: comment,
+  });
+
+  // Bob lets the page post for him with a token; he saves the receipt.
+  await page.fill('textarea[name=submit-message]', '5200');
+  await page.fill('input[name=submit-token]', bobToken);
+  await page.getByRole('button', { name: 'Seal my message' }).click();
+  await page.waitForSelector('#submit-seal-out [data-verdict=posted]');
+  assert.equal(await page.inputValue('input[name=submit-token]'), '', 'the token field is emptied');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Save your receipt' }).click();
+  const receiptPath = join(stack.dir, 'bob-receipt.json');
+  await (await download).saveAs(receiptPath);
+  await ctx.screenshot('submit-posted');
+
+  assert.equal(await host.done, 0, host.err());
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  assert.equal(result.counts.accepted, 2, JSON.stringify(result.counts));
+  assert.equal(result.output.winner.author_login, 'bob', JSON.stringify(result.output));
+
+  // The box, from its issue: green, every check the CLI makes, with the same outcome.
+  const root = ['--trusted-root', stack.stack.trustedRootPath];
+  await page.goto(new URL('#box', ctx.url).href);
+  await page.fill('input[name=box-repo]', REPO);
+  await page.fill('input[name=box-address]', box);
+  await page.setInputFiles('input[name=box-receipt]', receiptPath);
+  await page.getByRole('button', { name: 'Verify the box' }).click();
+  const green = await readVerdict(page, 'box-out');
+  assert.equal(green.verdict, 'pass', JSON.stringify(green));
+  assert.ok(green.checks.some((c) => c.name === 'receipt' && c.ok));
+  await ctx.screenshot('box-verified');
+  const cli = await sealbox(
+    ['box', 'verify', box, '--repo', REPO, ...root, '--receipt', receiptPath, '--format', 'json'],
+    { GITHUB_API_URL: stack.stack.githubApiUrl },
+  );
+  assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+  const cliChecks = (JSON.parse(cli.stdout).checks as { name: string; ok: boolean }[]).map(
+    ({ name, ok }) => ({ name, ok }),
+  );
+  assert.deepEqual(green.checks, cliChecks);
+
+  // A tampered copy of its files: the price changed in result.json.
+  const tampered = join(stack.dir, 'tampered');
+  cpSync(out, tampered, { recursive: true });
+  const resultText = readFileSync(join(tampered, 'result.json'), 'utf8');
+  const edited = resultText.replace(/"price":\s*5200/, '"price": 4101');
+  assert.notEqual(edited, resultText, 'the edit applies');
+  writeFileSync(join(tampered, 'result.json'), edited);
+  await page.fill('input[name=box-address]', '');
+  await page.setInputFiles('input[name=box-receipt]', []);
+  await page.setInputFiles(
+    'input[name=box-files]',
+    FILES.map((f) => join(tampered, f)),
+  );
+  await page.getByRole('button', { name: 'Verify the box' }).click();
+  const red = await readVerdict(page, 'box-out');
+  assert.equal(red.verdict, 'fail');
+  const cliRed = await sealbox([
+    'box',
+    'verify',
+    tampered,
+    '--repo',
+    REPO,
+    ...root,
+    '--format',
+    'json',
+  ]);
+  assert.equal(cliRed.status, 1);
+  const cliFailed = (
+    JSON.parse(cliRed.stdout).checks as { name: string; ok: boolean; code: string }[]
+  )
+    .filter((c) => !c.ok)
+    .map((c) => `${c.name} (${c.code})`);
+  assert.deepEqual(
+    red.failed.map((f) => `${f.name} (${/\(([A-Z_]+)\)/.exec(f.outcome)?.[1]})`),
+    cliFailed,
+  );
+  assert.equal(
+    red.failed[0]!.name,
+    'result_bundle',
+    'the edited result no longer matches its attestation',
+  );
+  assert.match(
+    (await page.textContent('#box-out h2')) ?? '',
+    /FAILED.*result_bundle failed/,
+    'the headline names the failing check',
+  );
+  const shown = (await page.textContent('#box-out')) ?? '';
+  assert.ok(!shown.includes('4101'), 'a result that did not verify is not shown');
+  assert.match(shown, /The result is not shown: it did not verify/);
+  await ctx.screenshot('box-tampered');
+
+  // Nothing secret stayed behind: no storage, the bids and tokens in no console line.
+  const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);
+  assert.equal(stored, 0);
+  const logged = ctx.console.join('\n');
+  for (const secret of [aliceToken, bobToken, '4100'])
+    assert.ok(!logged.includes(secret), 'a secret reached the console');
+  assert.deepEqual(ctx.offsite, [], 'the page asked for nothing outside 127.0.0.1');
+});
