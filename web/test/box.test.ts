@@ -150,6 +150,20 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   );
   assert.deepEqual(green.checks, cliChecks);
 
+  // The same box named by its run: the run check joins the others.
+  await page.setInputFiles('input[name=box-receipt]', []);
+  await page.fill(
+    'input[name=box-address]',
+    `${stack.stack.githubServerUrl}/${REPO}/actions/runs/8080`,
+  );
+  await page.getByRole('button', { name: 'Verify the box' }).click();
+  const byRun = await readVerdict(page, 'box-out');
+  assert.equal(byRun.verdict, 'pass', JSON.stringify(byRun));
+  assert.ok(
+    byRun.checks.some((c) => c.name === 'run' && c.ok),
+    JSON.stringify(byRun.checks),
+  );
+
   // A tampered copy of its files: the price changed in result.json.
   const tampered = join(stack.dir, 'tampered');
   cpSync(out, tampered, { recursive: true });
@@ -158,7 +172,6 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   assert.notEqual(edited, resultText, 'the edit applies');
   writeFileSync(join(tampered, 'result.json'), edited);
   await page.fill('input[name=box-address]', '');
-  await page.setInputFiles('input[name=box-receipt]', []);
   await page.setInputFiles(
     'input[name=box-files]',
     FILES.map((f) => join(tampered, f)),
