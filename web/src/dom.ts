@@ -19,12 +19,13 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
 }
 
 let ids = 0;
-/** A labelled form field: the label names the input for screen readers. */
-export function field(
-  label: string,
-  input: HTMLElement,
-  hint?: string,
-): { row: HTMLElement; input: HTMLElement } {
+export interface Field<E extends HTMLElement = HTMLInputElement> {
+  row: HTMLElement;
+  input: E;
+}
+
+/** A labelled form field: the label names the input for screen readers, the hint describes it. */
+export function field<E extends HTMLElement>(label: string, input: E, hint?: string): Field<E> {
   const id = input.id || `f${++ids}`;
   input.id = id;
   const hintEl = hint ? h('small', { id: `${id}-hint` }, hint) : null;
@@ -33,6 +34,84 @@ export function field(
     row: h('div', { class: 'field' }, h('label', { for: id }, label), input, hintEl),
     input,
   };
+}
+
+/** A one-line text field for names, addresses and patterns (no autocomplete, no spelling). */
+export function textField(
+  label: string,
+  name: string,
+  o: { hint?: string; placeholder?: string; value?: string } = {},
+): Field {
+  const input = h('input', {
+    name,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: o.placeholder,
+    value: o.value,
+  }) as HTMLInputElement;
+  return field(label, input, o.hint);
+}
+
+export function fileField(
+  label: string,
+  name: string,
+  o: { accept?: string; multiple?: boolean; hint?: string } = {},
+): Field {
+  const input = h('input', {
+    type: 'file',
+    name,
+    accept: o.accept,
+    multiple: o.multiple,
+  }) as HTMLInputElement;
+  return field(label, input, o.hint);
+}
+
+export function textArea(label: string, name: string, rows: number): Field<HTMLTextAreaElement> {
+  const input = h('textarea', {
+    name,
+    rows: String(rows),
+    autocomplete: 'off',
+    spellcheck: 'false',
+  }) as HTMLTextAreaElement;
+  return field(label, input);
+}
+
+export const valueOf = (f: Field<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
+  f.input.value.trim();
+
+/** A usage error, shown as the CLI shows one. */
+export function usage(message: string): Error {
+  return Object.assign(new Error(message), { code: 'USAGE' });
+}
+
+/** A screen: a section labelled by its heading. */
+export function screen(id: string, title: string, ...children: Child[]): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': `${id}-h` },
+    h('h2', { id: `${id}-h` }, title),
+    ...children,
+  );
+}
+
+/**
+ * A form whose button runs `work` and shows its outcome (or its error) in
+ * the region `#outId`, announced to screen readers.
+ */
+export function checkForm(
+  outId: string,
+  buttonText: string,
+  rows: Child[],
+  work: () => Promise<Node>,
+): { form: HTMLFormElement; out: HTMLElement } {
+  const button = h('button', { type: 'submit' }, buttonText) as HTMLButtonElement;
+  const out = h('div', { class: 'out', id: outId, 'aria-live': 'polite' });
+  const form = h('form', {}, ...rows, button) as HTMLFormElement;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void run(button, out, work);
+  });
+  return { form, out };
 }
 
 export async function readFiles(input: HTMLInputElement | FileList | File[]) {

@@ -7,9 +7,9 @@ import {
   type Receipt,
 } from '../../../src/browser/index.ts';
 import { logEntries, notes, verdict } from '../checks.ts';
-import { field, h, readFiles, readText, run } from '../dom.ts';
+import { checkForm, fileField, h, readFiles, readText, screen } from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
-import { policyFields } from './policy.ts';
+import { addressField, policyFields } from './policy.ts';
 
 function report(r: BoxReport): HTMLElement {
   const v = r.verification;
@@ -49,31 +49,27 @@ function report(r: BoxReport): HTMLElement {
 
 export function boxView(): HTMLElement {
   const policy = policyFields('box');
-  const address = field(
-    'Box: OWNER/REPO#ISSUE, or its issue or run URL',
-    h('input', {
-      name: 'box-address',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'octo-org/auction#12',
-    }),
-  );
-  const addressInput = address.input as HTMLInputElement;
-  addressInput.addEventListener('change', () => policy.suggestFrom(addressInput.value));
-  const files = field(
+  const address = addressField('box-address', policy);
+  const files = fileField(
     'Or its four files (manifest.json, manifest.sigstore.json, result.json, result.sigstore.json)',
-    h('input', { type: 'file', name: 'box-files', multiple: true, accept: '.json' }),
+    'box-files',
+    { accept: '.json', multiple: true },
   );
-  const receipt = field(
+  const receipt = fileField(
     'Your receipt (optional): check that your submission was counted',
-    h('input', { type: 'file', name: 'box-receipt', accept: '.json' }),
+    'box-receipt',
+    { accept: '.json' },
   );
   const selfHosted = h('input', { type: 'checkbox', name: 'box-self-hosted' }) as HTMLInputElement;
-  const out = h('div', { class: 'out', id: 'box-out', 'aria-live': 'polite' });
-  const button = h('button', { type: 'submit' }, 'Verify the box') as HTMLButtonElement;
-  const form = h(
-    'form',
-    {},
+  const drop = h('div', { class: 'drop', 'aria-hidden': 'true' }, 'Drop the box files here');
+  let dropped: File[] | undefined;
+  drop.addEventListener('dragover', (e) => e.preventDefault());
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dropped = [...((e as DragEvent).dataTransfer?.files ?? [])];
+    drop.textContent = `Dropped: ${dropped.map((f) => f.name).join(', ')}`;
+  });
+  const rows = [
     address.row,
     files.row,
     ...policy.rows,
@@ -88,38 +84,29 @@ export function boxView(): HTMLElement {
         ' Accept a self-hosted runner (the runner owner could read the key)',
       ),
     ),
-    button,
-  ) as HTMLFormElement;
-  const drop = h('div', { class: 'drop', 'aria-hidden': 'true' }, 'Drop the box files here');
-  let dropped: File[] | undefined;
-  drop.addEventListener('dragover', (e) => e.preventDefault());
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    dropped = [...((e as DragEvent).dataTransfer?.files ?? [])];
-    drop.textContent = `Dropped: ${dropped.map((f) => f.name).join(', ')}`;
+  ];
+  const { form, out } = checkForm('box-out', 'Verify the box', rows, async () => {
+    const receiptText = await readText(receipt.input);
+    let parsed: Receipt | undefined;
+    try {
+      parsed = receiptText ? (JSON.parse(receiptText) as Receipt) : undefined;
+    } catch {
+      throw Object.assign(new Error(`receipt ${receipt.input.files?.[0]?.name}: is not JSON`), {
+        code: 'INPUT_INVALID',
+      });
+    }
+    const opts = { allowSelfHostedRunners: selfHosted.checked, receipt: parsed };
+    // An address typed wins; without one, the files chosen or dropped.
+    if (address.input.value.trim()) {
+      policy.suggestFrom(address.input.value);
+      return report(await verifyBoxAt(address.input.value, policy.flags(), settings(), opts));
+    }
+    const chosen = dropped ?? (files.input.files?.length ? [...files.input.files] : []);
+    return report(await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts));
   });
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void run(button, out, async () => {
-      const receiptText = await readText(receipt.input as HTMLInputElement);
-      const opts = {
-        allowSelfHostedRunners: selfHosted.checked,
-        receipt: receiptText ? (JSON.parse(receiptText) as Receipt) : undefined,
-      };
-      const input = files.input as HTMLInputElement;
-      const chosen = dropped ?? (input.files?.length ? [...input.files] : undefined);
-      if (chosen)
-        return report(
-          await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts),
-        );
-      policy.suggestFrom(addressInput.value);
-      return report(await verifyBoxAt(addressInput.value, policy.flags(), settings(), opts));
-    });
-  });
-  return h(
-    'section',
-    { 'aria-labelledby': 'box-h' },
-    h('h2', { id: 'box-h' }, 'Verify a sealed box'),
+  return screen(
+    'box',
+    'Verify a sealed box',
     h(
       'p',
       {},

@@ -7,7 +7,18 @@ import {
   type EnvelopeVerification,
 } from '../../../src/browser/index.ts';
 import { logEntries, verdict } from '../checks.ts';
-import { field, h, readFiles, run } from '../dom.ts';
+import {
+  checkForm,
+  field,
+  fileField,
+  h,
+  readFiles,
+  screen,
+  textArea,
+  textField,
+  usage,
+  valueOf,
+} from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
 
 function report(v: EnvelopeVerification): HTMLElement {
@@ -43,30 +54,23 @@ function report(v: EnvelopeVerification): HTMLElement {
 }
 
 export function envelopeView(): HTMLElement {
-  const file = field(
-    'Envelope (JSON file)',
-    h('input', { type: 'file', name: 'envelope-file', accept: '.json' }),
-  );
-  const paste = field(
-    'Or paste it',
-    h('textarea', { name: 'envelope-text', rows: '6', spellcheck: 'false' }),
-  );
-  const anchors = field(
+  const file = fileField('Envelope (JSON file)', 'envelope-file', { accept: '.json' });
+  const paste = textArea('Or paste it', 'envelope-text', 6);
+  const anchors = fileField(
     'Trust anchors: public keys of dev-key envelopes (.pub / .pem)',
-    h('input', { type: 'file', name: 'envelope-anchors', multiple: true, accept: '.pub,.pem' }),
+    'envelope-anchors',
+    { accept: '.pub,.pem', multiple: true },
   );
-  const pattern = field(
+  const pattern = textField(
     'Or an identity pattern (a regular expression the signer must match)',
-    h('input', { name: 'envelope-identity', autocomplete: 'off', spellcheck: 'false' }),
+    'envelope-identity',
   );
-  const issuer = field(
-    'Issuer of that identity',
-    h('input', { name: 'envelope-issuer', autocomplete: 'off', spellcheck: 'false' }),
-    'Default: GitHub Actions (https://token.actions.githubusercontent.com).',
-  );
-  const repo = field(
+  const issuer = textField('Issuer of that identity', 'envelope-issuer', {
+    hint: 'Default: GitHub Actions (https://token.actions.githubusercontent.com).',
+  });
+  const repo = textField(
     'Or the repository whose workflow signed it (OWNER/REPO)',
-    h('input', { name: 'envelope-repo', autocomplete: 'off', spellcheck: 'false' }),
+    'envelope-repo',
   );
   const select = h(
     'select',
@@ -75,15 +79,9 @@ export function envelopeView(): HTMLElement {
     ...Object.entries(BUILTIN_POLICIES).map(([name, p]) =>
       h('option', { value: name }, `${name}: ${p.description}`),
     ),
-  );
+  ) as HTMLSelectElement;
   const policy = field('Or a built-in trust policy', select);
-  const button = h('button', { type: 'submit' }, 'Verify the envelope') as HTMLButtonElement;
-  const out = h('div', { class: 'out', id: 'envelope-out', 'aria-live': 'polite' });
-  const value = (f: { input: HTMLElement }) =>
-    (f.input as HTMLInputElement | HTMLSelectElement).value.trim();
-  const form = h(
-    'form',
-    {},
+  const rows = [
     file.row,
     paste.row,
     h(
@@ -96,36 +94,25 @@ export function envelopeView(): HTMLElement {
       repo.row,
       policy.row,
     ),
-    button,
-  ) as HTMLFormElement;
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void run(button, out, async () => {
-      const chosen = (file.input as HTMLInputElement).files?.[0];
-      const text = chosen ? await chosen.text() : value(paste);
-      if (!text) throw Object.assign(new Error('choose or paste an envelope'), { code: 'USAGE' });
-      const keys = await readFiles(anchors.input as HTMLInputElement);
-      return report(
-        await verifyEnvelopeText(
-          text,
-          chosen?.name ?? 'pasted envelope',
-          {
-            devKeys: keys.map((k) => ({ label: k.name, pem: new TextDecoder().decode(k.bytes) })),
-            identityPattern: value(pattern) || undefined,
-            issuer: value(issuer) || undefined,
-            flags: value(repo) ? { repo: value(repo) } : undefined,
-            policy: value(policy) || undefined,
-          },
-          settings(),
-        ),
-      );
-    });
+  ];
+  const { form, out } = checkForm('envelope-out', 'Verify the envelope', rows, async () => {
+    const chosen = file.input.files?.[0];
+    const text = chosen ? await chosen.text() : valueOf(paste);
+    if (!text) throw usage('choose or paste an envelope');
+    const keys = await readFiles(anchors.input);
+    const envelope = await verifyEnvelopeText(
+      text,
+      chosen?.name ?? 'pasted envelope',
+      {
+        devKeys: keys.map((k) => ({ label: k.name, pem: new TextDecoder().decode(k.bytes) })),
+        identityPattern: valueOf(pattern) || undefined,
+        issuer: valueOf(issuer) || undefined,
+        flags: valueOf(repo) ? { repo: valueOf(repo) } : undefined,
+        policy: valueOf(policy) || undefined,
+      },
+      settings(),
+    );
+    return report(envelope);
   });
-  return h(
-    'section',
-    { 'aria-labelledby': 'envelope-h' },
-    h('h2', { id: 'envelope-h' }, 'Verify a signed result envelope'),
-    form,
-    out,
-  );
+  return screen('envelope', 'Verify a signed result envelope', form, out);
 }

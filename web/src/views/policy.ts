@@ -1,7 +1,7 @@
 // The policy fields every box form shares: whose box (required), and the
 // signer when it is not sealbox's reusable box workflow.
 import type { PolicyFlags } from '../../../src/browser/index.ts';
-import { field, h } from '../dom.ts';
+import { textField, valueOf } from '../dom.ts';
 
 export interface PolicyFields {
   rows: HTMLElement[];
@@ -11,34 +11,33 @@ export interface PolicyFields {
 }
 
 export function policyFields(prefix: string): PolicyFields {
-  const repo = field(
-    'Whose box: repository (OWNER/REPO)',
-    h('input', { name: `${prefix}-repo`, autocomplete: 'off', spellcheck: 'false' }),
-    'Required: the box must have been run in this repository.',
-  );
-  const signer = field(
-    'Signer workflow (optional)',
-    h('input', {
-      name: `${prefix}-signer`,
-      autocomplete: 'off',
-      spellcheck: 'false',
-      placeholder: 'sealbox/sealbox/.github/workflows/box.yml',
-    }),
-    "Default: sealbox's reusable box workflow, at any ref.",
-  );
-  const value = (f: { input: HTMLElement }) => (f.input as HTMLInputElement).value.trim();
+  const repo = textField('Whose box: repository (OWNER/REPO)', `${prefix}-repo`, {
+    hint: 'Required: the box must have been run in this repository.',
+  });
+  const signer = textField('Signer workflow (optional)', `${prefix}-signer`, {
+    placeholder: 'sealbox/sealbox/.github/workflows/box.yml',
+    hint: "Default: sealbox's reusable box workflow, at any ref.",
+  });
   return {
     rows: [repo.row, signer.row],
     flags: () => ({
-      repo: value(repo) || undefined,
-      signerWorkflow: value(signer) || undefined,
+      repo: valueOf(repo) || undefined,
+      signerWorkflow: valueOf(signer) || undefined,
     }),
     suggestFrom(address: string) {
-      const input = repo.input as HTMLInputElement;
       const m =
         /^([\w.-]+\/[\w.-]+)#\d+$/.exec(address.trim()) ??
         /\/([\w.-]+\/[\w.-]+)\/(?:issues|actions\/runs)\/\d+/.exec(address);
-      if (!input.value && m) input.value = m[1]!;
+      if (!repo.input.value && m) repo.input.value = m[1]!;
     },
   };
+}
+
+/** The box address field; typing an address suggests whose box it is, in plain view. */
+export function addressField(name: string, policy: PolicyFields) {
+  const address = textField('Box: OWNER/REPO#ISSUE, or its issue or run URL', name, {
+    placeholder: 'octo-org/auction#12',
+  });
+  address.input.addEventListener('change', () => policy.suggestFrom(address.input.value));
+  return address;
 }

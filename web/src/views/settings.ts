@@ -7,23 +7,18 @@ import {
   PUBLIC_API,
   trustedRoots,
 } from '../../../src/browser/index.ts';
-import { errorBox, field, h } from '../dom.ts';
+import { errorBox, fileField, h, screen, textField, usage } from '../dom.ts';
 import { developerMode, setSettings } from '../settings.ts';
 
 export function settingsView(): HTMLElement {
-  const api = field(
-    'GitHub API address',
-    h('input', {
-      name: 'settings-api',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      value: PUBLIC_API,
-    }),
-  );
-  const root = field(
+  const api = textField('GitHub API address', 'settings-api', { value: PUBLIC_API });
+  const root = fileField(
     'Trusted root (trusted_root.json, or JSON Lines of several)',
-    h('input', { type: 'file', name: 'settings-root', accept: '.json,.jsonl' }),
-    `Without one: Sigstore's public-good root embedded in this page (snapshot of ${EMBEDDED_ROOT_DATE}).`,
+    'settings-root',
+    {
+      accept: '.json,.jsonl',
+      hint: `Without one: Sigstore's public-good root embedded in this page (snapshot of ${EMBEDDED_ROOT_DATE}).`,
+    },
   );
   const out = h('div', { class: 'out', 'aria-live': 'polite' });
   const apply = h('button', { type: 'submit' }, 'Turn developer mode on') as HTMLButtonElement;
@@ -58,21 +53,19 @@ export function settingsView(): HTMLElement {
     e.preventDefault();
     void (async () => {
       try {
-        const apiUrl = (api.input as HTMLInputElement).value.trim().replace(/\/+$/, '');
+        const apiUrl = api.input.value.trim().replace(/\/+$/, '');
         let url: URL;
         try {
           url = new URL(apiUrl);
         } catch {
-          throw Object.assign(new Error(`${apiUrl || '(empty)'}: not a URL`), { code: 'USAGE' });
+          throw usage(`${apiUrl || '(empty)'}: not a URL`);
         }
         if (
           url.protocol !== 'https:' &&
           !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
         )
-          throw Object.assign(new Error(`${apiUrl}: plain http only to this machine`), {
-            code: 'USAGE',
-          });
-        const f = (root.input as HTMLInputElement).files?.[0];
+          throw usage(`${apiUrl}: plain http only to this machine`);
+        const f = root.input.files?.[0];
         const next = {
           apiUrl,
           trustedRoot: f
@@ -89,16 +82,10 @@ export function settingsView(): HTMLElement {
   });
   reset.addEventListener('click', () => {
     setSettings(DEFAULT_SETTINGS);
-    (api.input as HTMLInputElement).value = PUBLIC_API;
-    (root.input as HTMLInputElement).value = '';
+    api.input.value = PUBLIC_API;
+    root.input.value = '';
     out.replaceChildren(state());
   });
   out.replaceChildren(state());
-  return h(
-    'section',
-    { 'aria-labelledby': 'settings-h' },
-    h('h2', { id: 'settings-h' }, 'Settings'),
-    form,
-    out,
-  );
+  return screen('settings', 'Settings', form, out);
 }

@@ -9,9 +9,9 @@ import {
   userId,
   type SubmissionTarget,
 } from '../../../src/browser/index.ts';
-import { errorBox, field, h, run } from '../dom.ts';
+import { checkForm, errorBox, field, h, screen, textArea, usage } from '../dom.ts';
 import { developerMode, settings } from '../settings.ts';
-import { policyFields } from './policy.ts';
+import { addressField, policyFields } from './policy.ts';
 
 /** The box's issue on github.com; in developer mode the API's server may have no pages, so its address. */
 function issueLink(target: SubmissionTarget): Node | string {
@@ -53,14 +53,7 @@ function boxFacts(t: SubmissionTarget): HTMLElement {
 
 export function submitView(): HTMLElement {
   const policy = policyFields('submit');
-  const address = field(
-    'Box: OWNER/REPO#ISSUE, or its issue or run URL',
-    h('input', { name: 'submit-address', autocomplete: 'off', spellcheck: 'false' }),
-  );
-  const addressInput = address.input as HTMLInputElement;
-  addressInput.addEventListener('change', () => policy.suggestFrom(addressInput.value));
-  const checkButton = h('button', { type: 'submit' }, 'Check the box') as HTMLButtonElement;
-  const boxOut = h('div', { class: 'out', id: 'submit-box-out', 'aria-live': 'polite' });
+  const address = addressField('submit-address', policy);
   let target: SubmissionTarget | undefined;
 
   const login = field(
@@ -68,114 +61,92 @@ export function submitView(): HTMLElement {
     h('input', { name: 'submit-login', autocomplete: 'username', spellcheck: 'false' }),
     'The submission is bound to this account’s user id: posted by anyone else it is rejected.',
   );
-  const message = field(
+  const message = textArea(
     'Your message (stays in this page; only its encryption leaves it)',
-    h('textarea', { name: 'submit-message', rows: '4', autocomplete: 'off', spellcheck: 'false' }),
+    'submit-message',
+    4,
   );
   const token = field(
     'Or post it for me with a token (optional)',
-    h('input', { type: 'password', name: 'submit-token', autocomplete: 'off' }),
+    h('input', { type: 'password', name: 'submit-token', autocomplete: 'off' }) as HTMLInputElement,
     'Kept in memory for this one post, never stored. Narrowest that works: a fine-grained token for the box’s repository with only “Issues: read and write”, expiring in a day; for a repository you cannot select, a classic token with only public_repo.',
   );
-  const sealButton = h('button', { type: 'submit' }, 'Seal my message') as HTMLButtonElement;
-  const sealOut = h('div', { class: 'out', id: 'submit-seal-out', 'aria-live': 'polite' });
-  const sealForm = h(
-    'form',
-    { hidden: true },
-    h('h3', {}, '2. Seal your message'),
-    login.row,
-    message.row,
-    token.row,
-    sealButton,
-  ) as HTMLFormElement;
-
-  const checkForm = h(
-    'form',
-    {},
-    h('h3', {}, '1. Check the box'),
-    address.row,
-    ...policy.rows,
-    checkButton,
-  ) as HTMLFormElement;
-  checkForm.addEventListener('submit', (e) => {
-    e.preventDefault();
-    sealForm.hidden = true;
-    sealOut.replaceChildren();
-    void run(checkButton, boxOut, async () => {
-      policy.suggestFrom(addressInput.value);
-      target = await openBoxAt(addressInput.value, policy.flags(), settings());
-      sealForm.hidden = false;
+  const seal = checkForm(
+    'submit-seal-out',
+    'Seal my message',
+    [h('h3', {}, '2. Seal your message'), login.row, message.row, token.row],
+    () => sealed(),
+  );
+  seal.form.hidden = true;
+  const check = checkForm(
+    'submit-box-out',
+    'Check the box',
+    [h('h3', {}, '1. Check the box'), address.row, ...policy.rows],
+    async () => {
+      seal.form.hidden = true;
+      seal.out.replaceChildren();
+      policy.suggestFrom(address.input.value);
+      target = await openBoxAt(address.input.value, policy.flags(), settings());
+      seal.form.hidden = false;
       return boxFacts(target);
-    });
-  });
-  sealForm.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const tokenInput = token.input as HTMLInputElement;
-    const text = (message.input as HTMLTextAreaElement).value;
-    void run(sealButton, sealOut, async () => {
-      if (!target) throw new Error('check the box first');
-      if (tokenInput.value.trim()) {
-        const secret = tokenInput.value;
-        tokenInput.value = '';
-        const posted = await sealAndPost(target, text, secret, settings());
-        const receipt = new Blob([JSON.stringify(posted.receipt, null, 2) + '\n'], {
-          type: 'application/json',
-        });
-        return h(
-          'div',
-          { class: 'verdict pass', 'data-verdict': 'posted' },
-          h('p', {}, `Posted as ${posted.login} (comment ${posted.commentId}).`),
-          h(
-            'a',
-            {
-              href: URL.createObjectURL(receipt),
-              download: `sealbox-receipt-${posted.receipt.box_id}.json`,
-            },
-            'Save your receipt',
-          ),
-          ' (check later, under “Verify a box”, that your submission was counted).',
-        );
-      }
-      const who = await userId((login.input as HTMLInputElement).value, settings());
-      const body = await sealForAuthor(target, who.id, text);
-      const area = h('textarea', {
-        readonly: true,
-        rows: '8',
-        name: 'submit-comment',
-        'aria-label': 'The comment to post',
-      }) as HTMLTextAreaElement;
-      area.value = body;
-      const copy = h('button', { type: 'button' }, 'Copy') as HTMLButtonElement;
-      copy.addEventListener('click', () => {
-        navigator.clipboard.writeText(body).then(
-          () => (copy.textContent = 'Copied'),
-          (err: unknown) => copy.after(errorBox(err)),
-        );
+    },
+  );
+  async function sealed(): Promise<Node> {
+    const text = message.input.value;
+    if (!target) throw usage('check the box first');
+    if (token.input.value.trim()) {
+      const secret = token.input.value;
+      token.input.value = '';
+      const posted = await sealAndPost(target, text, secret, settings());
+      const receipt = new Blob([JSON.stringify(posted.receipt, null, 2) + '\n'], {
+        type: 'application/json',
       });
       return h(
         'div',
-        { class: 'sealed', 'data-verdict': 'sealed' },
+        { class: 'verdict pass', 'data-verdict': 'posted' },
+        h('p', {}, `Posted as ${posted.login} (comment ${posted.commentId}).`),
         h(
-          'p',
-          {},
-          `Sealed for ${who.login} (user id ${who.id}). Post this, signed in as ${who.login}, as one new comment on `,
-          issueLink(target),
-          Date.parse(target.box.opensAt) > Date.now()
-            ? ` after ${target.box.opensAt} (the box is not open yet: earlier, it is rejected as late) and before ${target.box.closesAt}:`
-            : ` before ${target.box.closesAt}:`,
+          'a',
+          {
+            href: URL.createObjectURL(receipt),
+            download: `sealbox-receipt-${posted.receipt.box_id}.json`,
+          },
+          'Save your receipt',
         ),
-        area,
-        copy,
+        ' (check later, under “Verify a box”, that your submission was counted).',
+      );
+    }
+    const who = await userId((login.input as HTMLInputElement).value, settings());
+    const body = await sealForAuthor(target, who.id, text);
+    const area = h('textarea', {
+      readonly: true,
+      rows: '8',
+      name: 'submit-comment',
+      'aria-label': 'The comment to post',
+    }) as HTMLTextAreaElement;
+    area.value = body;
+    const copy = h('button', { type: 'button' }, 'Copy') as HTMLButtonElement;
+    copy.addEventListener('click', () => {
+      navigator.clipboard.writeText(body).then(
+        () => (copy.textContent = 'Copied'),
+        (err: unknown) => copy.after(errorBox(err)),
       );
     });
-  });
-  return h(
-    'section',
-    { 'aria-labelledby': 'submit-h' },
-    h('h2', { id: 'submit-h' }, 'Submit to a box'),
-    checkForm,
-    boxOut,
-    sealForm,
-    sealOut,
-  );
+    return h(
+      'div',
+      { class: 'sealed', 'data-verdict': 'sealed' },
+      h(
+        'p',
+        {},
+        `Sealed for ${who.login} (user id ${who.id}). Post this, signed in as ${who.login}, as one new comment on `,
+        issueLink(target),
+        Date.parse(target.box.opensAt) > Date.now()
+          ? ` after ${target.box.opensAt} (the box is not open yet: earlier, it is rejected as late) and before ${target.box.closesAt}:`
+          : ` before ${target.box.closesAt}:`,
+      ),
+      area,
+      copy,
+    );
+  }
+  return screen('submit', 'Submit to a box', check.form, check.out, seal.form, seal.out);
 }
