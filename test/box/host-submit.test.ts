@@ -1,14 +1,13 @@
 // `box host` in a simulated job and `box submit` from participants' shells,
 // over the local GitHub-compatible API, then `box verify` with a receipt.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
-import { REPO_ROOT, assertOneCleanLine, sealbox } from '../helpers/cli.ts';
+import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
+import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 
 const ctx = useStack();
 
@@ -19,48 +18,20 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
     jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
   };
   const out = join(ctx.dir, 'box');
-  const host = spawn(
-    process.execPath,
-    [
-      `${REPO_ROOT}bin/sealbox.js`,
-      'box',
-      'host',
-      '--computation',
-      'auction',
-      '--parameters',
-      '{"reveal_bids": true}',
-      // Room for four CLI processes to start one after another on a loaded machine.
-      '--window',
-      '10',
-      '--suite',
-      'x25519',
-      '--out',
-      out,
-    ],
-    {
-      env: { ...process.env, ...ctx.stack.env(run) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let hostErr = '';
-  host.stderr.on('data', (d) => (hostErr += d));
-  const hostDone = new Promise<number | null>((resolve) => host.on('close', resolve));
-  const observer = new Octokit({
-    auth: ctx.stack.github.tokenFor('observer'),
-    baseUrl: ctx.stack.githubApiUrl,
-  });
-  let issue: number | undefined;
-  for (let i = 0; i < 100 && !issue; i++) {
-    const list = await observer.rest.issues.listForRepo({
-      owner: 'demo',
-      repo: 'sealbox',
-      labels: 'sealbox',
-      state: 'all',
-    });
-    issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
-    if (!issue) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok(issue, `the box opened an issue: ${hostErr}`);
+  const host = hostBoxCli(ctx.stack, run, [
+    '--computation',
+    'auction',
+    '--parameters',
+    '{"reveal_bids": true}',
+    // Room for four CLI processes to start one after another on a loaded machine.
+    '--window',
+    '10',
+    '--suite',
+    'x25519',
+    '--out',
+    out,
+  ]);
+  const issue = await firstBoxIssue(ctx.stack, host.stderr());
   const box = `demo/sealbox#${issue}`;
   const root = ['--trusted-root', ctx.stack.trustedRootPath];
   const as = (login: string) => ({
@@ -128,7 +99,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   assert.equal(foreign.status, 2);
   assertOneCleanLine(foreign.stderr);
   assert.match(foreign.stderr, /does not satisfy your policy/);
-  assert.equal(await hostDone, 0, hostErr);
+  assert.equal(await host.done, 0, host.stderr());
   const late = await sealbox(
     ['box', 'submit', box, '--repo', 'demo/sealbox', ...root, '--file', bid('erin', '1')],
     as('erin'),
@@ -136,7 +107,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   assert.equal(late.status, 2);
   assert.match(late.stderr, /the box closed at/);
   assert.doesNotMatch(
-    alice.stdout + bob.stdout + hostErr,
+    alice.stdout + bob.stdout + host.stderr(),
     /120|150/,
     'no plaintext bid in any log',
   );

@@ -6,26 +6,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
+import { RESULT_BODY, writeUnsignedEnvelope } from '../helpers/envelope.ts';
 
 const ctx = useStack();
-const body = {
-  envelope_version: 'v1',
-  suite_id: 'llm.test',
-  suite_version: '1.0.0',
-  model: { id: 'org/model' },
-  engine: { name: 'vllm', version: '0.21.0' },
-  metrics: { tps: 1842.0 },
-};
 const IDENTITY = '^https://github\\.com/demo/sealbox/\\.github/workflows/release\\.yml@';
 
 function unsigned(name: string, extra: object = {}): string {
-  const p = join(ctx.dir, name);
-  // Written with a lexeme JSON.stringify would lose, to check it survives signing.
-  writeFileSync(
-    p,
-    JSON.stringify({ ...body, ...extra }, null, 2).replace('"tps": 1842', '"tps": 1842.0'),
-  );
-  return p;
+  return writeUnsignedEnvelope(join(ctx.dir, name), extra);
 }
 
 for (const formatOut of ['sealbox', 'inferencebench'] as const) {
@@ -277,7 +264,7 @@ test('bad input: one clear line, exit 2', async () => {
     ],
     [
       'no signature',
-      write('nosig.json', JSON.stringify(body)),
+      write('nosig.json', JSON.stringify(RESULT_BODY)),
       ['--dev-public-key', `${key}.pub`],
       /has no signature/,
     ],

@@ -1,10 +1,13 @@
 // Hosting boxes in tests: a simulated job of sealbox's reusable workflow on
 // the local stack, with a real clock and short windows.
+import { spawn } from 'node:child_process';
+import { Octokit } from '@octokit/rest';
 import type { BoxBus } from '../../src/box/bus.ts';
 import type { BoxConfig, HostDeps } from '../../src/box/host.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
 import { boxAttester } from '../../src/node/box-attest.ts';
+import { REPO_ROOT } from './cli.ts';
 
 export const BOX_JOB = 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main';
 
@@ -57,4 +60,36 @@ export function boxConfig(
       ...rules,
     },
   };
+}
+
+/** `sealbox box host ARGS` as a job of `run` on the stack would run it, in the background. */
+export function hostBoxCli(stack: DevStack, run: RunIdentity, args: string[]) {
+  const host = spawn(process.execPath, [`${REPO_ROOT}bin/sealbox.js`, 'box', 'host', ...args], {
+    env: { ...process.env, ...stack.env(run) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  host.stderr.on('data', (d) => (err += d));
+  const done = new Promise<number | null>((resolve) => host.on('close', resolve));
+  return { done, stderr: () => err };
+}
+
+/** The number of the first box issue of demo/sealbox, waited for (about 30 s at most). */
+export async function firstBoxIssue(stack: DevStack, why = ''): Promise<number> {
+  const observer = new Octokit({
+    auth: stack.github.tokenFor('observer'),
+    baseUrl: stack.githubApiUrl,
+  });
+  for (let i = 0; i < 300; i++) {
+    const list = await observer.rest.issues.listForRepo({
+      owner: 'demo',
+      repo: 'sealbox',
+      labels: 'sealbox',
+      state: 'all',
+    });
+    const issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
+    if (issue) return issue;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the box opened no issue ${why}`);
 }

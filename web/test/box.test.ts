@@ -4,13 +4,13 @@
 // verifies it green from its issue, shows the exact failing check for a
 // tampered copy (the same as the CLI's), and finds a receipt counted.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
 import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
-import { REPO_ROOT, sealbox } from '../../test/helpers/cli.ts';
+import { firstBoxIssue, hostBoxCli } from '../../test/helpers/box.ts';
+import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
 import { developerMode, readVerdict, usePage } from './page.ts';
 
@@ -25,54 +25,24 @@ function hostBox(out: string) {
     runId: 8080,
     jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
   };
-  const host = spawn(
-    process.execPath,
-    [
-      `${REPO_ROOT}bin/sealbox.js`,
-      'box',
-      'host',
-      '--computation',
-      'auction',
-      // Closes as soon as both bids are in; the window leaves room for a slow browser.
-      '--max-submissions',
-      '2',
-      '--window',
-      '90',
-      '--out',
-      out,
-    ],
-    { env: { ...process.env, ...stack.stack.env(run) }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let err = '';
-  host.stderr.on('data', (d) => (err += d));
-  const done = new Promise<number | null>((resolve) => host.on('close', resolve));
-  return { done, err: () => err };
-}
-
-async function boxIssue(): Promise<number> {
-  const observer = new Octokit({
-    auth: stack.stack.github.tokenFor('observer'),
-    baseUrl: stack.stack.githubApiUrl,
-  });
-  for (let i = 0; i < 300; i++) {
-    const list = await observer.rest.issues.listForRepo({
-      owner: 'demo',
-      repo: 'sealbox',
-      labels: 'sealbox',
-      state: 'all',
-    });
-    const issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
-    if (issue) return issue;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the box opened no issue');
+  // Closes as soon as both bids are in; the window leaves room for a slow browser.
+  return hostBoxCli(stack.stack, run, [
+    '--computation',
+    'auction',
+    '--max-submissions',
+    '2',
+    '--window',
+    '90',
+    '--out',
+    out,
+  ]);
 }
 
 test('a box: submit in the page, verify green, a tampered copy red, a receipt counted', async () => {
   const { page } = ctx;
   const out = join(stack.dir, 'box');
   const host = hostBox(out);
-  const issue = await boxIssue();
+  const issue = await firstBoxIssue(stack.stack);
   const box = `${REPO}#${issue}`;
   const aliceToken = stack.stack.github.tokenFor('alice');
   const bobToken = stack.stack.github.tokenFor('bob');
@@ -124,7 +94,7 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   await (await download).saveAs(receiptPath);
   await ctx.screenshot('submit-posted');
 
-  assert.equal(await host.done, 0, host.err());
+  assert.equal(await host.done, 0, host.stderr());
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(result.counts.accepted, 2, JSON.stringify(result.counts));
   assert.equal(result.output.winner.author_login, 'bob', JSON.stringify(result.output));

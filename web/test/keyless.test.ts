@@ -8,26 +8,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
+import { writeUnsignedEnvelope } from '../../test/helpers/envelope.ts';
 import { developerMode, readVerdict, usePage } from './page.ts';
 
 const stack = useStack();
 const ctx = usePage();
-const body = {
-  envelope_version: 'v1',
-  suite_id: 'llm.test',
-  suite_version: '1.0.0',
-  model: { id: 'org/model' },
-  engine: { name: 'vllm', version: '0.21.0' },
-  metrics: { tps: 1842.0 },
-};
-
 test('keyless envelopes, both formats: the CLI verdicts in the browser', async () => {
   const { page } = ctx;
   const root = ['--trusted-root', stack.stack.trustedRootPath];
   const files: string[] = [];
   for (const format of ['sealbox', 'inferencebench']) {
-    const input = join(stack.dir, `${format}.json`);
-    writeFileSync(input, JSON.stringify(body, null, 2).replace('"tps": 1842', '"tps": 1842.0'));
+    const input = writeUnsignedEnvelope(join(stack.dir, `${format}.json`));
     const out = join(stack.dir, `${format}.signed.json`);
     const s = await sealbox(
       ['envelope', 'sign', input, '--keyless', '--format-out', format, '-o', out],
