@@ -74,8 +74,8 @@ export function hostBoxCli(stack: DevStack, run: RunIdentity, args: string[]) {
   return { done, stderr: () => err };
 }
 
-/** The number of the first box issue of demo/sealbox, waited for (about 30 s at most). */
-export async function firstBoxIssue(stack: DevStack, why = ''): Promise<number> {
+/** The number of the first box issue of demo/sealbox (of run `runId` if given), waited for (about 30 s at most). */
+export async function firstBoxIssue(stack: DevStack, why = '', runId?: number): Promise<number> {
   const observer = new Octokit({
     auth: stack.github.tokenFor('observer'),
     baseUrl: stack.githubApiUrl,
@@ -87,7 +87,11 @@ export async function firstBoxIssue(stack: DevStack, why = ''): Promise<number> 
       labels: 'sealbox',
       state: 'all',
     });
-    const issue = list.data.find((x) => x.body?.includes('sealbox-manifest'))?.number;
+    const issue = list.data.find(
+      (x) =>
+        x.body?.includes('sealbox-manifest') &&
+        (runId === undefined || x.title.startsWith(`sealbox box box-${runId}-`)),
+    )?.number;
     if (issue) return issue;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -19,10 +19,10 @@ const ctx = usePage();
 const REPO = 'demo/sealbox';
 const FILES = ['manifest.json', 'manifest.sigstore.json', 'result.json', 'result.sigstore.json'];
 
-function hostBox(out: string) {
+function hostBox(out: string, runId = 8080, submissions = 2, extra: string[] = []) {
   const run = {
     ...DEFAULT_RUN,
-    runId: 8080,
+    runId,
     jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
   };
   // Closes as soon as both bids are in; the window leaves room for a slow browser.
@@ -30,11 +30,12 @@ function hostBox(out: string) {
     '--computation',
     'auction',
     '--max-submissions',
-    '2',
+    String(submissions),
     '--window',
     '90',
     '--out',
     out,
+    ...extra,
   ]);
 }
 
@@ -42,7 +43,7 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   const { page } = ctx;
   const out = join(stack.dir, 'box');
   const host = hostBox(out);
-  const issue = await firstBoxIssue(stack.stack);
+  const issue = await firstBoxIssue(stack.stack, '', 8080);
   const box = `${REPO}#${issue}`;
   const aliceToken = stack.stack.github.tokenFor('alice');
   const bobToken = stack.stack.github.tokenFor('bob');
@@ -191,4 +192,26 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   for (const secret of [aliceToken, bobToken, '4100'])
     assert.ok(!logged.includes(secret), 'a secret reached the console');
   assert.deepEqual(ctx.offsite, [], 'the page asked for nothing outside 127.0.0.1');
+});
+
+test('the X25519 suite: a box sealed to in the page accepts the submission', async () => {
+  const { page } = ctx;
+  const out = join(stack.dir, 'box-x25519');
+  const host = hostBox(out, 8081, 1, ['--suite', 'x25519']);
+  const issue = await firstBoxIssue(stack.stack, '', 8081);
+  await developerMode(page, stack.stack.githubApiUrl, stack.stack.trustedRootPath);
+  await page.goto(new URL('#submit', ctx.url).href);
+  await page.fill('input[name=submit-address]', `${REPO}#${issue}`);
+  await page.fill('input[name=submit-repo]', REPO);
+  await page.getByRole('button', { name: 'Check the box' }).click();
+  assert.equal((await readVerdict(page, 'submit-box-out')).verdict, 'open');
+  assert.match((await page.textContent('#submit-box-out')) ?? '', /x25519/);
+  await page.fill('textarea[name=submit-message]', '77');
+  await page.fill('input[name=submit-token]', stack.stack.github.tokenFor('carol'));
+  await page.getByRole('button', { name: 'Seal my message' }).click();
+  await page.waitForSelector('#submit-seal-out [data-verdict=posted]');
+  assert.equal(await host.done, 0, host.stderr());
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  assert.equal(result.counts.accepted, 1, JSON.stringify(result.counts));
+  assert.equal(result.output.winner.author_login, 'carol');
 });
