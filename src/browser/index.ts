@@ -64,7 +64,8 @@ export function trustedRoots(s: Settings): LoadedTrustedRoot[] {
 }
 
 function client(s: Settings, token?: string): Octokit {
-  return githubClient(token, s.apiUrl, { retries: 2 }) as unknown as Octokit;
+  // A rate limit longer than a few seconds is reported, not waited out behind a spinner.
+  return githubClient(token, s.apiUrl, { retries: 2, maxWaitSeconds: 5 }) as unknown as Octokit;
 }
 
 /** `box verify`'s policy: whose box (repository or owner), signed by sealbox's box workflow unless said otherwise. */

@@ -15,6 +15,11 @@ export interface ClientOptions {
   /** Up to this much is added, at random, to each rate-limit wait (default 1 s). */
   jitterMs?: number;
   random?: () => number;
+  /**
+   * A rate limit that asks for a longer wait fails at once instead (an
+   * interactive page should say so, not sit through an hour's reset).
+   */
+  maxWaitSeconds?: number;
 }
 
 export function githubClient(
@@ -26,8 +31,9 @@ export function githubClient(
   const jitterMs = options.jitterMs ?? 1000;
   const random = options.random ?? Math.random;
   // The plugin awaits this before its own wait of Retry-After seconds.
-  const again = async (count: number) => {
+  const again = async (after: number, count: number) => {
     if (count >= retries) return false;
+    if (options.maxWaitSeconds !== undefined && after > options.maxWaitSeconds) return false;
     await new Promise((r) => setTimeout(r, Math.floor(random() * jitterMs)));
     return true;
   };
@@ -40,10 +46,10 @@ export function githubClient(
     // 304 is an answer (nothing changed), not a failure to retry.
     retry: { retries, doNotRetry: [304, 400, 401, 403, 404, 410, 422, 451] },
     throttle: {
-      onRateLimit: (_after: number, _options: unknown, _octokit: unknown, count: number) =>
-        again(count),
-      onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, count: number) =>
-        again(count),
+      onRateLimit: (after: number, _options: unknown, _octokit: unknown, count: number) =>
+        again(after, count),
+      onSecondaryRateLimit: (after: number, _options: unknown, _octokit: unknown, count: number) =>
+        again(after, count),
     },
   });
 }

@@ -210,3 +210,34 @@ test('a secondary limit is waited out for its Retry-After plus a random jitter',
     `the jitter is what differs (${none.toFixed(0)} vs ${most.toFixed(0)} ms)`,
   );
 });
+
+test('a client with a wait bound fails at once on a longer limit, and waits out a shorter one', async () => {
+  const gh = ctx.stack.github;
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl, {
+    jitterMs: 0,
+    maxWaitSeconds: 5,
+  });
+  const list = () => octokit.rest.issues.listForRepo({ owner: 'demo', repo: 'bounded' });
+  const fast = async (what: string, promise: Promise<unknown>, status: number) => {
+    const started = performance.now();
+    await assert.rejects(promise, { status }, what);
+    assert.ok(performance.now() - started < 2000, `${what}: not waited for`);
+  };
+  // The primary limit, exhausted until a reset an hour away.
+  gh.setRateLimit(0, 3600);
+  await fast('primary limit', list(), 403);
+  // A secondary limit asking for an hour.
+  gh.setRateLimit(1000, 3600);
+  gh.faults.push({
+    status: 403,
+    secondary: true,
+    retryAfter: 3600,
+    pathIncludes: '/repos/demo/bounded',
+  });
+  await fast('secondary limit', list(), 403);
+  // A reset two seconds away is waited for.
+  gh.setRateLimit(0, 2);
+  const started = performance.now();
+  await list();
+  assert.ok(performance.now() - started >= 1000, 'the short reset was waited out');
+});
