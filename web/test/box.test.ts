@@ -143,10 +143,17 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   assert.notEqual(edited, resultText, 'the edit applies');
   writeFileSync(join(tampered, 'result.json'), edited);
   await page.fill('input[name=box-address]', '');
-  await page.setInputFiles(
-    'input[name=box-files]',
-    FILES.map((f) => join(tampered, f)),
+  // Dropped on the page, as a person drags them from a folder.
+  const dropped = await page.evaluateHandle(
+    (files) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'application/json' }));
+      return dt;
+    },
+    FILES.map((name) => ({ name, text: readFileSync(join(tampered, name), 'utf8') })),
   );
+  await page.dispatchEvent('.drop', 'drop', { dataTransfer: dropped });
+  assert.match((await page.textContent('.drop')) ?? '', /Dropped: manifest\.json/);
   await page.getByRole('button', { name: 'Verify the box' }).click();
   const red = await readVerdict(page, 'box-out');
   assert.equal(red.verdict, 'fail');
