@@ -35,7 +35,11 @@ import {
   type IdentityPolicy,
   type PolicyFlags,
 } from '../policy/identity.ts';
-import { EMBEDDED_ROOT_DATE, embeddedTrustedRoot } from '../sigstore/embedded-root.ts';
+import {
+  EMBEDDED_ROOT_DATE,
+  ROOT_MAX_AGE_DAYS,
+  embeddedTrustedRoot,
+} from '../sigstore/embedded-root.ts';
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 
 export { toArtifact, verifyBundle } from '../adapters/verify-bundle.ts';
@@ -55,6 +59,14 @@ export const DEFAULT_SETTINGS: Settings = { apiUrl: PUBLIC_API };
 
 export function isDeveloperMode(s: Settings): boolean {
   return s.apiUrl !== PUBLIC_API || s.trustedRoot !== undefined;
+}
+
+/** A warning when the embedded root is older than the CLI accepts without one, else undefined. */
+export function embeddedRootWarning(now: Date): string | undefined {
+  const days = Math.floor((now.getTime() - Date.parse(EMBEDDED_ROOT_DATE)) / 86_400_000);
+  return days > ROOT_MAX_AGE_DAYS
+    ? `the embedded trusted root is ${days} days old (over ${ROOT_MAX_AGE_DAYS}): Sigstore may have rotated keys since; use a newer build of this page, or choose a root you obtained yourself in developer mode`
+    : undefined;
 }
 
 export function trustedRoots(s: Settings): LoadedTrustedRoot[] {

@@ -2,7 +2,7 @@
 // a footer that says where requests go.
 import '../../src/browser/globals.ts';
 import './style.css';
-import { EMBEDDED_ROOT_DATE } from '../../src/browser/index.ts';
+import { EMBEDDED_ROOT_DATE, embeddedRootWarning } from '../../src/browser/index.ts';
 import { h } from './dom.ts';
 import { developerMode, onSettings, settings } from './settings.ts';
 import { boxView } from './views/box.ts';
@@ -42,9 +42,11 @@ function banner(): void {
     'Verdicts here are only as good as these choices. ',
     h('a', { href: '#settings' }, 'Change'),
   );
+  const stale = s.trustedRoot ? undefined : embeddedRootWarning(new Date());
   document
     .getElementById('footer')!
     .replaceChildren(
+      stale ? h('p', { class: 'warning', role: 'note' }, `Warning: ${stale}.`) : '',
       h(
         'p',
         {},
