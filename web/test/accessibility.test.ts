@@ -50,7 +50,10 @@ test('no WCAG A/AA violations on any screen, before and after a check', async ()
   await look('bundle failed');
   await page.goto(new URL('#box', ctx.url).href);
   await page.getByRole('button', { name: 'Verify the box' }).click();
-  assert.equal((await readVerdict(page, 'box-out')).verdict, 'error');
+  const empty = await readVerdict(page, 'box-out');
+  assert.equal(empty.verdict, 'error');
+  assert.equal(empty.error?.code, 'USAGE');
+  assert.match(empty.error?.text ?? '', /give the box's address, or choose or drop its four files/);
   await look('box error');
   assert.deepEqual(found, []);
   // Control: the check finds a violation planted in the page.

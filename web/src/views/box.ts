@@ -7,7 +7,7 @@ import {
   type Receipt,
 } from '../../../src/browser/index.ts';
 import { logEntries, notes, verdict } from '../checks.ts';
-import { checkForm, fileField, h, readFiles, readText, screen } from '../dom.ts';
+import { checkForm, fileField, h, readFiles, readText, screen, usage } from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
 import { addressField, policyFields } from './policy.ts';
 
@@ -101,7 +101,8 @@ export function boxView(): HTMLElement {
       policy.suggestFrom(address.input.value);
       return report(await verifyBoxAt(address.input.value, policy.flags(), settings(), opts));
     }
-    const chosen = dropped ?? (files.input.files?.length ? [...files.input.files] : []);
+    const chosen = dropped ?? [...(files.input.files ?? [])];
+    if (!chosen.length) throw usage("give the box's address, or choose or drop its four files");
     return report(await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts));
   });
   return screen(
