@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { verifyBundle as nodeVerify } from '../src/adapters/verify-bundle.ts';
-import { NODE_BUILTIN_STANDINS } from '../src/browser/aliases.ts';
+import { bundleBrowserCore } from '../scripts/bundle-browser-core.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 200);
 const dir = new URL('../../shared/fixtures/sigstore-conformance/', import.meta.url).pathname;
@@ -36,15 +35,7 @@ const cases = ['happy-path-v0.3', 'rekor2-happy-path', 'intoto-with-custom-trust
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealbox-bench-browser-'));
 const outfile = join(scratch, 'core.js');
-await build({
-  entryPoints: [new URL('../src/browser/index.ts', import.meta.url).pathname],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  outfile,
-  alias: NODE_BUILTIN_STANDINS,
-  logLevel: 'silent',
-});
+await bundleBrowserCore(outfile);
 const browserCore = await import(pathToFileURL(outfile).href);
 
 async function time(verify) {

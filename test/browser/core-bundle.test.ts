@@ -11,25 +11,14 @@ import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { NODE_BUILTIN_STANDINS } from '../../src/browser/aliases.ts';
+import { bundleBrowserCore } from '../../scripts/bundle-browser-core.ts';
 import { verifyBundle as nodeVerifyBundle } from '../../src/adapters/verify-bundle.ts';
 import { conformanceCases } from '../helpers/conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sealbox-browser-core-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function bundle() {
-  const outfile = join(dir, 'core.js');
-  await build({
-    entryPoints: [new URL('../../src/browser/index.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    outfile,
-    alias: NODE_BUILTIN_STANDINS,
-    logLevel: 'silent',
-  });
-  return outfile;
-}
+const bundle = () => bundleBrowserCore(join(dir, 'core.js'));
 
 test('the browser core bundles with no Node built-in left', async () => {
   const text = readFileSync(await bundle(), 'utf8');
