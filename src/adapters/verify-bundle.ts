@@ -7,7 +7,11 @@ import { SigstoreSignatureVerifier } from './sigstore-verifier.ts';
 import { policyFromFlags, type IdentityPolicy, type PolicyFlags } from '../policy/identity.ts';
 import { parseBundle, parseBundleText } from '../sigstore/bundle.ts';
 import { embeddedTrustedRoot } from '../sigstore/embedded-root.ts';
-import { parseTrustedRoot, parseTrustedRootText } from '../sigstore/trusted-root.ts';
+import {
+  parseTrustedRoot,
+  parseTrustedRootText,
+  type LoadedTrustedRoot,
+} from '../sigstore/trusted-root.ts';
 import {
   verifyBundles,
   type Artifact,
@@ -46,6 +50,8 @@ export async function toArtifact(artifactOrDigest: Uint8Array | string): Promise
 export interface VerifyBundleOptions {
   /** A trusted root (object, or JSON / JSON Lines text). Default: the embedded public-good root. */
   trustedRoot?: unknown;
+  /** Roots already loaded (their trust material is then built once and reused); wins over trustedRoot. */
+  trustedRoots?: LoadedTrustedRoot[];
   predicateType?: string;
   /** The Sigstore verifier; default @sigstore/verify. */
   verifier?: SignatureVerifier;
@@ -85,11 +91,12 @@ export async function verifyBundle(
   }
   const root = options.trustedRoot;
   const trustedRoots =
-    root === undefined
+    options.trustedRoots ??
+    (root === undefined
       ? [embeddedTrustedRoot()]
       : typeof root === 'string'
         ? parseTrustedRootText(root, 'trusted root')
-        : [parseTrustedRoot(root, 'trusted root')];
+        : [parseTrustedRoot(root, 'trusted root')]);
   return verifyBundles(bundles, await toArtifact(artifactOrDigest), p, {
     trustedRoots,
     verifier: options.verifier ?? new SigstoreSignatureVerifier(),

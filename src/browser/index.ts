@@ -9,6 +9,8 @@
 import './globals.ts';
 import type { Octokit } from '@octokit/rest';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
+import { verifyBundle, type VerifyPolicy } from '../adapters/verify-bundle.ts';
+import type { VerificationResult } from '../sigstore/verify-bundle.ts';
 import { parseBoxAddress } from '../box/address.ts';
 import { checkOpenBox, receiptFor, sealFor, type OpenBox } from '../box/participant.ts';
 import {
@@ -28,6 +30,7 @@ import {
   readAnnouncement,
   type LocatedBox,
 } from '../github/box-locator.ts';
+import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { githubClient } from '../github/client.ts';
 import {
   GITHUB_ACTIONS_ISSUER,
@@ -47,6 +50,20 @@ export { BUILTIN_POLICIES, EMBEDDED_ROOT_DATE, GITHUB_ACTIONS_ISSUER };
 export type { BoxVerification, EnvelopeVerification, OpenBox, PolicyFlags, Receipt };
 
 export const PUBLIC_API = 'https://api.github.com';
+
+/** `verify-bundle` under the page's roots (parsed once per settings). */
+export function verifyBundleWith(
+  s: Settings,
+  bundle: string,
+  artifactOrDigest: Uint8Array | string,
+  policy: VerifyPolicy,
+  bundleLabel: string,
+): Promise<VerificationResult> {
+  return verifyBundle(bundle, artifactOrDigest, policy, {
+    trustedRoots: trustedRoots(s),
+    bundleLabel,
+  });
+}
 
 /** Whom the page trusts. Changed only in developer mode, which the page shows on every screen. */
 export interface Settings {
@@ -69,10 +86,19 @@ export function embeddedRootWarning(now: Date): string | undefined {
     : undefined;
 }
 
+// Settings are replaced, never changed: their roots are parsed once, so the
+// verifier's trust material (every key parsed) is built once per choice too.
+const loaded = new WeakMap<Settings, LoadedTrustedRoot[]>();
+
 export function trustedRoots(s: Settings): LoadedTrustedRoot[] {
-  return s.trustedRoot
-    ? parseTrustedRootText(s.trustedRoot.text, s.trustedRoot.label)
-    : [embeddedTrustedRoot()];
+  let roots = loaded.get(s);
+  if (!roots) {
+    roots = s.trustedRoot
+      ? parseTrustedRootText(s.trustedRoot.text, s.trustedRoot.label)
+      : [embeddedTrustedRoot()];
+    loaded.set(s, roots);
+  }
+  return roots;
 }
 
 function client(s: Settings, token?: string): Octokit {
@@ -306,8 +332,9 @@ export async function sealAndPost(
   const wait = Date.parse(target.box.opensAt) - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
   const body = await sealFor(target.box, me.id, message);
-  const located = await locateBox(octokit, onlineAddress(target.located.address));
-  const posted = await located.bus.post(body);
+  // The box was located already: post to its issue as the token's account.
+  const { repository, issue } = target.located;
+  const posted = await new GitHubIssueBus(octokit, repository, issue).post(body);
   return {
     login: me.login,
     commentId: posted.id,

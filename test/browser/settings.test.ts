@@ -19,6 +19,7 @@ test('public defaults; developer mode when the API or the root differs', () => {
     true,
   );
   assert.match(trustedRoots(DEFAULT_SETTINGS)[0]!.source, /embedded public-good root/);
+  assert.equal(trustedRoots(DEFAULT_SETTINGS), trustedRoots(DEFAULT_SETTINGS), 'parsed once');
   assert.throws(
     () => trustedRoots({ ...DEFAULT_SETTINGS, trustedRoot: { label: 'mine.json', text: '{}' } }),
     /mine\.json/,

@@ -1,6 +1,6 @@
 // Verify a Sigstore bundle for an artifact: `sealbox verify-bundle`, the
 // sigstore-conformance client protocol, in the page.
-import { verifyBundle } from '../../../src/browser/index.ts';
+import { verifyBundleWith } from '../../../src/browser/index.ts';
 import { logEntries, verdict } from '../checks.ts';
 import { checkForm, fileField, h, screen, textField, usage, valueOf } from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
@@ -32,10 +32,7 @@ export function bundleView(): HTMLElement {
     const policy = k
       ? { key: await k.text() }
       : { certIdentity: valueOf(identity), certOidcIssuer: valueOf(issuer) };
-    const r = await verifyBundle(await b.text(), target, policy, {
-      trustedRoot: settings().trustedRoot?.text,
-      bundleLabel: b.name,
-    });
+    const r = await verifyBundleWith(settings(), await b.text(), target, policy, b.name);
     return h(
       'div',
       {},
