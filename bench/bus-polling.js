@@ -13,6 +13,7 @@ import { DEFAULT_RUN } from '../src/devstack/identity.ts';
 import { DevStack } from '../src/devstack/stack.ts';
 import { githubClient } from '../src/github/client.ts';
 import { GitHubIssueBus } from '../src/github/issue-bus.ts';
+import { boxConfig } from '../test/helpers/box.ts';
 import { boxAttester } from '../src/node/box-attest.ts';
 
 const SUBMISSIONS = 1000;
@@ -97,27 +98,15 @@ const hosted = await hostBox(
       arrive();
     },
   },
-  {
-    boxId: 'bench-bus-0001',
-    suite: 'x25519',
-    windowSeconds: WINDOW,
-    rules: {
-      max_submissions: 5000,
-      max_bytes: 65536,
-      one_per_author: 'first',
-      allowed_authors: null,
-      min_participants: 0,
+  boxConfig(
+    {
+      boxId: 'bench-bus-0001',
+      windowSeconds: WINDOW,
+      computation: { name: 'stats', parameters: {} },
+      pollMs: POLL,
     },
-    computation: { name: 'stats', parameters: {} },
-    run: {
-      repository: 'demo/sealbox',
-      workflow_ref: 'x',
-      run_id: '1',
-      run_attempt: '1',
-      sha: DEFAULT_RUN.sha,
-    },
-    pollMs: POLL,
-  },
+    { max_submissions: 5000, max_bytes: 65536 },
+  ),
 );
 await stack.stop();
 rmSync(scratch, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { parseOutputFile } from '../../src/devstack/runner.ts';
 import { REPO_ROOT, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
+import { writeUnsignedEnvelope } from '../helpers/envelope.ts';
 
 const ctx = useStack();
 const action = parse(readFileSync(`${REPO_ROOT}action.yml`, 'utf8')) as {
@@ -116,17 +117,7 @@ test('the bundle alone, attest mode: a bundle that verifies, stored, and its out
 
 test('the bundle alone, envelope-sign mode: a keyless signed envelope that verifies', async () => {
   const env = ctx.stack.env();
-  const envelope = join(ctx.dir, 'result.json');
-  writeFileSync(
-    envelope,
-    JSON.stringify({
-      envelope_version: 'v1',
-      suite_id: 'llm.test',
-      suite_version: '1.0.0',
-      model: { id: 'org/model' },
-      metrics: { tps: 1842.5 },
-    }),
-  );
+  const envelope = writeUnsignedEnvelope(join(ctx.dir, 'result.json'));
   const r = await runAlone({
     ...env,
     INPUT_MODE: 'envelope-sign',
