@@ -1,13 +1,13 @@
 // sealbox's library API (Node entry). The verification core is portable; this
 // entry wires it to @sigstore/verify and the embedded public-good root.
 
+export { passed, failed, notEvaluated, type Check, type CheckCode } from './check.ts';
 export { SealboxError, type InputErrorCode } from './errors.ts';
 export { parseClaims, FULCIO_CLAIMS, type CertificateClaims } from './policy/claims.ts';
 export {
   evaluatePolicy,
   policyFromFlags,
   GITHUB_ACTIONS_ISSUER,
-  type Check,
   type IdentityPolicy,
   type PolicyFlags,
   type SignerRule,

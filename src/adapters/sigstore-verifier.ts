@@ -12,7 +12,12 @@ import {
   type TrustMaterial,
 } from '@sigstore/verify';
 import { SealboxError, describe } from '../errors.ts';
-import type { Artifact, SignatureVerifier, TrustOptions } from '../sigstore/verify-bundle.ts';
+import type {
+  Artifact,
+  SignatureVerifier,
+  TrustOptions,
+  VerifiedTimes,
+} from '../sigstore/verify-bundle.ts';
 import { digestAlgorithmName } from '../sigstore/bundle.ts';
 import type { LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 
@@ -115,7 +120,11 @@ async function bindArtifact(
 }
 
 export class SigstoreSignatureVerifier implements SignatureVerifier {
-  async verify(bundle: Bundle, artifact: Artifact | undefined, trust: TrustOptions): Promise<void> {
+  async verify(
+    bundle: Bundle,
+    artifact: Artifact | undefined,
+    trust: TrustOptions,
+  ): Promise<VerifiedTimes> {
     const material = trustMaterial(trust.trustedRoot, trust.publicKey);
     let entity: SignedEntity;
     try {
@@ -134,5 +143,24 @@ export class SigstoreSignatureVerifier implements SignatureVerifier {
       const code = (e as { code?: unknown }).code;
       throw new Failure(typeof code === 'string' ? code : 'SIGNATURE_ERROR', describe(e));
     }
+    return { signedTimes: signedTimes(entity) };
   }
+}
+
+/**
+ * The times the verification just proved: each RFC 3161 timestamp's genTime,
+ * and each log entry's integrated time under an inclusion promise (Rekor v2
+ * entries carry none: their time is the timestamp authority's).
+ */
+function signedTimes(entity: SignedEntity): string[] {
+  const times: string[] = [];
+  for (const t of entity.timestamps) {
+    if (t.$case === 'timestamp-authority') times.push(t.timestamp.signingTime.toISOString());
+    else if (t.tlogEntry.inclusionPromise) {
+      const seconds = Number(t.tlogEntry.integratedTime);
+      if (Number.isSafeInteger(seconds) && seconds > 0)
+        times.push(new Date(seconds * 1000).toISOString());
+    }
+  }
+  return times;
 }

@@ -1,33 +1,79 @@
 // The bus a box talks over: one interface, adapters elsewhere (GitHub issue,
-// and in tests an in-memory one). Portable.
-import type { BusComment } from './submissions.ts';
+// directory, and in tests an in-memory one); and the texts a box posts on it.
+// Portable.
 import { fromBase64, toBase64 } from '../bytes.ts';
-import { gunzip, gzip } from './gzip.ts';
+import { tryBoundedJson, type JsonBounds } from '../bounded-json.ts';
+import type { BusComment, EditRecord } from './close-rules.ts';
+import { fencedBase64 } from './fenced-blocks.ts';
+import { gzip } from './gzip.ts';
+import type { Bus } from './manifest.ts';
 
 export interface Announcement {
   boxId: string;
   manifest: Uint8Array;
   manifestBundle: unknown;
+  /** Hints for people; no check reads them (times come from the manifest's attestation). */
   opensAt: string;
   closesAt: string;
 }
 
+/** A GitHub SSH signing key, as `GET /users/{username}/ssh_signing_keys` lists it. */
+export interface SigningKey {
+  key: string;
+}
+
 export interface BoxBus {
-  /** Where participants find the box (e.g. OWNER/REPO#N). */
+  /** Where participants find the box (e.g. OWNER/REPO#N), once opened. */
   readonly address: string;
+  /** Creates the box's place (an issue) and says where it is and who posts as the box. */
+  open(boxId: string): Promise<Bus>;
   announce(a: Announcement): Promise<void>;
-  /** Every comment, completely (all pages). */
+  /** Every comment, completely (all pages; at least as many as the bus counts). */
   comments(): Promise<BusComment[]>;
   /** A cheaper read while the box is open (incremental); defaults to comments(). */
   poll?(): Promise<BusComment[]>;
+  /** GitHub's own edit record of each comment, by comment id. */
+  editRecords?(): Promise<Map<number, EditRecord>>;
+  /** An author's SSH signing keys (for signed submissions). */
+  signingKeys?(login: string): Promise<SigningKey[]>;
   /** A short public status (count so far, closing time), updated in place. */
   status?(text: string): Promise<void>;
+  /** Stops new comments by strangers (at closed_at); unlock undoes it. */
+  lock?(): Promise<void>;
+  unlock?(): Promise<void>;
   publishResult(result: Uint8Array, bundle: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A bundle travelling in a comment: at most this big and this deep. */
+export const BUNDLE_BOUNDS: JsonBounds = { maxLength: 1024 * 1024, maxDepth: 64 };
+
 const fence = (tag: string, bytes: Uint8Array) =>
   ['```' + tag, ...(toBase64(bytes).match(/.{1,76}/g) ?? []), '```'].join('\n');
+
+/** A fenced block's bytes; undefined when absent or not base64. */
+export function block(text: string, tag: string): Uint8Array | undefined {
+  const b64 = fencedBase64(text, tag);
+  if (b64 === undefined) return undefined;
+  try {
+    return fromBase64(b64);
+  } catch {
+    return undefined; // not base64: not a block of ours
+  }
+}
+
+/** A fenced block holding bounded JSON; undefined when absent, out of bounds or not JSON. */
+export function jsonBlock(text: string, tag: string, bounds = BUNDLE_BOUNDS): unknown {
+  const bytes = block(text, tag);
+  if (!bytes) return undefined;
+  let decoded: string;
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return tryBoundedJson(decoded, bounds);
+}
 
 /**
  * The announcement as an issue body: the manifest and its bundle as base64 of
@@ -51,49 +97,34 @@ export function announcementText(a: Announcement, status?: string): string {
   ].join('\n');
 }
 
-function block(text: string, tag: string): Uint8Array | undefined {
-  const m = new RegExp('```' + tag + '\\s*\\n([A-Za-z0-9+/=\\s]*?)```').exec(text);
-  if (!m) return undefined;
-  try {
-    return fromBase64(m[1]!);
-  } catch {
-    return undefined; // not base64: not a block of ours
-  }
+const OPENING = ': opening. The manifest follows once it is attested.';
+
+/** The body of a box's issue before its manifest is attested. */
+export function openingText(boxId: string): string {
+  return `sealbox box \`${boxId}\`${OPENING}\n`;
 }
 
-/** A fenced block holding JSON; undefined when absent or not JSON (a comment, not a result). */
-function jsonBlock(text: string, tag: string): unknown {
-  const bytes = block(text, tag);
-  if (!bytes) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
+/** The issue is a box still opening (its manifest not attested yet). */
+export function isOpening(text: string): boolean {
+  return /^sealbox box `[A-Za-z0-9_-]{1,64}`/.test(text) && text.includes(OPENING);
 }
 
 export function parseAnnouncement(text: string): Announcement | undefined {
   const manifest = block(text, 'sealbox-manifest');
-  const bundle = block(text, 'sealbox-manifest-bundle');
+  const manifestBundle = jsonBlock(text, 'sealbox-manifest-bundle');
+  // Hints only (no check reads them); each pattern is anchored to a line: linear.
   const opensAt = /^opens_at: (\S+)$/m.exec(text)?.[1];
   const closesAt = /^closes_at: (\S+)$/m.exec(text)?.[1];
-  const boxId = /sealbox box `([^`]+)`/.exec(text)?.[1];
-  if (!manifest || !bundle || !opensAt || !closesAt || !boxId) return undefined;
-  try {
-    return {
-      boxId,
-      manifest,
-      manifestBundle: JSON.parse(new TextDecoder().decode(bundle)),
-      opensAt,
-      closesAt,
-    };
-  } catch {
+  const boxId = /^sealbox box `([A-Za-z0-9_-]{1,64})`/.exec(text)?.[1];
+  if (!manifest || manifestBundle === undefined || !opensAt || !closesAt || !boxId)
     return undefined;
-  }
+  return { boxId, manifest, manifestBundle, opensAt, closesAt };
 }
 
 /** GitHub holds at most 65,536 characters in a comment; parts stay well under it. */
 const PART_CHARS = 60_000;
+
+export const RESULT_PART = /^sealbox box result \(gzip\), part (\d{1,5}) of (\d{1,5}):/;
 
 /**
  * The result as comment bodies: one, readable, when it fits; else the result
@@ -106,14 +137,7 @@ export async function resultTexts(result: Uint8Array, bundle: unknown): Promise<
     'sealbox-result-bundle',
     new TextEncoder().encode(JSON.stringify(bundle)),
   );
-  const whole = [
-    'sealbox box result:',
-    '',
-    fence('sealbox-result', result),
-    '',
-    bundleBlock,
-    '',
-  ].join('\n');
+  const whole = resultText(result, bundle);
   if (whole.length <= PART_CHARS) return [whole];
   const encoded = toBase64(await gzip(result));
   const chunk = (Math.floor((PART_CHARS - 200) / 77) * 57 * 4) / 3; // whole lines of base64
@@ -136,7 +160,7 @@ export async function resultTexts(result: Uint8Array, bundle: unknown): Promise<
   return texts;
 }
 
-/** The result as one text (a file, where no size limit applies). */
+/** The result as one text (a file, or a comment when it fits). */
 export function resultText(result: Uint8Array, bundle: unknown): string {
   return [
     'sealbox box result:',
@@ -146,54 +170,6 @@ export function resultText(result: Uint8Array, bundle: unknown): string {
     fence('sealbox-result-bundle', new TextEncoder().encode(JSON.stringify(bundle))),
     '',
   ].join('\n');
-}
-
-/**
- * Reads a result back from the bus's comments, whole or in gzip parts (the
- * last result posted wins). Parts must come in order, 1 to N, each once.
- */
-export async function parseResultComments(
-  bodies: string[],
-): Promise<{ result: Uint8Array; bundle: unknown } | undefined> {
-  let found: { result: Uint8Array; bundle: unknown } | undefined;
-  let parts: string[] = [];
-  let total = 0;
-  for (const body of bodies) {
-    const whole = parseResultText(body);
-    if (whole) {
-      found = whole;
-      parts = [];
-      continue;
-    }
-    const part = /^sealbox box result \(gzip\), part (\d+) of (\d+):/.exec(body);
-    if (part) {
-      if (part[1] === '1') {
-        parts = [];
-        total = Number(part[2]);
-      }
-      if (Number(part[1]) !== parts.length + 1 || Number(part[2]) !== total) {
-        parts = [];
-        continue;
-      }
-      parts.push(
-        /```sealbox-result-gzip\s*\n([A-Za-z0-9+/=\s]*?)```/.exec(body)?.[1]?.replace(/\s+/g, '') ??
-          '',
-      );
-    }
-    const bundle = jsonBlock(body, 'sealbox-result-bundle');
-    if (bundle !== undefined && total && parts.length === total && !block(body, 'sealbox-result')) {
-      let gz: Uint8Array | undefined;
-      try {
-        gz = fromBase64(parts.join(''));
-      } catch {
-        gz = undefined;
-      }
-      if (gz) found = { result: await gunzip(gz), bundle };
-      parts = [];
-      total = 0;
-    }
-  }
-  return found;
 }
 
 export function parseResultText(text: string): { result: Uint8Array; bundle: unknown } | undefined {

@@ -1,15 +1,27 @@
-// Reading a box document (manifest.json, result.json): strict UTF-8 JSON,
-// then its schema, with an error naming the field. Portable.
+// Reading a box document (manifest.json, result.json): strict UTF-8 JSON
+// within bounds, then its schema, with an error naming the field. Portable.
 import type * as z from 'zod/mini';
+import { parseBoundedJson, type JsonBounds } from '../bounded-json.ts';
 import { SealboxError } from '../errors.ts';
 
-export function parseDocument<T>(schema: z.ZodMiniType<T>, bytes: Uint8Array, label: string): T {
-  let json: unknown;
+export const MANIFEST_BOUNDS: JsonBounds = { maxLength: 64 * 1024, maxDepth: 64 };
+export const RESULT_BOUNDS: JsonBounds = { maxLength: 16 * 1024 * 1024, maxDepth: 64 };
+
+function text(bytes: Uint8Array, label: string): string {
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON`);
+    throw new SealboxError('INPUT_INVALID', `${label}: is not UTF-8`);
   }
+}
+
+export function parseDocument<T>(
+  schema: z.ZodMiniType<T>,
+  bytes: Uint8Array,
+  label: string,
+  bounds: JsonBounds = RESULT_BOUNDS,
+): T {
+  const json = parseBoundedJson(text(bytes, label), label, bounds);
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -19,4 +31,17 @@ export function parseDocument<T>(schema: z.ZodMiniType<T>, bytes: Uint8Array, la
     );
   }
   return r.data;
+}
+
+/** The document's `version` member, when it is a JSON object within bounds that has one. */
+export function peekVersion(bytes: Uint8Array): string | undefined {
+  try {
+    const json = parseBoundedJson(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      'document',
+    ) as { version?: unknown } | null;
+    return typeof json?.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
 }

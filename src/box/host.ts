@@ -1,20 +1,33 @@
-// The ceremony, in one process: open, collect, close, compute, result.
-// Portable: the bus, the attestation and the clock are injected. The box's
-// private key lives only in this function's scope: never serialized, written,
-// logged or put in an error message.
+// The ceremony, in one process (docs/spec/sealed-box-v1.1.md, "Collecting and
+// closing"): open the issue, attest the manifest naming it, collect, close,
+// list until two listings agree, compute, attest the result. Portable: the
+// bus, the attestation and the clock are injected. The box's private key
+// lives only in this function's scope: never serialized, written, logged or
+// put in an error message.
 import { describe } from '../errors.ts';
+import { sha256Hex } from '../bytes.ts';
 import { compute, type ComputeInput } from './compute/index.ts';
 import type { BoxBus } from './bus.ts';
+import {
+  agreementKey,
+  armourOf,
+  classify,
+  type BusComment,
+  type Classified,
+  type CloseContext,
+  type SeenArmour,
+} from './close-rules.ts';
 import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
-import { hpkeFields, manifestBytes, type Manifest } from './manifest.ts';
+import { hpkeFields, manifestBytes, MANIFEST_VERSION, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
 import { sealReplies, takeReplies, type SealedReply } from './replies.ts';
-import { classify, findArmour, sha256Hex } from './submissions.ts';
+import { boxJudge, type SignatureCheck } from './sealing.ts';
+import { formatTime, windowFrom } from './times.ts';
 
 export interface Attested {
   bundle: unknown;
-  /** When the log (or TSA) says the attestation happened. */
-  time: Date;
+  /** The bundle's signed times (ISO): log integrated times under a promise, RFC 3161 times. */
+  signedTimes: string[];
 }
 
 export interface HostDeps {
@@ -27,18 +40,22 @@ export interface HostDeps {
   exec?(inputs: ComputeInput[], parameters: Record<string, unknown>): Promise<unknown>;
   /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
   generateKey?: typeof generateBoxKeyPair;
+  /** Checks submission signatures, for a box with `signed_submissions`. */
+  signatures?(manifest: Manifest, manifestDigest: string): SignatureCheck;
 }
 
 export interface BoxConfig {
   boxId: string;
   suite: SuiteName;
   windowSeconds: number;
-  rules: Manifest['rules'];
+  rules: Omit<Manifest['rules'], 'signed_submissions'> & { signed_submissions?: boolean };
   computation: Manifest['computation'];
   run: Manifest['run'];
   pollMs?: number;
-  /** Wait after the close before the final, complete listing. */
+  /** Wait after the close before the final listings. */
   settleMs?: number;
+  /** Final listings at most, before the box gives up and aborts (at least 5). */
+  listings?: number;
 }
 
 export interface HostedBox {
@@ -49,82 +66,79 @@ export interface HostedBox {
   parsedResult: BoxResult;
 }
 
-const ceilSecond = (d: Date) => new Date(Math.ceil(d.getTime() / 1000) * 1000);
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<HostedBox> {
   const log = deps.log ?? (() => {});
   const key = await (deps.generateKey ?? generateBoxKeyPair)(config.suite);
+  // The issue first: the manifest names it and who posts as the box.
+  const bus = await deps.bus.open(config.boxId);
   const manifest: Manifest = {
-    version: 'sealbox-box/v1',
+    version: MANIFEST_VERSION,
     box_id: config.boxId,
     hpke: hpkeFields(config.suite, key.publicKey),
     window_seconds: config.windowSeconds,
-    bus: { kind: 'github-issue', address: deps.bus.address },
-    rules: config.rules,
+    bus,
+    rules: { ...config.rules, signed_submissions: config.rules.signed_submissions ?? false },
     computation: config.computation,
     run: config.run,
   };
+  if (manifest.rules.signed_submissions && (!deps.signatures || !deps.bus.signingKeys))
+    throw new Error('signed submissions need a bus that lists SSH signing keys');
   const mBytes = manifestBytes(manifest);
   const digest = await sha256Hex(mBytes);
   const mAttested = await deps.attest(mBytes, 'manifest.json');
   log(`manifest attested (digest ${digest.slice(0, 12)}...)`);
-  // Only after the attestation exists does the window open.
-  const opensAt = ceilSecond(new Date(Math.max(deps.now().getTime(), mAttested.time.getTime())));
-  const closesAt = new Date(opensAt.getTime() + config.windowSeconds * 1000);
-  let closedAt = closesAt;
+  // The window opens at the attestation's signed time, as every verifier computes it.
+  const window = windowFrom(mAttested.signedTimes, config.windowSeconds);
+  if (!window) throw new Error("the manifest's attestation carries no signed time");
+  const opensAt = window.opensAt;
+  const closesAt = window.closesAt;
+  let closedAt: number;
   let status: BoxResult['status'] = 'complete';
   let reason: string | undefined;
   let records: BoxResult['submissions'] = [];
   let output: unknown = null;
   let replies: SealedReply[] = [];
+  const now = () => deps.now().getTime();
   try {
     await deps.bus.announce({
       boxId: config.boxId,
       manifest: mBytes,
       manifestBundle: mAttested.bundle,
-      opensAt: iso(opensAt),
-      closesAt: iso(closesAt),
+      opensAt: formatTime(opensAt),
+      closesAt: formatTime(closesAt),
     });
-    log(`box open on ${deps.bus.address} from ${iso(opensAt)} to ${iso(closesAt)}`);
-    const opened = new Map<string, Uint8Array | null>();
-    const ctx = (closed: Date) => ({
+    log(`box open on ${bus.address} from ${formatTime(opensAt)} to ${formatTime(closesAt)}`);
+    const judge = boxJudge(
       manifest,
-      manifestDigest: digest,
-      opensAt: iso(opensAt),
-      closedAt: iso(closed),
-      box: key,
-      opened,
-    });
-    // Collect: poll; under first-per-author, close early once the box is full.
-    // Polls fall on opens_at + k * pollMs, the last exactly at closes_at.
-    const every = config.pollMs ?? 500;
-    let next = opensAt.getTime() + every;
-    while (deps.now() < closesAt) {
-      while (next <= deps.now().getTime()) next += every;
-      await deps.sleep(Math.max(0, Math.min(next, closesAt.getTime()) - deps.now().getTime()));
-      const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
-      const armouredSoFar = polled.filter((c) => findArmour(c.body) !== undefined).length;
-      // Once closed, the result is the status.
-      if (deps.now() < closesAt)
-        await deps.bus.status?.(`${armouredSoFar} submissions so far; closes at ${iso(closesAt)}`);
-      if (manifest.rules.one_per_author !== 'first') continue;
-      // Full only if there are at least as many armoured comments as places.
-      if (armouredSoFar < manifest.rules.max_submissions) continue;
-      const seen = await classify(polled, ctx(closesAt));
-      if (seen.accepted.length >= manifest.rules.max_submissions) {
-        const filler = seen.accepted[manifest.rules.max_submissions - 1]!.record;
-        closedAt = new Date(Date.parse(filler.created_at) + 1000);
-        log(`box full: closed early at ${iso(closedAt)}`);
-        break;
-      }
-    }
-    // An early close falls a second after the filling comment, possibly still
-    // ahead: wait for it, so that the result is attested after closed_at.
-    await deps.sleep(
-      Math.max(0, closedAt.getTime() - deps.now().getTime()) + (config.settleMs ?? 0),
+      digest,
+      key,
+      new Map(),
+      manifest.rules.signed_submissions ? deps.signatures!(manifest, digest) : undefined,
     );
-    const final = await classify(await deps.bus.comments(), ctx(closedAt));
+    const seen = new SeenComments();
+    const ctx = (closed: number): CloseContext => ({
+      rules: manifest.rules,
+      opensAt,
+      closedAt: closed,
+      judge,
+    });
+    let final: Classified;
+    for (;;) {
+      const early = await collect(deps, manifest, ctx, seen, opensAt, closesAt, config.pollMs);
+      closedAt = early ?? closesAt;
+      // Wait for closed_at (an early close falls a second after the filling
+      // comment, possibly still ahead), so the result is attested after it.
+      await deps.sleep(Math.max(0, closedAt - now()) + (config.settleMs ?? 0));
+      await deps.bus
+        .lock?.()
+        .catch((e: unknown) => log(`locking the issue failed: ${describe(e)}`));
+      final = await agreedListing(deps, ctx(closedAt), seen, config.listings ?? 6);
+      if (early === undefined || final.accepted.length === manifest.rules.max_submissions) break;
+      // The box was not full after all (a filling comment was edited or
+      // deleted): nothing about closed_at is published yet, so collect on.
+      log(`the box is not full after all (${final.accepted.length} accepted): collecting on`);
+      await deps.bus.unlock?.().catch((e: unknown) => log(`unlocking failed: ${describe(e)}`));
+    }
     records = final.records;
     const inputs: ComputeInput[] = final.accepted.map((a) => ({
       author_id: a.record.author_id,
@@ -159,18 +173,17 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   } catch (e) {
     status = 'aborted';
     reason = describe(e);
-    // The ceremony ended now: the result is attested after it, never before.
-    closedAt = new Date(
-      Math.min(closesAt.getTime(), Math.floor(deps.now().getTime() / 1000) * 1000),
-    );
+    // The ceremony ended now (never before opens_at): the result is attested after it.
+    closedAt = Math.max(opensAt, Math.min(closesAt, Math.floor(now() / 1000) * 1000));
+    await deps.sleep(Math.max(0, closedAt - now()));
     log(`ceremony failed after the manifest was attested: ${reason}`);
   }
   const result = buildResult({
     box_id: config.boxId,
     manifest_digest: digest,
-    opens_at: iso(opensAt),
-    closes_at: iso(closesAt),
-    closed_at: iso(closedAt),
+    opens_at: formatTime(opensAt),
+    closes_at: formatTime(closesAt),
+    closed_at: formatTime(closedAt),
     status,
     ...(reason ? { reason } : {}),
     submissions: records,
@@ -190,4 +203,103 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
     resultBundle: rAttested.bundle,
     parsedResult: result,
   };
+}
+
+/** Every armoured comment the box has seen, with the last armour seen in it. */
+class SeenComments {
+  readonly #byId = new Map<number, { body: string; armour: SeenArmour }>();
+  async add(comments: BusComment[]): Promise<void> {
+    for (const c of comments) {
+      if (this.#byId.get(c.id)?.body === c.body) continue;
+      const text = armourOf(c);
+      if (text === undefined) continue;
+      this.#byId.set(c.id, {
+        body: c.body,
+        armour: {
+          id: c.id,
+          author_id: c.author_id,
+          author_login: c.author_login,
+          created_at: c.created_at,
+          ciphertext_sha256: await sha256Hex(new TextEncoder().encode(text)),
+        },
+      });
+    }
+  }
+  values(): SeenArmour[] {
+    return [...this.#byId.values()].map((v) => v.armour);
+  }
+}
+
+/**
+ * Polls until closes_at. Under first-per-author, returns closed_at as soon as
+ * the comments seen fill the box (a second after the filling comment); else
+ * undefined. Polls fall on opens_at + k * pollMs, the last exactly at closes_at.
+ */
+async function collect(
+  deps: HostDeps,
+  manifest: Manifest,
+  ctx: (closed: number) => CloseContext,
+  seen: SeenComments,
+  opensAt: number,
+  closesAt: number,
+  pollMs = 500,
+): Promise<number | undefined> {
+  const now = () => deps.now().getTime();
+  let next = opensAt + pollMs;
+  while (now() < closesAt) {
+    while (next <= now()) next += pollMs;
+    await deps.sleep(Math.max(0, Math.min(next, closesAt) - now()));
+    const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
+    await seen.add(polled);
+    const armoured = polled.filter((c) => armourOf(c) !== undefined).length;
+    // Once closed, the result is the status.
+    if (now() < closesAt)
+      await deps.bus.status?.(`${armoured} submissions so far; closes at ${formatTime(closesAt)}`);
+    if (manifest.rules.one_per_author !== 'first') continue;
+    // Full only if there are at least as many armoured comments as places.
+    if (armoured < manifest.rules.max_submissions) continue;
+    const found = await classify(polled, ctx(closesAt));
+    if (found.accepted.length >= manifest.rules.max_submissions) {
+      const filler = found.accepted[manifest.rules.max_submissions - 1]!.record;
+      const closedAt = Date.parse(filler.created_at) + 1000;
+      deps.log?.(`box full: closing early at ${formatTime(closedAt)}`);
+      return closedAt;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Lists every comment until two consecutive complete listings agree on the
+ * comments created before closed_at and their statuses; the box aborts when
+ * none do within `attempts` listings.
+ */
+async function agreedListing(
+  deps: HostDeps,
+  ctx: CloseContext,
+  seen: SeenComments,
+  attempts: number,
+): Promise<Classified> {
+  let previous: string | undefined;
+  let lastError = 'no listing was complete';
+  for (let i = 0; i < Math.max(5, attempts); i++) {
+    if (i > 0) await deps.sleep(Math.min(8000, 500 * 2 ** (i - 1)));
+    let listing: BusComment[];
+    try {
+      listing = await deps.bus.comments();
+      const edits = await deps.bus.editRecords?.();
+      if (edits) listing = listing.map((c) => ({ ...c, editRecord: edits.get(c.id) }));
+    } catch (e) {
+      lastError = describe(e);
+      previous = undefined;
+      continue;
+    }
+    await seen.add(listing);
+    const classified = await classify(listing, ctx, seen.values());
+    const key = agreementKey(classified.records, ctx.closedAt);
+    if (key === previous) return classified;
+    previous = key;
+    lastError = 'two consecutive listings did not agree';
+  }
+  throw new Error(`the final listing could not be confirmed: ${lastError}`);
 }

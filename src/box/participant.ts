@@ -1,11 +1,18 @@
 // A participant's side of a box, before anything is posted: the manifest's
-// attestation under the participant's policy, the box's own repository and
-// run, and its window; then the sealed comment and the receipt. Shared by
-// `box submit` and the web page. Portable: the Sigstore verifier is injected.
+// attestation under the participant's policy, the issue it names, the box's
+// own repository and run, and its window (from the attestation's signed time,
+// never from the editable issue body); then the sealed comment and the
+// receipt. Shared by `box submit` and the web page. Portable: the Sigstore
+// verifier is injected.
+import * as z from 'zod/mini';
 import { SealboxError } from '../errors.ts';
+import { sha256Hex } from '../bytes.ts';
+import { findArmour } from './armour.ts';
 import type { Announcement } from './bus.ts';
+import type { Receipt } from './checks/evidence.ts';
 import { parseManifest, publicKeyOf, type Manifest } from './manifest.ts';
-import { findArmour, sealSubmission, sha256Hex } from './submissions.ts';
+import { sealSubmission } from './sealing.ts';
+import { formatTime, windowFrom } from './times.ts';
 import { checkManifest, type BoxVerifyOptions } from './verify.ts';
 
 /** Where the participant found the box: its repository, its issue, and the run when named by one. */
@@ -14,20 +21,23 @@ export interface BoxLocation {
   /** OWNER/REPO#N */
   address: string;
   run?: { runId: number; attempt?: number };
+  /** The issue as GitHub shows it: the manifest must name it. */
+  issue: { number: number; nodeId: string; authorId: number };
 }
 
 export interface OpenBox {
   manifest: Manifest;
   /** SHA-256 of the manifest's bytes: what every submission is bound to. */
   digest: string;
+  /** From the manifest attestation's signed time and the window. */
   opensAt: string;
   closesAt: string;
 }
 
 /**
  * Refuses (INPUT_INVALID, naming the box and the reason) a box whose manifest
- * the policy does not accept, a manifest of another repository or run, or a
- * box already closed at `now`.
+ * the policy does not accept, a manifest of another issue, repository or run,
+ * or a box already closed at `now`.
  */
 export async function checkOpenBox(
   announcement: Announcement,
@@ -36,37 +46,41 @@ export async function checkOpenBox(
   now: Date,
 ): Promise<OpenBox> {
   const { address } = where;
+  const refuse = (why: string) => new SealboxError('INPUT_INVALID', `${address}: ${why}`);
   const { digest, verification } = await checkManifest(
     announcement.manifest,
     announcement.manifestBundle,
     o,
   );
   if (!verification.ok)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest's attestation does not satisfy your policy: ${verification.checks.find((c) => !c.ok)?.reason}`,
+    throw refuse(
+      `the manifest's attestation does not satisfy your policy: ${verification.checks.find((c) => !c.ok)?.reason}`,
     );
-  const manifest = parseManifest(announcement.manifest);
+  const manifest = parseManifest(announcement.manifest, `${address}: manifest`);
   if (manifest.run.repository.toLowerCase() !== where.repository.toLowerCase())
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest belongs to ${manifest.run.repository}: a foreign box`,
+    throw refuse(`the manifest belongs to ${manifest.run.repository}: a foreign box`);
+  const bus = manifest.bus;
+  if (
+    bus.kind !== 'github-issue' ||
+    bus.repository.toLowerCase() !== where.repository.toLowerCase() ||
+    bus.issue !== where.issue.number ||
+    bus.issue_node_id !== where.issue.nodeId ||
+    bus.author.id !== where.issue.authorId
+  )
+    throw refuse(
+      `the manifest names ${bus.address}${bus.kind === 'github-issue' ? ` (opened by ${bus.author.login})` : ''}, not this issue: another box's evidence`,
     );
   if (where.run && manifest.run.run_id !== String(where.run.runId))
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the manifest is run ${manifest.run.run_id}'s, not run ${where.run.runId}'s`,
-    );
-  if (now.getTime() >= Date.parse(announcement.closesAt))
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${address}: the box closed at ${announcement.closesAt}`,
-    );
+    throw refuse(`the manifest is run ${manifest.run.run_id}'s, not run ${where.run.runId}'s`);
+  const window = windowFrom(verification.bundles[0]?.signedTimes ?? [], manifest.window_seconds);
+  if (!window) throw refuse("the manifest's attestation carries no signed time");
+  if (now.getTime() >= window.closesAt)
+    throw refuse(`the box closed at ${formatTime(window.closesAt)}`);
   return {
     manifest,
     digest,
-    opensAt: announcement.opensAt,
-    closesAt: announcement.closesAt,
+    opensAt: formatTime(window.opensAt),
+    closesAt: formatTime(window.closesAt),
   };
 }
 
@@ -92,4 +106,23 @@ export async function receiptFor(
     manifest_digest: box.digest,
     created_at: posted.created_at,
   };
+}
+
+const receiptSchema = z.object({
+  box_id: z.string().check(z.minLength(1)),
+  comment_id: z.number().check(z.int(), z.positive()),
+  ciphertext_sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+});
+
+/** A receipt file's contents; anything else is an input error naming the file. */
+export function parseReceipt(json: unknown, label: string): Receipt {
+  const r = receiptSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: is not a sealbox receipt (${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'})`,
+    );
+  }
+  return r.data;
 }

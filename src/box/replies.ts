@@ -4,7 +4,8 @@
 import { fromBase64 } from '../bytes.ts';
 import type { ComputeInput } from './compute/index.ts';
 import { open, seal, type BoxKeyPair, type SuiteName } from './hpke.ts';
-import { armour, decodeArmour, findArmour, type Opened } from './submissions.ts';
+import { armour, decodeArmour, findArmour } from './armour.ts';
+import type { Opened } from './close-rules.ts';
 
 const te = new TextEncoder();
 

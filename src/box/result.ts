@@ -1,12 +1,14 @@
 // result.json: what the box did, bound to its manifest. Portable.
 import * as z from 'zod/mini';
-import { parseDocument } from './document.ts';
-import type { RejectReason, SubmissionRecord } from './submissions.ts';
+import { parseDocument, peekVersion, RESULT_BOUNDS } from './document.ts';
+import { parseTime } from './times.ts';
+import type { RejectReason, SubmissionRecord } from './close-rules.ts';
 
-export const RESULT_VERSION = 'sealbox-box-result/v1';
+export const RESULT_VERSION = 'sealbox-box-result/v1.1';
+export const RESULT_VERSION_V1 = 'sealbox-box-result/v1';
 
 export interface BoxResult {
-  version: typeof RESULT_VERSION;
+  version: typeof RESULT_VERSION | typeof RESULT_VERSION_V1;
   box_id: string;
   manifest_digest: string;
   opens_at: string;
@@ -19,6 +21,7 @@ export interface BoxResult {
     armoured: number;
     accepted: number;
     rejected: number;
+    deleted?: number;
     by_reason: Partial<Record<RejectReason, number>>;
   };
   output: unknown;
@@ -30,14 +33,16 @@ export function buildResult(fields: Omit<BoxResult, 'version' | 'counts'>): BoxR
   const by_reason: Partial<Record<RejectReason, number>> = {};
   for (const s of fields.submissions)
     if (s.reason) by_reason[s.reason] = (by_reason[s.reason] ?? 0) + 1;
-  const accepted = fields.submissions.filter((s) => s.status === 'accepted').length;
+  const count = (status: SubmissionRecord['status']) =>
+    fields.submissions.filter((s) => s.status === status).length;
   return {
     version: RESULT_VERSION,
     ...fields,
     counts: {
       armoured: fields.submissions.length,
-      accepted,
-      rejected: fields.submissions.length - accepted,
+      accepted: count('accepted'),
+      rejected: count('rejected'),
+      deleted: count('deleted'),
       by_reason,
     },
   };
@@ -47,52 +52,65 @@ export function resultBytes(r: BoxResult): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(r, null, 2) + '\n');
 }
 
-const iso = z
+/** A box time: `YYYY-MM-DDTHH:MM:SSZ`, a real instant. */
+export const boxTime = z
   .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'is not a UTC time'));
-const reason = z.enum([
+  .check(z.refine((s) => parseTime(s) !== undefined, 'is not a UTC time to the second'));
+export const REJECT_REASONS = [
   'late',
   'edited',
   'not_allowed',
   'too_large',
   'malformed',
+  'bad_signature',
   'undecryptable',
   'duplicate',
   'over_limit',
-]);
+] as const;
 const count = z.number().check(z.int(), z.nonnegative());
+const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'is not a sha256 hex digest'));
 
-/** result.json's shape; a verifier reads nothing from it before this holds. */
-export const resultSchema = z.object({
-  version: z.literal(RESULT_VERSION, `is not ${RESULT_VERSION}`),
+const submission = z.object({
+  comment_id: count,
+  author_id: count,
+  author_login: z.string(),
+  created_at: boxTime,
+  ciphertext_sha256: hex64,
+  status: z.enum(['accepted', 'rejected', 'deleted']),
+  reason: z.optional(z.enum(REJECT_REASONS)),
+  signing_key: z.optional(z.string()),
+});
+
+const fields = {
   box_id: z.string(),
   manifest_digest: z.string(),
-  opens_at: iso,
-  closes_at: iso,
-  closed_at: iso,
+  opens_at: boxTime,
+  closes_at: boxTime,
+  closed_at: boxTime,
   status: z.enum(['complete', 'aborted']),
   reason: z.optional(z.string()),
-  submissions: z.array(
-    z.object({
-      comment_id: count,
-      author_id: count,
-      author_login: z.string(),
-      created_at: iso,
-      ciphertext_sha256: z.string(),
-      status: z.enum(['accepted', 'rejected']),
-      reason: z.optional(reason),
-    }),
-  ),
+  submissions: z.array(submission),
   counts: z.object({
     armoured: count,
     accepted: count,
     rejected: count,
+    deleted: z.optional(count),
     by_reason: z.record(z.string(), count),
   }),
   output: z.unknown(),
   replies: z.optional(z.array(z.object({ comment_id: count, armour: z.string() }))),
-});
+};
 
+/** result.json's shape; a verifier reads nothing from it before this holds. */
+export const resultSchema = z.object({
+  version: z.literal(RESULT_VERSION, `is not ${RESULT_VERSION}`),
+  ...fields,
+});
+const resultSchemaV1 = z.object({ version: z.literal(RESULT_VERSION_V1), ...fields });
+
+/** A result of either version (v1 evidence verifies only where explicitly allowed). */
 export function parseResult(bytes: Uint8Array, label = 'result.json'): BoxResult {
-  return parseDocument(resultSchema, bytes, label) as BoxResult;
+  const schema: z.ZodMiniType<unknown> =
+    peekVersion(bytes) === RESULT_VERSION_V1 ? resultSchemaV1 : resultSchema;
+  return parseDocument(schema, bytes, label, RESULT_BOUNDS) as BoxResult;
 }

@@ -24,12 +24,7 @@ import { parseEnvelope } from '../envelope/envelope.ts';
 import { builtinPolicy, BUILTIN_POLICIES } from '../envelope/trust-policy.ts';
 import { hasTrustDecision, verifyEnvelope, type EnvelopeVerification } from '../envelope/verify.ts';
 import { SealboxError } from '../errors.ts';
-import {
-  boxFilesOnGitHub,
-  locateBox,
-  readAnnouncement,
-  type LocatedBox,
-} from '../github/box-locator.ts';
+import { locateBox, readIssue, verifyBoxOnGitHub, type LocatedBox } from '../github/box-locator.ts';
 import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { githubClient } from '../github/client.ts';
 import {
@@ -137,20 +132,13 @@ export interface BoxReport {
   verification: BoxVerification;
 }
 
-function verifyBoxWith(
-  files: BoxFiles,
-  policy: IdentityPolicy,
-  s: Settings,
-  o: BoxCheckOptions,
-  expectedRun?: { runId: number; attempt?: number },
-) {
+function verifyBoxWith(files: BoxFiles, policy: IdentityPolicy, s: Settings, o: BoxCheckOptions) {
   return verifyBox(files, {
     policy,
     trustedRoots: trustedRoots(s),
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
     receipt: o.receipt,
-    expectedRun,
   });
 }
 
@@ -162,10 +150,16 @@ export async function verifyBoxAt(
   o: BoxCheckOptions = {},
 ): Promise<BoxReport> {
   const policy = boxPolicy(flags); // a missing policy is refused before any request
-  const { files, located } = await boxFilesOnGitHub(client(s), onlineAddress(addressText));
+  const r = await verifyBoxOnGitHub(client(s), onlineAddress(addressText), {
+    policy,
+    trustedRoots: trustedRoots(s),
+    verifier: new SigstoreSignatureVerifier(),
+    allowSelfHostedRunners: o.allowSelfHostedRunners,
+    receipt: o.receipt,
+  });
   return {
-    where: located.address,
-    verification: await verifyBoxWith(files, policy, s, o, located.run),
+    where: r.located.address,
+    verification: { ...r.verification, notes: [...r.verification.notes, ...r.notes] },
   };
 }
 
@@ -279,9 +273,10 @@ export async function openBoxAt(
 ): Promise<SubmissionTarget> {
   const policy = boxPolicy(flags);
   const located = await locateBox(client(s), onlineAddress(addressText));
+  const { announcement, issue } = await readIssue(located);
   const box = await checkOpenBox(
-    await readAnnouncement(located),
-    located,
+    announcement,
+    { ...located, issue },
     { policy, trustedRoots: trustedRoots(s), verifier: new SigstoreSignatureVerifier() },
     now,
   );

@@ -5,11 +5,14 @@
 // participants, waits for the end, verifies the whole box and prints the
 // verdict and the output. Every verification failure is fatal (exit 1).
 import { randomBytes } from 'node:crypto';
+import type { Octokit } from '@octokit/rest';
 import { boxIssueTitlePrefix } from '../box/address.ts';
+import { parseAnnouncement } from '../box/bus.ts';
 import { parseManifest } from '../box/manifest.ts';
-import { DEFAULT_BOX_SIGNER, checkManifest, verifyBox } from '../box/verify.ts';
+import { DEFAULT_BOX_SIGNER, checkManifest } from '../box/verify.ts';
+import { formatTime, windowFrom } from '../box/times.ts';
 import { SealboxError, describe, serviceError } from '../errors.ts';
-import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
+import { issueOfRun, locateBox, readBox, verifyBoxOnGitHub } from '../github/box-locator.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
@@ -86,6 +89,12 @@ async function until<T>(
     tick();
     await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+async function announced(octokit: Octokit, repository: string, issue: number) {
+  const [owner, repo] = repository.split('/') as [string, string];
+  const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: issue });
+  return parseAnnouncement(data.body ?? '') !== undefined;
 }
 
 export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
@@ -172,7 +181,8 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   p.step(`waiting for the box to open (issue titled "${boxIssueTitlePrefix(runId, attempt)}...")`);
   const issue = await until('the box to open', deadline, interval, p.tick, async () => {
     const found = await issueOfRun(octokit, o.repo!, runId, attempt, run.created_at);
-    if (found !== undefined) return found;
+    // The issue is opened first; the box is open once its manifest is announced.
+    if (found !== undefined && (await announced(octokit, o.repo!, found))) return found;
     const r = await getRun();
     if (r.status === 'completed')
       throw new SealboxError(
@@ -191,6 +201,9 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
   );
   const manifest = parseManifest(announcement.manifest);
+  const window = windowFrom(check.bundles[0]?.signedTimes ?? [], manifest.window_seconds);
+  const opensAt = window ? formatTime(window.opensAt) : announcement.opensAt;
+  const closesAt = window ? formatTime(window.closesAt) : announcement.closesAt;
   const problems = [
     ...check.checks.filter((c) => !c.ok).map((c) => c.reason),
     ...(manifest.run.run_id !== String(runId) || manifest.run.run_attempt !== String(attempt)
@@ -207,37 +220,35 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     if (o.format === 'json') printJson({ ok: false, box: located.address, run: runId, problems });
     return 1;
   }
-  say(`box ${located.address} is open from ${announcement.opensAt} to ${announcement.closesAt}`);
+  say(`box ${located.address} is open from ${opensAt} to ${closesAt}`);
   say(`manifest verified: box ${manifest.box_id}, ${manifest.computation.name}, sha256:${digest}`);
   say('participants submit with:');
   say(`  npx sealbox box submit ${located.address} --repo ${o.repo} < message.txt`);
 
-  p.step(`waiting for the box to close at ${announcement.closesAt} and publish its result`);
+  p.step(`waiting for the box to close at ${closesAt} and publish its result`);
   const finished = await until('the result', deadline, interval, p.tick, async () => {
     const r = await getRun();
     return r.status === 'completed' ? r : undefined;
   });
-  const box = await readBox(located);
-  if (!box.result) {
-    say(`FAIL: run ${runId} ended (${finished.conclusion}) without a result on ${located.address}`);
+  let verified;
+  try {
+    verified = await verifyBoxOnGitHub(
+      octokit,
+      { kind: 'run', repository: o.repo, runId, attempt },
+      { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
+    );
+  } catch (e) {
+    say(
+      `FAIL: run ${runId} ended (${finished.conclusion}) without a result on ${located.address}: ${describe(e)}`,
+    );
     if (o.format === 'json')
       printJson({ ok: false, box: located.address, run: runId, problems: ['no result'] });
     return 1;
   }
-  const v = await verifyBox(
-    {
-      manifest: box.announcement.manifest,
-      manifestBundle: box.announcement.manifestBundle,
-      result: box.result.result,
-      resultBundle: box.result.bundle,
-    },
-    {
-      policy,
-      trustedRoots: roots,
-      verifier: new SigstoreSignatureVerifier(),
-      expectedRun: { runId, attempt },
-    },
-  );
+  const v = {
+    ...verified.verification,
+    notes: [...verified.verification.notes, ...verified.notes],
+  };
   p.done();
   const complete = v.result?.status === 'complete';
   if (o.format === 'json') {

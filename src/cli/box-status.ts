@@ -1,8 +1,9 @@
 // `sealbox box status BOX`: where a box stands (not yet open, open, closed,
 // result posted), from its issue. It verifies nothing: `box verify` does.
 import { parseBoxAddress } from '../box/address.ts';
-import { parseManifest } from '../box/manifest.ts';
-import { findArmour } from '../box/submissions.ts';
+import { issueBusOf, parseAnyManifest } from '../box/manifest.ts';
+import { resultCandidates } from '../box/result-comments.ts';
+import { findArmour } from '../box/armour.ts';
 import { parseResult } from '../box/result.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readBox } from '../github/box-locator.ts';
@@ -18,10 +19,18 @@ export async function boxStatusCommand(text: string, o: { format: Format }): Pro
     );
   const located = await locateBox(githubClientFromEnv(), address);
   const box = await readBox(located);
-  const manifest = parseManifest(box.announcement.manifest);
-  const result = box.result
-    ? parseResult(box.result.result, `${located.address} result`)
-    : undefined;
+  const manifest = parseAnyManifest(box.announcement.manifest);
+  // Unverified, as the whole command: the newest result by the box's author that reads.
+  const author = issueBusOf(manifest)?.author.id;
+  let result;
+  for (const candidate of resultCandidates(box.comments, author)) {
+    try {
+      result = parseResult((await candidate.load()).result, `${located.address} result`);
+      break;
+    } catch {
+      // not a result that reads: try an older one
+    }
+  }
   const now = Date.now();
   const state = result
     ? `closed: result posted (${result.status}${result.reason ? `: ${result.reason}` : ''})`

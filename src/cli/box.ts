@@ -5,7 +5,13 @@ import { SealboxError } from '../errors.ts';
 import { githubClientFromEnv } from '../github/client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
-import { DEFAULT_BOX_SIGNER, verifyBox, type BoxFiles, type Receipt } from '../box/verify.ts';
+import {
+  DEFAULT_BOX_SIGNER,
+  verifyBox,
+  type BoxFiles,
+  type BoxVerification,
+} from '../box/verify.ts';
+import { parseReceipt } from '../box/participant.ts';
 import type { LocatedBox } from '../github/box-locator.ts';
 import type { Octokit } from '@octokit/rest';
 import { readJsonFile } from '../node/files.ts';
@@ -17,6 +23,7 @@ import { printJson, printNotes, type Format } from './output.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
+  allowUnreleasedBoxWorkflow?: boolean;
   showWorkflow?: boolean;
   allowSelfHostedRunners?: boolean;
   format: Format;
@@ -34,25 +41,14 @@ async function bytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** A box's four files and where they came from, from any address (see src/box/address.ts). */
-async function boxFiles(
-  text: string,
-): Promise<{ files: BoxFiles; located?: LocatedBox; octokit?: Octokit }> {
-  const address = parseBoxAddress(text);
-  if (address.kind === 'dir') {
-    const dir = address.path;
-    return {
-      files: {
-        manifest: await bytes(join(dir, 'manifest.json')),
-        manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
-        result: await bytes(join(dir, 'result.json')),
-        resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
-      },
-    };
-  }
-  const { boxFilesOnGitHub } = await import('../github/box-locator.ts');
-  const octokit = githubClientFromEnv();
-  return { ...(await boxFilesOnGitHub(octokit, address)), octokit };
+/** A box's four files from a directory. */
+async function boxFilesInDir(dir: string): Promise<BoxFiles> {
+  return {
+    manifest: await bytes(join(dir, 'manifest.json')),
+    manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
+    result: await bytes(join(dir, 'result.json')),
+    resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
+  };
 }
 
 export async function boxVerifyCommand(
@@ -67,24 +63,39 @@ export async function boxVerifyCommand(
   }
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
-  const { files, located, octokit } = await boxFiles(boxText);
-  const receipt = o.receipt ? ((await readJsonFile(o.receipt, 'receipt')) as Receipt) : undefined;
-  const v = await verifyBox(files, {
+  const receipt = o.receipt
+    ? parseReceipt(await readJsonFile(o.receipt, 'receipt'), o.receipt)
+    : undefined;
+  const options = {
     policy,
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
+    allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
     receipt,
-    expectedRun: located?.run,
-  });
-  const allNotes = [...notes, ...v.notes];
-  const evidence = parseBoxAddress(boxText);
-  if (evidence.kind === 'dir' && o.trustedRoot) {
+  };
+  const address = parseBoxAddress(boxText);
+  let v: BoxVerification;
+  let located: LocatedBox | undefined;
+  let octokit: Octokit | undefined;
+  const allNotes = [...notes];
+  if (address.kind === 'dir') {
+    v = await verifyBox(await boxFilesInDir(address.path), options);
+  } else {
+    const { verifyBoxOnGitHub } = await import('../github/box-locator.ts');
+    octokit = githubClientFromEnv();
+    const r = await verifyBoxOnGitHub(octokit, address, options);
+    v = r.verification;
+    located = r.located;
+    allNotes.push(...r.notes);
+  }
+  allNotes.push(...v.notes);
+  if (address.kind === 'dir' && o.trustedRoot) {
     const { relative, resolve, isAbsolute } = await import('node:path');
-    const inside = relative(resolve(evidence.path), resolve(o.trustedRoot));
+    const inside = relative(resolve(address.path), resolve(o.trustedRoot));
     if (!inside.startsWith('..') && !isAbsolute(inside))
       allNotes.push(
-        `warning: the trusted root ${o.trustedRoot} is inside the evidence directory ${evidence.path}: whoever supplied the evidence chose whom you trust; use a root you obtained yourself`,
+        `warning: the trusted root ${o.trustedRoot} is inside the evidence directory ${address.path}: whoever supplied the evidence chose whom you trust; use a root you obtained yourself`,
       );
   }
   const where = located?.address ?? boxText;
@@ -178,23 +189,23 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'NO_IDENTITY',
       'box submit posts as you: set GITHUB_TOKEN (and GITHUB_API_URL for another server)',
     );
-  const { locateBox, readAnnouncement } = await import('../github/box-locator.ts');
+  const { locateBox, readIssue } = await import('../github/box-locator.ts');
   const located = await locateBox(github.octokit, parsed);
   const bus = located.bus;
   address = located.address;
-  const announcement = await readAnnouncement(located);
+  const { announcement, issue } = await readIssue(located);
   const { roots } = await selectTrustedRoots(o.trustedRoot);
   const { checkOpenBox, sealFor, receiptFor } = await import('../box/participant.ts');
   const box = await checkOpenBox(
     announcement,
-    located,
+    { ...located, issue },
     { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
     new Date(),
   );
-  const wait = Date.parse(announcement.opensAt) - Date.now();
+  const wait = Date.parse(box.opensAt) - Date.now();
   if (wait > 0) {
     // Posted before opens_at, a submission would be rejected as late.
-    process.stderr.write(`sealbox: the box opens at ${announcement.opensAt}; waiting\n`);
+    process.stderr.write(`sealbox: the box opens at ${box.opensAt}; waiting\n`);
     await new Promise((r) => setTimeout(r, wait + 100));
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { parseManifest, publicKeyOf } from '../box/manifest.ts';
 import { hostBox } from '../box/host.ts';
-import { sealSubmission, sha256Hex } from '../box/submissions.ts';
+import { sealSubmission } from '../box/sealing.ts';
+import { sha256Hex } from '../bytes.ts';
 import { BOX_WORKFLOW, DEFAULT_BOX_SIGNER, verifyBox } from '../box/verify.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../devstack/identity.ts';
 import { DevStack } from '../devstack/stack.ts';
@@ -74,7 +75,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       {
         boxId: `demo-${runId}`,
         suite: 'x-wing',
-        windowSeconds: 3,
+        windowSeconds: 5,
         rules: {
           max_submissions: 50,
           max_bytes: 4096,

@@ -1,6 +1,6 @@
 // Printing results: one JSON document on stdout with --format json, otherwise
 // lines a person reads. Notes and warnings go to stderr (or the JSON's notes).
-import type { Check } from '../policy/identity.ts';
+import type { Check } from '../check.ts';
 import type { VerificationResult } from '../sigstore/verify-bundle.ts';
 
 export type Format = 'text' | 'json';

@@ -3,7 +3,8 @@
 // verifier is injected and dev-key signatures use WebCrypto's Ed25519.
 import { SealboxError, describe } from '../errors.ts';
 import { pemToDer } from '../policy/claims.ts';
-import { failed, passed, type Check, type IdentityPolicy } from '../policy/identity.ts';
+import { failed, passed, type Check } from '../check.ts';
+import type { IdentityPolicy } from '../policy/identity.ts';
 import { parseBundle, type ParsedBundle } from '../sigstore/bundle.ts';
 import type { LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 import {

@@ -1,14 +1,18 @@
 // The GitHub-issue bus: the box's issue (labelled `sealbox`), its comments
 // read completely (per_page=100, every page), through Octokit.
 import type { Octokit } from '@octokit/rest';
+import { findArmour } from '../box/armour.ts';
 import {
   announcementText,
+  openingText,
   parseAnnouncement,
   resultTexts,
   type Announcement,
   type BoxBus,
 } from '../box/bus.ts';
-import type { BusComment } from '../box/submissions.ts';
+import type { BusComment } from '../box/close-rules.ts';
+import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
+import { SealboxError } from '../errors.ts';
 
 export const BOX_LABEL = 'sealbox';
 
@@ -63,27 +67,58 @@ export class GitHubIssueBus implements BoxBus {
     return this.#issue;
   }
 
+  /**
+   * Opens the box's issue. Its author is who the job posts as (with the job's
+   * GITHUB_TOKEN, github-actions[bot]): learnt from the issue itself, since
+   * `GET /user` fails for that token.
+   */
+  async open(boxId: string): Promise<IssueBusFields> {
+    const r = await this.#octokit.rest.issues.create({
+      owner: this.#owner,
+      repo: this.#repo,
+      title: `sealbox box ${boxId}`,
+      body: openingText(boxId),
+      labels: [BOX_LABEL],
+    });
+    this.#issue = r.data.number;
+    if (!r.data.user)
+      throw new SealboxError('SERVICE', `${this.address}: the new issue has no author`);
+    return {
+      kind: 'github-issue',
+      address: this.address,
+      repository: `${this.#owner}/${this.#repo}`,
+      issue: r.data.number,
+      issue_node_id: r.data.node_id,
+      author: { id: r.data.user.id, login: r.data.user.login },
+    };
+  }
+
   async announce(a: Announcement): Promise<void> {
-    const body = announcementText(a);
     this.#announced = a;
     this.#statusAt = this.#now().getTime();
-    if (this.#issue === undefined) {
-      const r = await this.#octokit.rest.issues.create({
-        owner: this.#owner,
-        repo: this.#repo,
-        title: `sealbox box ${a.boxId}`,
-        body,
-        labels: [BOX_LABEL],
-      });
-      this.#issue = r.data.number;
-    } else {
-      await this.#octokit.rest.issues.update({
-        owner: this.#owner,
-        repo: this.#repo,
-        issue_number: this.#issue,
-        body,
-      });
-    }
+    await this.#octokit.rest.issues.update({
+      owner: this.#owner,
+      repo: this.#repo,
+      issue_number: this.#issue!,
+      body: announcementText(a),
+    });
+  }
+
+  async lock(): Promise<void> {
+    await this.#octokit.rest.issues.lock({
+      owner: this.#owner,
+      repo: this.#repo,
+      issue_number: this.#issue!,
+      lock_reason: 'resolved',
+    });
+  }
+
+  async unlock(): Promise<void> {
+    await this.#octokit.rest.issues.unlock({
+      owner: this.#owner,
+      repo: this.#repo,
+      issue_number: this.#issue!,
+    });
   }
 
   async announcement(): Promise<Announcement | undefined> {
@@ -140,11 +175,23 @@ export class GitHubIssueBus implements BoxBus {
     return this.#sorted();
   }
 
-  /** Marks a comment whose body differs from the one first seen (kept for the final listing too). */
+  /**
+   * Marks a comment whose body differs from one seen before (kept for the
+   * final listing too), and keeps the last armour seen in it: a comment whose
+   * armour is edited away is still an armoured comment, rejected as edited.
+   */
   #remember(c: BusComment): BusComment {
-    const first = this.#seen.get(c.id);
-    if (first && (first.edited || first.body !== c.body)) return { ...c, edited: true };
-    return c;
+    const before = this.#seen.get(c.id);
+    if (!before) return c;
+    const armourSeen =
+      findArmour(c.body) === undefined
+        ? (findArmour(before.body) ?? before.armourSeen)
+        : before.armourSeen;
+    return {
+      ...c,
+      ...(before.edited || before.body !== c.body ? { edited: true } : {}),
+      ...(armourSeen !== undefined ? { armourSeen } : {}),
+    };
   }
 
   #sorted(): BusComment[] {
@@ -154,23 +201,27 @@ export class GitHubIssueBus implements BoxBus {
   /**
    * Every comment, completely: all pages, each comment once (by id, so a
    * comment that shifts pages while they are read is not counted twice), and
-   * checked against the issue's own comment count, listing again if one was
-   * missed.
+   * at least as many as the issue's own comment count read right after; a
+   * listing short of it throws (the box lists again, and aborts if it must).
    */
   async comments(): Promise<BusComment[]> {
     const params = { owner: this.#owner, repo: this.#repo, issue_number: this.#issue! };
-    for (let attempt = 0; ; attempt++) {
-      const all = new Map<number, BusComment>();
-      for (const c of await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
-        ...params,
-        per_page: 100,
-      })) {
-        all.set(c.id, this.#remember(toComment(c)));
-      }
-      const expected = (await this.#octokit.rest.issues.get(params)).data.comments;
-      if (all.size >= expected || attempt >= 4)
-        return [...all.values()].sort((a, b) => a.id - b.id);
+    const all = new Map<number, BusComment>();
+    for (const c of await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
+      ...params,
+      per_page: 100,
+    })) {
+      const comment = this.#remember(toComment(c));
+      all.set(c.id, comment);
+      this.#seen.set(c.id, comment);
     }
+    const expected = (await this.#octokit.rest.issues.get(params)).data.comments;
+    if (all.size < expected)
+      throw new SealboxError(
+        'SERVICE',
+        `${this.address}: the listing has ${all.size} comments, the issue counts ${expected}`,
+      );
+    return [...all.values()].sort((a, b) => a.id - b.id);
   }
 
   /**

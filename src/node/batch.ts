@@ -8,7 +8,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SealboxError } from '../errors.ts';
 import type { EnvelopeFormat } from '../envelope/envelope.ts';
-import type { Check, IdentityPolicy } from '../policy/identity.ts';
+import type { Check } from '../check.ts';
+import type { IdentityPolicy } from '../policy/identity.ts';
 import type { Policy } from '../sigstore/verify-bundle.ts';
 import { readTextFile } from './files.ts';
 

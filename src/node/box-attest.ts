@@ -1,9 +1,10 @@
 // Attesting a box's files from inside the job: an in-toto statement naming
 // the file, the SLSA provenance predicate of the run, signed keyless.
+import { RFC3161Timestamp } from '@sigstore/core';
 import { decodeJwt } from 'jose';
 import type { Attested } from '../box/host.ts';
 import { SealboxError } from '../errors.ts';
-import { sha256Hex } from '../box/submissions.ts';
+import { sha256Hex } from '../bytes.ts';
 import { SLSA_PROVENANCE_V1, slsaProvenance, statement } from '../sigstore/provenance.ts';
 import { signStatement, type SigningEndpoints } from './signing.ts';
 
@@ -45,6 +46,32 @@ export function boxAttester(
   };
 }
 
+interface SerializedTimes {
+  verificationMaterial: {
+    tlogEntries: { integratedTime?: string; inclusionPromise?: unknown }[];
+    timestampVerificationData?: { rfc3161Timestamps?: { signedTimestamp: string }[] };
+  };
+}
+
+/**
+ * The signed times of a bundle the box just made, as a verifier will read
+ * them: log integrated times under an inclusion promise, and RFC 3161 times.
+ */
+export function signedTimesOf(bundle: SerializedTimes): string[] {
+  const m = bundle.verificationMaterial;
+  const times: string[] = [];
+  for (const e of m.tlogEntries) {
+    const seconds = Number(e.integratedTime);
+    if (e.inclusionPromise && Number.isSafeInteger(seconds) && seconds > 0)
+      times.push(new Date(seconds * 1000).toISOString());
+  }
+  for (const t of m.timestampVerificationData?.rfc3161Timestamps ?? [])
+    times.push(
+      RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp, 'base64')).signingTime.toISOString(),
+    );
+  return times;
+}
+
 function attestOnce(endpoints: SigningEndpoints, token: () => Promise<string>) {
   return async (bytes: Uint8Array, name: string): Promise<Attested> => {
     const t = await token();
@@ -57,13 +84,7 @@ function attestOnce(endpoints: SigningEndpoints, token: () => Promise<string>) {
         ),
       ),
     );
-    const bundle = (await signStatement(payload, { endpoints, token: t })) as {
-      verificationMaterial: { tlogEntries: { integratedTime?: string }[] };
-    };
-    const seconds = Number(bundle.verificationMaterial.tlogEntries[0]?.integratedTime ?? NaN);
-    return {
-      bundle,
-      time: Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date(),
-    };
+    const bundle = (await signStatement(payload, { endpoints, token: t })) as SerializedTimes;
+    return { bundle, signedTimes: signedTimesOf(bundle) };
   };
 }

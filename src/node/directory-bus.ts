@@ -10,7 +10,8 @@ import {
   type Announcement,
   type BoxBus,
 } from '../box/bus.ts';
-import type { BusComment } from '../box/submissions.ts';
+import type { BusComment } from '../box/close-rules.ts';
+import type { Bus } from '../box/manifest.ts';
 
 const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -22,6 +23,10 @@ export class DirectoryBus implements BoxBus {
     this.address = dir;
     this.#now = now;
     mkdirSync(join(dir, 'comments'), { recursive: true });
+  }
+
+  async open(): Promise<Bus> {
+    return { kind: 'directory', address: this.address };
   }
 
   async announce(a: Announcement): Promise<void> {

@@ -1,6 +1,7 @@
 // Identity policies over Fulcio claims, with `gh attestation verify`'s flags
 // and the rules gh applies without writing them down (PRODUCT.md). Pure.
 import { SealboxError } from '../errors.ts';
+import { failed, passed, type Check, type CheckCode } from '../check.ts';
 import type { CertificateClaims } from './claims.ts';
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -25,21 +26,6 @@ export interface IdentityPolicy {
   sourceRef?: string;
   sourceDigest?: string;
   denySelfHostedRunners?: boolean;
-}
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  code: string;
-  reason: string;
-}
-
-export function passed(name: string, reason: string): Check {
-  return { name, ok: true, code: 'OK', reason };
-}
-
-export function failed(name: string, code: string, reason: string): Check {
-  return { name, ok: false, code, reason };
 }
 
 /** The flags a user gives, as `gh attestation verify` names them. */
@@ -208,7 +194,7 @@ function signerMatches(rule: SignerRule, san: string): boolean {
 
 function claimCheck(
   name: string,
-  code: string,
+  code: CheckCode,
   label: string,
   actual: string | undefined,
   expected: string,

@@ -7,7 +7,7 @@
 // checkpoint is internally inconsistent (altered or badly built), so we
 // refuse it instead of letting unauthenticated fields ride along.
 import type { Bundle } from '@sigstore/bundle';
-import { failed, passed, type Check } from '../policy/identity.ts';
+import { failed, passed, type Check } from '../check.ts';
 import { toBase64 } from '../bytes.ts';
 
 export function checkLogEntries(bundle: Bundle): Check {

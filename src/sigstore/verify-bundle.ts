@@ -10,13 +10,8 @@
 import type { Bundle } from '@sigstore/bundle';
 import { describe, isSealboxError } from '../errors.ts';
 import { parseClaims, type CertificateClaims } from '../policy/claims.ts';
-import {
-  evaluatePolicy,
-  failed,
-  passed,
-  type Check,
-  type IdentityPolicy,
-} from '../policy/identity.ts';
+import { failed, passed, sigstoreCode, type Check } from '../check.ts';
+import { evaluatePolicy, type IdentityPolicy } from '../policy/identity.ts';
 import {
   matchSubject,
   parseStatement,
@@ -54,9 +49,21 @@ export interface SignatureFailure {
   message: string;
 }
 
-/** The injected Sigstore verifier: resolves when the bundle verifies, rejects with a SignatureFailure. */
+/** What a verification proved about time (ISO instants, UTC). */
+export interface VerifiedTimes {
+  signedTimes: string[];
+}
+
+/**
+ * The injected Sigstore verifier: resolves with the times it proved when the
+ * bundle verifies, rejects with a SignatureFailure.
+ */
 export interface SignatureVerifier {
-  verify(bundle: Bundle, artifact: Artifact | undefined, trust: TrustOptions): Promise<void>;
+  verify(
+    bundle: Bundle,
+    artifact: Artifact | undefined,
+    trust: TrustOptions,
+  ): Promise<VerifiedTimes | void>;
 }
 
 export type Policy = { kind: 'identity'; identity: IdentityPolicy } | { kind: 'key' };
@@ -86,6 +93,12 @@ export interface BundleVerification {
   claims?: CertificateClaims;
   tlogEntries: TlogEntryFacts[];
   timestamps: number;
+  /**
+   * The times the bundle's verification proves (ISO, UTC): each log entry's
+   * integrated time under an inclusion promise (a signed entry timestamp), and
+   * each RFC 3161 timestamp's genTime. Meaningful only when the bundle verified.
+   */
+  signedTimes: string[];
   statement?: { type: string; predicateType: string; subjects: Statement['subject'] };
 }
 
@@ -112,11 +125,11 @@ async function signatureCheck(
   parsed: ParsedBundle,
   artifact: Artifact | undefined,
   options: VerifyOptions,
-): Promise<{ check: Check; root?: string }> {
+): Promise<{ check: Check; root?: string; signedTimes?: string[] }> {
   let failure: SignatureFailure | undefined;
   for (const trustedRoot of options.trustedRoots) {
     try {
-      await options.verifier.verify(parsed.bundle, artifact, {
+      const proved = await options.verifier.verify(parsed.bundle, artifact, {
         trustedRoot,
         publicKey: options.publicKey,
         requireTlog: options.requireTlog ?? true,
@@ -124,12 +137,13 @@ async function signatureCheck(
       return {
         check: passed('signature', `verified against ${trustedRoot.source}`),
         root: trustedRoot.source,
+        signedTimes: proved?.signedTimes ?? [],
       };
     } catch (e) {
       if (isSealboxError(e)) throw e; // bad input (a key, a root), not a verdict
       const f = e as Partial<SignatureFailure>;
       failure ??= {
-        code: typeof f.code === 'string' ? f.code : 'SIGNATURE_ERROR',
+        code: sigstoreCode(f.code),
         message: describe(e),
       };
     }
@@ -138,7 +152,7 @@ async function signatureCheck(
   return {
     check: failed(
       'signature',
-      failure?.code ?? 'SIGNATURE_ERROR',
+      sigstoreCode(failure?.code),
       `${failure?.message ?? 'no trusted root'} (trusted root: ${roots})`,
     ),
   };
@@ -270,6 +284,7 @@ export async function verifyParsedBundle(
     tlogEntries: tlogFacts(bundle),
     timestamps:
       bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0,
+    signedTimes: sig.signedTimes ?? [],
     statement: statement && {
       type: statement._type,
       predicateType: statement.predicateType,

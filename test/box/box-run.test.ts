@@ -194,10 +194,8 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
     ),
   ].join('\n');
   const published = new TextDecoder().decode(
-    (await import('../../src/box/bus.ts').then(async (b) =>
-      b.parseResultComments(
-        JSON.parse(issueText.split('\n')[1]!).map((c: { body: string }) => c.body),
-      ),
+    (await import('../../src/box/result-comments.ts').then(async (b) =>
+      b.latestResult(JSON.parse(issueText.split('\n')[1]!)),
     ))!.result,
   );
   const everything = [
@@ -248,10 +246,10 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   assert.equal((await files(2)).run.run_attempt, '2');
   const pull = async (issue: number, out: string) => {
     const { GitHubIssueBus } = await import('../../src/github/issue-bus.ts');
-    const { parseResultComments } = await import('../../src/box/bus.ts');
+    const { latestResult } = await import('../../src/box/result-comments.ts');
     const bus = new GitHubIssueBus(new Octokit({ baseUrl: stack.githubApiUrl }), REPO, issue);
     const a = (await bus.announcement())!;
-    const res = (await parseResultComments((await bus.comments()).map((c) => c.body)))!;
+    const res = (await latestResult(await bus.comments()))!;
     return { a, res, out };
   };
   const one = await pull(1, mixed);

@@ -5,12 +5,15 @@ import { test } from 'node:test';
 import { compute } from '../../src/box/compute/index.ts';
 import { generateBoxKeyPair } from '../../src/box/hpke.ts';
 import { hpkeFields, manifestBytes, parseManifest, type Manifest } from '../../src/box/manifest.ts';
-import { classify, sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
+import { classify, type BusComment } from '../../src/box/close-rules.ts';
+import { sealSubmission } from '../../src/box/sealing.ts';
+import { sha256Hex } from '../../src/bytes.ts';
+import { closeContext } from '../helpers/box.ts';
 
 const box = await generateBoxKeyPair('x25519');
 function manifest(rules: Partial<Manifest['rules']> = {}): Manifest {
   return {
-    version: 'sealbox-box/v1',
+    version: 'sealbox-box/v1.1',
     box_id: 'box-test-0001',
     hpke: hpkeFields('x25519', box.publicKey),
     window_seconds: 60,
@@ -21,6 +24,7 @@ function manifest(rules: Partial<Manifest['rules']> = {}): Manifest {
       one_per_author: 'first',
       allowed_authors: null,
       min_participants: 2,
+      signed_submissions: false,
       ...rules,
     },
     computation: { name: 'auction', parameters: {} },
@@ -33,7 +37,8 @@ function manifest(rules: Partial<Manifest['rules']> = {}): Manifest {
     },
   };
 }
-const T = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+const T = (s: number) =>
+  new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 let nextId = 1;
 async function comment(
   m: Manifest,
@@ -100,13 +105,10 @@ test('each reason, in order, and the accepted ones in created_at order', async (
       body: 'just chatting, no armour',
     },
   ];
-  const { records, accepted } = await classify(comments, {
-    manifest: m,
-    manifestDigest: digest,
-    opensAt: T(10),
-    closedAt: T(60),
-    box,
-  });
+  const { records, accepted } = await classify(
+    comments,
+    closeContext(m, digest, box, T(10), T(60)),
+  );
   assert.equal(records.length, 12, 'comments without armour are ignored');
   const reasons = records.map(
     (r) => `${r.author_login}:${r.status}${r.reason ? `:${r.reason}` : ''}`,
@@ -149,7 +151,7 @@ test('one per author, last: the latest valid one counts', async () => {
   const digest = await sha256Hex(manifestBytes(m));
   const { records } = await classify(
     [await comment(m, digest, 1, 10, 'a'), await comment(m, digest, 1, 11, 'b')],
-    { manifest: m, manifestDigest: digest, opensAt: T(0), closedAt: T(60), box },
+    closeContext(m, digest, box, T(0), T(60)),
   );
   assert.deepEqual(
     records.map((r) => r.reason ?? r.status),
@@ -198,7 +200,7 @@ test('computations: ties to the earliest, reserve, tally, stats, min_participant
 test('an edit the timestamps cannot show (same second) is still edited when the bus saw another body', async () => {
   const m = manifest();
   const digest = await sha256Hex(manifestBytes(m));
-  const ctx = { manifest: m, manifestDigest: digest, opensAt: T(0), closedAt: T(60), box };
+  const ctx = closeContext(m, digest, box, T(0), T(60));
   const honest = await comment(m, digest, 7, 5, '100');
   const sneaky = await comment(m, digest, 8, 5, '200', { edited: true });
   const { records } = await classify([honest, sneaky], ctx);

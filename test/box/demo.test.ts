@@ -82,7 +82,9 @@ test('demo --adversarial: every attack rejected with its reason, every honest bi
       'runner',
       'subjects',
       'manifest_digest',
+      'issue',
       'window',
+      'transcript',
       'recompute',
     ],
   );

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { hostBox } from '../../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
-import { findArmour, sealSubmission, sha256Hex } from '../../src/box/submissions.ts';
+import { findArmour } from '../../src/box/armour.ts';
+import { sealSubmission } from '../../src/box/sealing.ts';
+import { sha256Hex } from '../../src/bytes.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
 import { DirectoryBus } from '../../src/node/directory-bus.ts';
 import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
@@ -72,9 +74,6 @@ test('a box over a directory: participants post files, the result verifies; a de
   );
   const ben = await verifyBox(files, { ...opts, receipt: receipts[1] });
   assert.equal(ben.ok, false);
-  assert.match(
-    ben.checks.find((c) => c.name === 'receipt')!.reason,
-    /not in the result \(deleted\?\)/,
-  );
+  assert.match(ben.checks.find((c) => c.name === 'receipt')!.reason, /not in the result/);
   assert.ok(readFileSync(join(dir, 'result.md'), 'utf8').includes('sealbox-result'));
 });

@@ -4,8 +4,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { parseResultComments, resultTexts } from '../../src/box/bus.ts';
-import { gzip, MAX_INFLATED_BYTES } from '../../src/box/gzip.ts';
+import { resultTexts } from '../../src/box/bus.ts';
+import type { BusComment } from '../../src/box/close-rules.ts';
+import { latestResult, MAX_RESULT_BYTES, resultCandidates } from '../../src/box/result-comments.ts';
+import { gzip } from '../../src/box/gzip.ts';
+
+/** Comment bodies as one author's comments, in order. */
+const comments = (bodies: string[]): BusComment[] =>
+  bodies.map((body, i) => ({
+    id: i + 1,
+    author_id: 7,
+    author_login: 'box',
+    created_at: '2026-11-22T03:04:05Z',
+    updated_at: '2026-11-22T03:04:05Z',
+    body,
+  }));
+const parseResultComments = (bodies: string[]) => latestResult(comments(bodies));
 
 const bundle = { mediaType: 'x', note: 'bundle' };
 const records = (n: number) =>
@@ -64,7 +78,7 @@ test('a small result stays whole and readable', async () => {
 });
 
 test('a compressed result that would inflate past the bound is refused, not inflated', async () => {
-  const bomb = await gzip(new Uint8Array(MAX_INFLATED_BYTES + 1));
+  const bomb = await gzip(new Uint8Array(MAX_RESULT_BYTES + 1));
   const b64 = Buffer.from(bomb).toString('base64');
   const body = [
     'sealbox box result (gzip), part 1 of 1:',
@@ -77,8 +91,9 @@ test('a compressed result that would inflate past the bound is refused, not infl
     Buffer.from(JSON.stringify(bundle)).toString('base64'),
     '```',
   ].join('\n');
-  await assert.rejects(parseResultComments([body]), {
+  await assert.rejects(resultCandidates(comments([body]), 7)[0]!.load(), {
     code: 'INPUT_INVALID',
     message: /inflates past/,
   });
+  assert.equal(await parseResultComments([body]), undefined, 'a reader skips it');
 });

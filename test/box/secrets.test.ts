@@ -5,13 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Announcement, BoxBus } from '../../src/box/bus.ts';
 import { announcementText, resultText } from '../../src/box/bus.ts';
 import { generateBoxKeyPair, type BoxKeyPair } from '../../src/box/hpke.ts';
 import { hostBox } from '../../src/box/host.ts';
-import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
-import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
 import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -47,33 +45,9 @@ for (const suite of ['x25519', 'x-wing'] as const) {
     let key: BoxKeyPair | undefined;
     const emitted: string[] = [];
     const secrets = ['sealed bid 31337', 'sealed bid 27182'];
-    const bus = new (class implements BoxBus {
-      readonly address = 'memory';
-      comments_: BusComment[] = [];
-      async announce(a: Announcement) {
-        emitted.push(announcementText(a));
-        const m = parseManifest(a.manifest);
-        const digest = await sha256Hex(a.manifest);
-        for (const [i, message] of secrets.entries()) {
-          const body = await sealSubmission(m, digest, publicKeyOf(m), 900 + i, { message });
-          this.comments_.push({
-            id: i + 1,
-            author_id: 900 + i,
-            author_login: `p${i}`,
-            created_at: a.opensAt,
-            updated_at: a.opensAt,
-            body,
-          });
-        }
-      }
-      async comments() {
-        return this.comments_;
-      }
-      async publishResult(result: Uint8Array, bundle: unknown) {
-        emitted.push(resultText(result, bundle));
-      }
-      async close() {}
-    })();
+    const bus = new MemoryBus(
+      secrets.map((message, i) => ({ id: 900 + i, login: `p${i}`, plaintext: { message } })),
+    );
     const hosted = await hostBox(
       boxDeps(ctx.stack, bus, undefined, {
         log: (line) => emitted.push(line),
@@ -91,6 +65,10 @@ for (const suite of ['x25519', 'x-wing'] as const) {
     writeFileSync(join(dir, 'manifest.sigstore.json'), JSON.stringify(hosted.manifestBundle));
     writeFileSync(join(dir, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle));
     const needles = encodings(await privateBytes(key!));
+    for (const e of bus.emitted) {
+      if (e.announcement) emitted.push(announcementText(e.announcement));
+      if (e.result) emitted.push(resultText(e.result, e.bundle));
+    }
     const gather = () =>
       [...emitted, ...walk(ctx.dir).map((f) => readFileSync(f, 'latin1'))].join('\n');
     // Control: the same search, over the same files, finds a key planted in one of them.

@@ -5,58 +5,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { BoxBus, Announcement } from '../../src/box/bus.ts';
 import { hostBox, type BoxConfig, type HostDeps } from '../../src/box/host.ts';
 import { resultBytes, type BoxResult } from '../../src/box/result.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox, type BoxFiles } from '../../src/box/verify.ts';
-import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
-import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
-import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import { type RunIdentity } from '../../src/devstack/identity.ts';
 import { boxAttester } from '../../src/node/box-attest.ts';
 import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
-import { boxConfig, boxDeps, boxRun as helperRun } from '../helpers/box.ts';
+import { boxConfig, boxDeps, boxRun as helperRun, manifestRun } from '../helpers/box.ts';
+import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
 const boxRun = (extra: Partial<RunIdentity> = {}): RunIdentity =>
   helperRun({ runId: 777, ...extra });
-
-/** An in-memory bus whose participants post as soon as the box announces. */
-class MemoryBus implements BoxBus {
-  readonly address = 'memory';
-  readonly comments_: BusComment[] = [];
-  announcement?: Announcement;
-  readonly bidders: number;
-  constructor(bidders: number) {
-    this.bidders = bidders;
-  }
-  async announce(a: Announcement) {
-    this.announcement = a;
-    const m = parseManifest(a.manifest);
-    const digest = await sha256Hex(a.manifest);
-    const at = a.opensAt;
-    for (let i = 0; i < this.bidders; i++) {
-      const body = await sealSubmission(m, digest, publicKeyOf(m), 500 + i, {
-        message: String(10 + i),
-      });
-      this.comments_.push({
-        id: i + 1,
-        author_id: 500 + i,
-        author_login: `p${i}`,
-        created_at: at,
-        updated_at: at,
-        body,
-      });
-    }
-  }
-  async comments() {
-    return this.comments_;
-  }
-  async publishResult(_result: Uint8Array, _bundle: unknown) {}
-  async close() {}
-}
 
 async function host(
   run: RunIdentity,
@@ -64,17 +27,11 @@ async function host(
   patch: Partial<HostDeps> = {},
 ): Promise<BoxFiles> {
   const h = await hostBox(
-    boxDeps(ctx.stack, new MemoryBus(2), run, patch),
+    boxDeps(ctx.stack, MemoryBus.bidders(2), run, patch),
     boxConfig(
       {
         computation: { name: 'auction', parameters: { reveal_bids: true } },
-        run: {
-          repository: 'demo/sealbox',
-          workflow_ref: 'x',
-          run_id: '777',
-          run_attempt: '1',
-          sha: DEFAULT_RUN.sha,
-        },
+        run: manifestRun(run),
       },
       { min_participants: 1, ...rules },
     ),
@@ -109,7 +66,7 @@ test('a re-run: the manifest of attempt 1 with the result of attempt 2 does not 
   const attempt2 = await host(boxRun({ runAttempt: 2 }));
   assert.deepEqual(
     await verify({ ...honest, result: attempt2.result, resultBundle: attempt2.resultBundle }),
-    ['linkage', 'manifest_digest'],
+    ['linkage', 'manifest_digest', 'window'],
   );
 });
 
@@ -130,7 +87,7 @@ test('a manifest attested after opens_at fails the window', async () => {
     {
       attest: async (bytes, name) => ({
         ...(await attest(bytes, name)),
-        time: new Date(Date.now() - 60_000),
+        signedTimes: [new Date(Date.now() - 60_000).toISOString()],
       }),
       now: () => new Date(Date.now() - 60_000),
     },
@@ -166,7 +123,7 @@ test('another workflow of the same run attesting a forged result is not the box'
 });
 
 test('a ceremony that fails after the manifest was attested publishes an attested aborted result', async () => {
-  const broken = new MemoryBus(1);
+  const broken = MemoryBus.bidders(1);
   broken.comments = async () => {
     throw new Error('the bus went away');
   };
@@ -176,7 +133,7 @@ test('a ceremony that fails after the manifest was attested publishes an atteste
   };
   const h = await hostBox(
     boxDeps(ctx.stack, broken, boxRun()),
-    boxConfig({}, { max_submissions: 1 }),
+    boxConfig({ run: manifestRun(boxRun()) }, { max_submissions: 1 }),
   );
   const result = JSON.parse(new TextDecoder().decode(h.result)) as BoxResult;
   assert.equal(result.status, 'aborted');
@@ -190,14 +147,14 @@ test('Sigstore briefly down: attesting is retried within bounds and the box comp
   const lines: string[] = [];
   const h = await hostBox(
     {
-      ...boxDeps(ctx.stack, new MemoryBus(1), boxRun()),
+      ...boxDeps(ctx.stack, MemoryBus.bidders(1), boxRun()),
       attest: boxAttester(
         { fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl },
         () => ctx.stack.issuer.mint(boxRun()),
         { firstDelayMs: 10, log: (l) => lines.push(l) },
       ),
     },
-    boxConfig({}, { max_submissions: 1 }),
+    boxConfig({ run: manifestRun(boxRun()) }, { max_submissions: 1 }),
   );
   assert.equal(ctx.stack.faults.fulcioUnavailable, 0);
   assert.equal(h.parsedResult.status, 'complete');
@@ -211,8 +168,8 @@ test('Sigstore slow: a few seconds per certificate, and the box still completes 
   ctx.stack.faults.fulcioDelayMs = 2500;
   try {
     const h = await hostBox(
-      boxDeps(ctx.stack, new MemoryBus(1), boxRun()),
-      boxConfig({}, { max_submissions: 1 }),
+      boxDeps(ctx.stack, MemoryBus.bidders(1), boxRun()),
+      boxConfig({ run: manifestRun(boxRun()) }, { max_submissions: 1 }),
     );
     assert.equal(h.parsedResult.status, 'complete');
     assert.deepEqual(
@@ -226,7 +183,7 @@ test('Sigstore slow: a few seconds per certificate, and the box still completes 
 });
 
 test('Sigstore down when the result is due: the box fails loudly and publishes nothing unattested', async () => {
-  const bus = new MemoryBus(1);
+  const bus = MemoryBus.bidders(1);
   let published = 0;
   bus.publishResult = async () => {
     published++;
@@ -249,7 +206,7 @@ test('Sigstore down when the result is due: the box fails loudly and publishes n
             { firstDelayMs: 10, sleep: async (ms) => void waits.push(ms) },
           ),
         },
-        boxConfig({}, { max_submissions: 1 }),
+        boxConfig({ run: manifestRun(boxRun()) }, { max_submissions: 1 }),
       ),
       { code: 'SERVICE', message: /Fulcio at .*503|Fulcio at /s },
     );

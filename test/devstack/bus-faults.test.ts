@@ -113,6 +113,7 @@ test('the status is in the issue body, at most once a minute, and the announceme
     opensAt: '2026-11-22T10:00:01Z',
     closesAt: '2026-11-22T10:10:01Z',
   };
+  await bus.open(a.boxId);
   await bus.announce(a);
   const requests = () => gh.log.filter((r) => r.method === 'PATCH').length;
   const before = requests();

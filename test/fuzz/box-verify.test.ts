@@ -5,47 +5,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Announcement, BoxBus } from '../../src/box/bus.ts';
 import { hostBox, type HostedBox } from '../../src/box/host.ts';
-import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
-import { sealSubmission, sha256Hex, type BusComment } from '../../src/box/submissions.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
 import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
 import { readFileSync } from 'node:fs';
 import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const RUNS = Math.max(50, Math.round(Number(process.env.SEALBOX_FUZZ_RUNS ?? '300') / 3));
 const ctx = useStack();
 
-class Bus implements BoxBus {
-  readonly address = 'fuzz';
-  readonly list: BusComment[] = [];
-  async announce(a: Announcement) {
-    const m = parseManifest(a.manifest);
-    const digest = await sha256Hex(a.manifest);
-    for (let i = 0; i < 2; i++)
-      this.list.push({
-        id: i + 1,
-        author_id: 70 + i,
-        author_login: `p${i}`,
-        created_at: a.opensAt,
-        updated_at: a.opensAt,
-        body: await sealSubmission(m, digest, publicKeyOf(m), 70 + i, { message: `m${i}` }),
-      });
-  }
-  async comments() {
-    return this.list;
-  }
-  async publishResult() {}
-  async close() {}
-}
-
 let hosting: Promise<HostedBox> | undefined;
 const host = () =>
-  (hosting ??= hostBox(boxDeps(ctx.stack, new Bus()), boxConfig({}, { max_submissions: 2 })));
+  (hosting ??= hostBox(
+    boxDeps(ctx.stack, MemoryBus.bidders(2, 70)),
+    boxConfig({}, { max_submissions: 2 }),
+  ));
 
 const verify = async (manifest: Uint8Array, result: Uint8Array, hosted: HostedBox) =>
   verifyBox(

@@ -8,21 +8,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseBoxAddress } from '../../src/box/address.ts';
-import {
-  announcementText,
-  parseAnnouncement,
-  parseResultComments,
-  resultTexts,
-} from '../../src/box/bus.ts';
+import { announcementText, parseAnnouncement, resultTexts } from '../../src/box/bus.ts';
+import { latestResult } from '../../src/box/result-comments.ts';
 import { generateBoxKeyPair } from '../../src/box/hpke.ts';
 import { hpkeFields, manifestBytes, parseManifest, type Manifest } from '../../src/box/manifest.ts';
-import {
-  armour,
-  classify,
-  decodeArmour,
-  findArmour,
-  type BusComment,
-} from '../../src/box/submissions.ts';
+import { armour, decodeArmour, findArmour } from '../../src/box/armour.ts';
+import { classify, type BusComment } from '../../src/box/close-rules.ts';
+import { closeContext } from '../helpers/box.ts';
 import { parseEnvelope, contentHash } from '../../src/envelope/envelope.ts';
 import { isSealboxError } from '../../src/errors.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
@@ -183,17 +175,25 @@ test('box addresses: anything is an address or a coded refusal; the forms round-
 async function sampleManifest(): Promise<Manifest> {
   const key = await generateBoxKeyPair('x25519');
   return {
-    version: 'sealbox-box/v1',
+    version: 'sealbox-box/v1.1',
     box_id: 'fuzz-box',
     hpke: hpkeFields('x25519', key.publicKey),
     window_seconds: 60,
-    bus: { kind: 'github-issue', address: 'o/r#1' },
+    bus: {
+      kind: 'github-issue',
+      address: 'o/r#1',
+      repository: 'o/r',
+      issue: 1,
+      issue_node_id: 'I_1',
+      author: { id: 41898282, login: 'github-actions[bot]' },
+    },
     rules: {
       max_submissions: 5,
       max_bytes: 4096,
       one_per_author: 'first',
       allowed_authors: null,
       min_participants: 0,
+      signed_submissions: false,
     },
     computation: { name: 'reveal', parameters: {} },
     run: {
@@ -226,7 +226,11 @@ test('manifests and announcements: mutations are refused with a code; a valid on
 
 test('results on the bus: random and mutated comments never crash the reader', async () => {
   const texts = await resultTexts(new TextEncoder().encode('{"ok":true}'), { b: 1 });
-  await property(fc.oneof(fc.string(), mutated(texts[0]!)), (s) => parseResultComments([s]));
+  await property(fc.oneof(fc.string(), mutated(texts[0]!)), (s) =>
+    latestResult([
+      { id: 1, author_id: 1, author_login: 'a', created_at: '', updated_at: '', body: s },
+    ]),
+  );
 });
 
 test('armour and the close rules: any comments get one status each, and never a crash', async () => {
@@ -258,13 +262,7 @@ test('armour and the close rules: any comments get one status each, and never a 
           body: c.body,
         }));
         const r = (await coded(() =>
-          classify(comments, {
-            manifest: m,
-            manifestDigest: 'd'.repeat(64),
-            opensAt: iso(0),
-            closedAt: iso(60),
-            box: key,
-          }),
+          classify(comments, closeContext(m, 'd'.repeat(64), key, iso(0), iso(60))),
         )) as Awaited<ReturnType<typeof classify>>;
         assert.ok(r, 'classify never throws');
         const armoured = comments.filter((c) => findArmour(c.body) !== undefined).length;

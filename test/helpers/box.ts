@@ -3,6 +3,10 @@
 import { spawn } from 'node:child_process';
 import { Octokit } from '@octokit/rest';
 import type { BoxBus } from '../../src/box/bus.ts';
+import type { CloseContext } from '../../src/box/close-rules.ts';
+import type { BoxKeyPair } from '../../src/box/hpke.ts';
+import type { Manifest } from '../../src/box/manifest.ts';
+import { boxJudge } from '../../src/box/sealing.ts';
 import type { BoxConfig, HostDeps } from '../../src/box/host.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
@@ -33,6 +37,17 @@ export function boxDeps(
   };
 }
 
+/** The run a box's manifest names: the run whose token attests it. */
+export function manifestRun(run: RunIdentity = boxRun()): BoxConfig['run'] {
+  return {
+    repository: run.repository,
+    workflow_ref: `${run.repository}/${run.workflowPath}@${run.ref}`,
+    run_id: String(run.runId),
+    run_attempt: String(run.runAttempt),
+    sha: run.sha,
+  };
+}
+
 export function boxConfig(
   extra: Partial<BoxConfig> = {},
   rules: Partial<BoxConfig['rules']> = {},
@@ -42,13 +57,7 @@ export function boxConfig(
     suite: 'x25519',
     windowSeconds: 1,
     computation: { name: 'reveal', parameters: {} },
-    run: {
-      repository: 'demo/sealbox',
-      workflow_ref: 'x',
-      run_id: '1',
-      run_attempt: '1',
-      sha: DEFAULT_RUN.sha,
-    },
+    run: manifestRun(),
     pollMs: 100,
     ...extra,
     rules: {
@@ -96,4 +105,20 @@ export async function firstBoxIssue(stack: DevStack, why = '', runId?: number): 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the box opened no issue ${why}`);
+}
+
+/** The close rules' context a box would use, for classifying comments directly. */
+export function closeContext(
+  m: Manifest,
+  digest: string,
+  key: BoxKeyPair,
+  opensAt: string,
+  closedAt: string,
+): CloseContext {
+  return {
+    rules: m.rules,
+    opensAt: Date.parse(opensAt),
+    closedAt: Date.parse(closedAt),
+    judge: boxJudge(m, digest, key, new Map()),
+  };
 }
