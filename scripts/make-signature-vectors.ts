@@ -26,7 +26,7 @@ import {
   verifySubmissionSignature,
   type SubmissionSignatureFields,
 } from '../src/box/sshsig.ts';
-import { armour } from '../src/box/submissions.ts';
+import { armour } from '../src/box/armour.ts';
 
 const FORMAT = [
   'sealbox sealed-box v1.1 signed-submission vectors (docs/spec/submission-v1.1.md section 2), namespace "sealbox-submission".',

@@ -4,7 +4,7 @@
 import { fromBase64, toBase64 } from '../bytes.ts';
 import { SealboxError } from '../errors.ts';
 import type { SuiteName } from './hpke.ts';
-import { ARMOUR_BEGIN, ARMOUR_END, ENC_LENGTH } from './submissions.ts';
+import { ARMOUR_BEGIN, ARMOUR_END, ENC_LENGTH } from './armour.ts';
 
 /** GitHub's limit on a comment, in characters (the armour is ASCII: bytes). */
 export const GITHUB_COMMENT_LIMIT = 65536;

@@ -9,7 +9,7 @@ import { SealboxError } from '../errors.ts';
 import { fingerprint, parseKeyBlob, parsePublicKeyLine } from './ssh/keys.ts';
 import { acceptsAlgorithm, verifyWithKey } from './ssh/signature-algorithms.ts';
 import { encode, equalBytes, Reader } from './ssh/wire.ts';
-import { ARMOUR_BEGIN, ARMOUR_END } from './submissions.ts';
+import { ARMOUR_BEGIN, ARMOUR_END } from './armour.ts';
 
 export const SUBMISSION_NAMESPACE = 'sealbox-submission';
 export const SIGNATURE_BEGIN = '-----BEGIN SSH SIGNATURE-----';

@@ -19,7 +19,7 @@ import {
   type PaddingParams,
   type SubmissionFields,
 } from '../../src/box/padding.ts';
-import { armour, ENC_LENGTH } from '../../src/box/submissions.ts';
+import { armour, ENC_LENGTH } from '../../src/box/armour.ts';
 import { isSealboxError } from '../../src/errors.ts';
 
 const RUNS = Number(process.env.SEALBOX_FUZZ_RUNS ?? '300');

@@ -14,7 +14,7 @@ import {
   submissionMessage,
   verifySubmissionSignature,
 } from '../../src/box/sshsig.ts';
-import { armour } from '../../src/box/submissions.ts';
+import { armour } from '../../src/box/armour.ts';
 import { isSealboxError, type SealboxError } from '../../src/errors.ts';
 import { signWithSshKey } from '../../src/node/ssh-sign.ts';
 
