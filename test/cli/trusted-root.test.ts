@@ -95,10 +95,15 @@ test('a root given with --trusted-root is the only one trusted', async () => {
   assert.equal(r.status, 1);
 });
 
-function fakeUpdate(cache: string, meta: unknown, instance = 'public-good') {
+function fakeUpdate(
+  cache: string,
+  meta: unknown,
+  instance = 'public-good',
+  root = embeddedTrustedRoot().json,
+) {
   const dir = join(cache, 'trusted-roots', instance);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(embeddedTrustedRoot().json));
+  writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(root));
   writeFileSync(join(dir, 'updated.json'), JSON.stringify(meta));
 }
 
@@ -171,6 +176,23 @@ test('a stale root is warned about, on stderr and in JSON notes', async () => {
   );
   const json = await sealbox([...args, '--format', 'json'], env);
   assert.match(JSON.parse(json.stdout).notes[0], /days old/);
+  // A stale GitHub root names its own update command.
+  fakeUpdate(
+    env.SEALBOX_CACHE_DIR,
+    {
+      instance: 'github',
+      repository: 'https://tuf-repo.github.com',
+      updated: '2020-01-01T00:00:00.000Z',
+    },
+    'github',
+    githubShapedRoot(),
+  );
+  const both = await sealbox(args, env);
+  assert.equal(both.status, 0, both.stdout + both.stderr);
+  assert.match(
+    both.stderr,
+    /warning: the GitHub root updated 2020-01-01 through TUF from https:\/\/tuf-repo\.github\.com is \d+ days old .*run 'sealbox trusted-root update --instance github'/,
+  );
 });
 
 test('update from an unreachable or broken mirror fails with one clear line', async () => {
