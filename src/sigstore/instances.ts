@@ -64,7 +64,8 @@ export const INSTANCE_REQUIREMENTS: Record<InstanceName, InstanceRequirements> =
 };
 
 const ORGANIZATION = '2.5.4.10';
-const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1e]);
+// UTF8String, PrintableString, T61String, IA5String (GitHub's and Sigstore's names use the first two).
+const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16]);
 
 /** The contents of a certificate's issuer and subject Names (DER), for comparison. */
 function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } {
