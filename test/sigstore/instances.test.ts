@@ -9,6 +9,8 @@ import { webcrypto } from 'node:crypto';
 import { test } from 'node:test';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import fc from 'fast-check';
+import { SealboxError } from '../../src/errors.ts';
 import { embeddedTrustedRoot } from '../../src/sigstore/embedded-root.ts';
 import { bundleInstance, nameOrganization } from '../../src/sigstore/instances.ts';
 import { parseBundle } from '../../src/sigstore/bundle.ts';
@@ -111,6 +113,47 @@ test('unreadable certificate and timestamp bytes are no evidence, not a crash', 
   bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp =
     Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]).toString('base64');
   assert.equal(bundleInstance(parsed(bundle).bundle, [publicGood()]), 'public-good');
+});
+
+test('any certificate and timestamp bytes (random, or real ones mutated) give an instance, never a throw', () => {
+  const real = json(TIMESTAMPED_BUNDLE);
+  const cert = Buffer.from(real.verificationMaterial.certificate.rawBytes, 'base64');
+  const stamp = Buffer.from(
+    real.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp,
+    'base64',
+  );
+  const mutated = (bytes: Buffer) =>
+    fc
+      .array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((edits) => {
+        const copy = Buffer.from(bytes);
+        for (const [at, value] of edits) copy[at] = value;
+        return copy;
+      });
+  const bytes = (b: Buffer) =>
+    fc.oneof(fc.uint8Array({ maxLength: 64 }).map(Buffer.from), mutated(b));
+  const roots = [publicGood(), githubRoot()];
+  fc.assert(
+    fc.property(bytes(cert), bytes(stamp), (c, t) => {
+      const bundle = structuredClone(real);
+      bundle.verificationMaterial.certificate.rawBytes = c.toString('base64');
+      bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp =
+        t.toString('base64');
+      let input;
+      try {
+        input = parsed(bundle).bundle;
+      } catch (e) {
+        if (e instanceof SealboxError) return; // refused as input before any choice
+        throw e;
+      }
+      const instance = bundleInstance(input, roots);
+      assert.ok(instance === 'github' || instance === 'public-good');
+    }),
+    { numRuns: Number(process.env.SEALBOX_FUZZ_RUNS ?? '300') },
+  );
 });
 
 test('chosen roots: a public-good bundle goes to the public-good root only, with its log rules', async () => {
