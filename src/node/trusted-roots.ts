@@ -80,7 +80,7 @@ function readJsonSync(path: string, what: string, instance: InstanceName): unkno
   } catch (e) {
     throw new SealboxError(
       'INPUT_UNREADABLE',
-      `${what} ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? describe(e)})`,
+      `${what} ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? describe(e)}); run '${updateCommandFor(instance)}' again`,
     );
   }
   try {

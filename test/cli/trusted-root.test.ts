@@ -151,6 +151,15 @@ test('a damaged updated root is an error, never a silent fallback', async () => 
   assert.equal(r.status, 2);
   assertOneCleanLine(r.stderr);
   assert.match(r.stderr, /is damaged; run 'sealbox trusted-root update' again/);
+  // A root without its record (an update cut short) says the same.
+  rmSync(join(env.SEALBOX_CACHE_DIR, 'trusted-roots', 'public-good', 'updated.json'));
+  const cut = await sealbox(['trusted-root', 'show'], env);
+  assert.equal(cut.status, 2);
+  assertOneCleanLine(cut.stderr);
+  assert.match(
+    cut.stderr,
+    /updated\.json: cannot be read \(ENOENT\); run 'sealbox trusted-root update' again/,
+  );
 });
 
 test('a stale root is warned about, on stderr and in JSON notes', async () => {
