@@ -135,7 +135,8 @@ export class SigstoreSignatureVerifier implements SignatureVerifier {
     await bindArtifact(entity, bundle, artifact, material);
     const verifier = new Verifier(material, {
       tlogThreshold: trust.requireTlog ? 1 : 0,
-      timestampThreshold: trust.requireTlog ? 1 : 0,
+      ctlogThreshold: trust.requireSct === false ? 0 : 1,
+      timestampThreshold: trust.requireTlog || trust.requireSignedTimestamp ? 1 : 0,
     });
     try {
       verifier.verify(entity);

@@ -316,22 +316,31 @@ function build(): Command {
   addFormatOption(
     roots
       .command('show')
-      .description('print the trusted root in use: its date and contents')
+      .description('print the trusted roots in use, where each came from, and their contents')
       .addOption(once('--trusted-root <file>', 'show this root instead')),
   ).action(run(async () => (await import('./trusted-root.ts')).showCommand));
   addFormatOption(
     roots
       .command('update')
       .description(
-        "fetch Sigstore's public-good trusted root through TUF (the only command that goes online)",
+        "fetch a Sigstore instance's trusted root through TUF and keep it for verification (verification itself stays offline)",
       )
       .addOption(
-        once('--mirror <url>', 'TUF repository (default https://tuf-repo-cdn.sigstore.dev)'),
+        once(
+          '--instance <name>',
+          "public-good (default), or github: GitHub's own instance, which signs private repositories' attestations",
+        ),
+      )
+      .addOption(
+        once(
+          '--mirror <url>',
+          "fetch from this TUF repository instead of the instance's own (the root is labelled by it)",
+        ),
       )
       .addOption(
         once(
           '--tuf-root <file>',
-          "the TUF repository's initial root.json (for a mirror other than the default)",
+          "the TUF root.json to start from instead of the instance's (for a repository of its own)",
         ),
       ),
   ).action(run(async () => (await import('./trusted-root.ts')).updateCommand));

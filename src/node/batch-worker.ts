@@ -3,7 +3,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { isSealboxError } from '../errors.ts';
 import { parseBundleText } from '../sigstore/bundle.ts';
-import { embeddedTrustedRoot } from '../sigstore/embedded-root.ts';
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 import { verifyBundles, type VerifyOptions } from '../sigstore/verify-bundle.ts';
 import { parseEnvelope } from '../envelope/envelope.ts';
@@ -22,16 +21,19 @@ import type {
 import { readTextFile } from './files.ts';
 import { resolveArtifact } from './files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
+import { defaultTrustedRoots } from './trusted-roots.ts';
 
 export interface ItemContext {
   init: WorkerInit;
   options: VerifyOptions;
 }
 
+// Without --trusted-root, the same choice as one-by-one verification: per
+// instance, the cached root or the embedded snapshot.
 function rootsOf(init: AnyWorkerInit): LoadedTrustedRoot[] {
   return init.trustedRootText
     ? parseTrustedRootText(init.trustedRootText, init.trustedRootSource ?? 'trusted root')
-    : [embeddedTrustedRoot()];
+    : defaultTrustedRoots().roots;
 }
 
 export function itemContext(init: WorkerInit): ItemContext {

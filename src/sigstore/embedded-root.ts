@@ -18,8 +18,13 @@ export function embeddedTrustedRoot(): LoadedTrustedRoot {
 }
 
 /** A warning line when a root dated `date` is older than ROOT_MAX_AGE_DAYS at `now`, else undefined. */
-export function staleRootWarning(source: string, date: string, now: Date): string | undefined {
+export function staleRootWarning(
+  source: string,
+  date: string,
+  now: Date,
+  update = 'sealbox trusted-root update',
+): string | undefined {
   const ageDays = Math.floor((now.getTime() - Date.parse(date)) / 86_400_000);
   if (ageDays <= ROOT_MAX_AGE_DAYS) return undefined;
-  return `warning: the ${source} is ${ageDays} days old (over ${ROOT_MAX_AGE_DAYS}); run 'sealbox trusted-root update' or pass --trusted-root`;
+  return `warning: the ${source} is ${ageDays} days old (over ${ROOT_MAX_AGE_DAYS}); run '${update}' or pass --trusted-root`;
 }

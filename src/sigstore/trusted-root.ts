@@ -8,6 +8,7 @@
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import * as z from 'zod/mini';
 import { SealboxError, describe } from '../errors.ts';
+import type { InstanceName } from './instances.ts';
 
 export const TRUSTED_ROOT_MEDIA_TYPES = [
   'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -84,6 +85,13 @@ export interface LoadedTrustedRoot {
   json: unknown;
   /** Human label: "embedded public-good (snapshot 2026-11-05)", a file path, ... */
   source: string;
+  /**
+   * The Sigstore instance this root stands for, when sealbox chose it (the
+   * embedded or a cached root): each bundle is then verified only against
+   * the root of the instance that issued it. Roots the user gave
+   * (--trusted-root) have none, and are all tried.
+   */
+  instance?: InstanceName;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

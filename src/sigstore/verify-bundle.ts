@@ -19,6 +19,7 @@ import {
   type Statement,
 } from '../policy/statement.ts';
 import { digestAlgorithmName, type ParsedBundle } from './bundle.ts';
+import { INSTANCE_REQUIREMENTS, INSTANCES, bundleInstance } from './instances.ts';
 import { checkLogEntries } from './log-entry.ts';
 import type { LoadedTrustedRoot } from './trusted-root.ts';
 import { toBase64, toHex } from '../bytes.ts';
@@ -39,8 +40,12 @@ export interface TrustOptions {
   trustedRoot: LoadedTrustedRoot;
   /** A PEM public key: verify a key-signed bundle against it instead of a certificate. */
   publicKey?: string;
-  /** False only with --insecure-ignore-tlog. */
+  /** False with --insecure-ignore-tlog, and for an instance that keeps no log (GitHub's). */
   requireTlog: boolean;
+  /** Whether a Fulcio certificate must carry an SCT; default true. */
+  requireSct?: boolean;
+  /** Whether an RFC 3161 timestamp is required (GitHub's instance); default false. */
+  requireSignedTimestamp?: boolean;
 }
 
 /** A failure of Sigstore's cryptographic verification, with its stable code. */
@@ -121,18 +126,58 @@ function leafCertificate(bundle: Bundle): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * The roots a bundle is verified against: with roots sealbox chose (tagged
+ * with their instance), only the root of the instance that issued the bundle,
+ * as gh does; with roots the user gave, all of them.
+ */
+function candidateRoots(bundle: Bundle, roots: readonly LoadedTrustedRoot[]) {
+  const instance = bundleInstance(bundle, roots);
+  const chosen = roots.some((r) => r.instance !== undefined);
+  return {
+    instance,
+    roots: chosen ? roots.filter((r) => r.instance === instance) : [...roots],
+  };
+}
+
 async function signatureCheck(
   parsed: ParsedBundle,
   artifact: Artifact | undefined,
   options: VerifyOptions,
 ): Promise<{ check: Check; root?: string; signedTimes?: string[] }> {
+  const { bundle } = parsed;
+  const { instance, roots } = candidateRoots(bundle, options.trustedRoots);
+  if (!roots.length) {
+    return {
+      check: failed(
+        'signature',
+        'TRUSTED_ROOT_MISSING',
+        `the bundle was issued by ${INSTANCES[instance].title} and no ${INSTANCES[instance].rootLabel} is at hand: run 'sealbox trusted-root update --instance ${instance}' once (it goes online), or pass --trusted-root`,
+      ),
+    };
+  }
+  const required = INSTANCE_REQUIREMENTS[instance];
+  if (
+    required.signedTimestamp &&
+    !bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length
+  ) {
+    return {
+      check: failed(
+        'signature',
+        'TIMESTAMP_ERROR',
+        `the bundle was issued by ${INSTANCES[instance].title}, which keeps no transparency log, and carries no RFC 3161 timestamp to time its signature`,
+      ),
+    };
+  }
   let failure: SignatureFailure | undefined;
-  for (const trustedRoot of options.trustedRoots) {
+  for (const trustedRoot of roots) {
     try {
-      const proved = await options.verifier.verify(parsed.bundle, artifact, {
+      const proved = await options.verifier.verify(bundle, artifact, {
         trustedRoot,
         publicKey: options.publicKey,
-        requireTlog: options.requireTlog ?? true,
+        requireTlog: (options.requireTlog ?? true) && required.tlog,
+        requireSct: required.sct,
+        requireSignedTimestamp: required.signedTimestamp,
       });
       return {
         check: passed('signature', `verified against ${trustedRoot.source}`),
@@ -148,12 +193,12 @@ async function signatureCheck(
       };
     }
   }
-  const roots = options.trustedRoots.map((r) => r.source).join(', ');
+  const sources = roots.map((r) => r.source).join(', ');
   return {
     check: failed(
       'signature',
       sigstoreCode(failure?.code),
-      `${failure?.message ?? 'no trusted root'} (trusted root: ${roots})`,
+      `${failure?.message ?? 'no trusted root'} (trusted root: ${sources})`,
     ),
   };
 }

@@ -18,12 +18,22 @@ export interface TufRepo {
   url: string;
   /** The initial root.json a client must be given (--tuf-root). */
   rootJson: string;
+  /** The paths asked for, in order. */
+  requests: string[];
   /** Replace the bytes served for the target, keeping the signed metadata (a tampering mirror). */
   tamperTarget(bytes: string): void;
   close(): Promise<void>;
 }
 
-export async function startTufRepo(trustedRoot: unknown): Promise<TufRepo> {
+/**
+ * `rootVersion`: the version of the repository's root.json, also served as
+ * `/N.root.json` (as a repository serves each root version), so that a client
+ * trusting an older root of another repository asks for it and must refuse it.
+ */
+export async function startTufRepo(
+  trustedRoot: unknown,
+  { rootVersion = 1 }: { rootVersion?: number } = {},
+): Promise<TufRepo> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'jwk' }).x!;
   const keyVal = { public: Buffer.from(raw, 'base64url').toString('hex') };
@@ -52,7 +62,7 @@ export async function startTufRepo(trustedRoot: unknown): Promise<TufRepo> {
     Root.fromJSON({
       _type: 'root',
       spec_version: base.specVersion,
-      version: 1,
+      version: rootVersion,
       expires,
       consistent_snapshot: false,
       keys: { [keyID]: { keytype: 'ed25519', scheme: 'ed25519', keyval: keyVal } },
@@ -65,12 +75,15 @@ export async function startTufRepo(trustedRoot: unknown): Promise<TufRepo> {
   );
   const timestamp = signed(new Timestamp({ ...base, snapshotMeta: new MetaFile({ version: 1 }) }));
   const files: Record<string, () => string> = {
+    [`/${rootVersion}.root.json`]: () => root,
     '/timestamp.json': () => timestamp,
     '/snapshot.json': () => snapshot,
     '/targets.json': () => targets,
     '/targets/trusted_root.json': () => target,
   };
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '');
     const body = files[req.url ?? '']?.();
     if (body === undefined) res.writeHead(404).end();
     else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
@@ -80,6 +93,7 @@ export async function startTufRepo(trustedRoot: unknown): Promise<TufRepo> {
   return {
     url: `http://127.0.0.1:${port}`,
     rootJson: root,
+    requests,
     tamperTarget: (bytes) => (target = bytes),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
