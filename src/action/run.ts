@@ -57,6 +57,7 @@ async function box(io: ActionIo, env: NodeJS.ProcessEnv): Promise<string | undef
       allowedAuthors: io.input('allowed-authors'),
       minParticipants: io.input('min-participants'),
       suite: io.input('suite') as 'x-wing' | 'x25519',
+      signedSubmissions: bool(io, 'signed-submissions'),
       allowSelfHostedRunners: bool(io, 'allow-self-hosted-runners'),
       out,
     },

@@ -34,8 +34,8 @@ export interface BoxBus {
   poll?(): Promise<BusComment[]>;
   /** GitHub's own edit record of each comment, by comment id. */
   editRecords?(): Promise<Map<number, EditRecord>>;
-  /** An author's SSH signing keys (for signed submissions). */
-  signingKeys?(login: string): Promise<SigningKey[]>;
+  /** An author's SSH signing keys (for signed submissions); none when the login is no longer that id's. */
+  signingKeys?(login: string, authorId: number): Promise<SigningKey[]>;
   /** A short public status (count so far, closing time), updated in place. */
   status?(text: string): Promise<void>;
   /** Stops new comments by strangers (at closed_at); unlock undoes it. */

@@ -21,7 +21,7 @@ import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, MANIFEST_VERSION, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
 import { sealReplies, takeReplies, type SealedReply } from './replies.ts';
-import { boxJudge, type SignatureCheck } from './sealing.ts';
+import { boxJudge, submissionSignatures } from './sealing.ts';
 import { formatTime, windowFrom } from './times.ts';
 
 export interface Attested {
@@ -40,8 +40,6 @@ export interface HostDeps {
   exec?(inputs: ComputeInput[], parameters: Record<string, unknown>): Promise<unknown>;
   /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
   generateKey?: typeof generateBoxKeyPair;
-  /** Checks submission signatures, for a box with `signed_submissions`. */
-  signatures?(manifest: Manifest, manifestDigest: string): SignatureCheck;
 }
 
 export interface BoxConfig {
@@ -81,7 +79,7 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
     computation: config.computation,
     run: config.run,
   };
-  if (manifest.rules.signed_submissions && (!deps.signatures || !deps.bus.signingKeys))
+  if (manifest.rules.signed_submissions && !deps.bus.signingKeys)
     throw new Error('signed submissions need a bus that lists SSH signing keys');
   const mBytes = manifestBytes(manifest);
   const digest = await sha256Hex(mBytes);
@@ -113,7 +111,9 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       digest,
       key,
       new Map(),
-      manifest.rules.signed_submissions ? deps.signatures!(manifest, digest) : undefined,
+      manifest.rules.signed_submissions
+        ? submissionSignatures(manifest, digest, (login, id) => deps.bus.signingKeys!(login, id))
+        : undefined,
     );
     const seen = new SeenComments();
     const ctx = (closed: number): CloseContext => ({

@@ -12,6 +12,7 @@ import type { Announcement } from './bus.ts';
 import type { Receipt } from './checks/evidence.ts';
 import { parseManifest, publicKeyOf, type Manifest } from './manifest.ts';
 import { sealSubmission } from './sealing.ts';
+import { submissionMessage } from './sshsig.ts';
 import { formatTime, windowFrom } from './times.ts';
 import { checkManifest, type BoxVerifyOptions } from './verify.ts';
 
@@ -84,11 +85,50 @@ export async function checkOpenBox(
   };
 }
 
-/** The comment to post: the message sealed to the box's key, bound to the box and to the author's user id. */
-export function sealFor(box: OpenBox, authorId: number, message: string): Promise<string> {
-  return sealSubmission(box.manifest, box.digest, publicKeyOf(box.manifest), authorId, {
+/** Signs the submission message with one of the author's SSH keys: returns the armoured SSHSIG. */
+export type SubmissionSigner = (message: Uint8Array) => Promise<string>;
+
+/**
+ * The comment to post: the message sealed to the box's key, bound to the box
+ * and to the author's user id; under `signed_submissions`, followed by the
+ * author's SSH signature over the box, manifest, author and ciphertext.
+ * Refuses (INPUT_INVALID) a signed box without a signer, and a comment over
+ * the box's size limit.
+ */
+export async function sealFor(
+  box: OpenBox,
+  authorId: number,
+  message: string,
+  sign?: SubmissionSigner,
+): Promise<string> {
+  const { manifest } = box;
+  if (manifest.rules.signed_submissions && !sign)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `box ${manifest.box_id}: requires signed submissions: sign with an SSH key registered as a signing key on your GitHub account (sealbox box submit --sign-with KEY)`,
+    );
+  let body = await sealSubmission(manifest, box.digest, publicKeyOf(manifest), authorId, {
     message,
   });
+  if (sign) {
+    const ciphertext = await sha256Hex(new TextEncoder().encode(findArmour(body)!));
+    const signature = await sign(
+      submissionMessage({
+        box_id: manifest.box_id,
+        manifest_digest: box.digest,
+        author_id: authorId,
+        ciphertext_sha256: ciphertext,
+      }),
+    );
+    body = `${body}\n${signature.trim()}`;
+  }
+  const size = new TextEncoder().encode(body).length;
+  if (size > manifest.rules.max_bytes)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `message: the comment would be ${size} bytes, over the box's limit of ${manifest.rules.max_bytes}`,
+    );
+  return body;
 }
 
 /** What a participant keeps to prove later that their submission was counted (`box verify --receipt`). */

@@ -4,8 +4,11 @@
 import { armour, decodeArmour } from './armour.ts';
 import { hpkeAad, hpkeInfo } from './ciphertext-binding.ts';
 import type { BusComment, Judgement } from './close-rules.ts';
+import type { SigningKey } from './bus.ts';
 import { open, seal, type BoxKeyPair } from './hpke.ts';
-import type { AnyManifest } from './manifest.ts';
+import { MANIFEST_VERSION_V1, type AnyManifest, type Manifest } from './manifest.ts';
+import { pad, unpad, type PaddingParams } from './padding.ts';
+import { verifySubmissionSignature } from './sshsig.ts';
 
 /** What a participant seals: their message, and optionally a key for a private reply. */
 export interface Plaintext {
@@ -15,13 +18,30 @@ export interface Plaintext {
 
 const te = new TextEncoder();
 
-/** The plaintext's bytes as the manifest's version frames them. */
-export function encodePlaintext(_manifest: AnyManifest, plaintext: Plaintext): Uint8Array {
+/** The padding a v1.1 box applies (docs/spec/submission-v1.1.md). */
+export function paddingOf(manifest: Manifest): PaddingParams {
+  return {
+    suite: manifest.hpke.suite,
+    maxBytes: manifest.rules.max_bytes,
+    signedSubmissions: manifest.rules.signed_submissions,
+  };
+}
+
+/**
+ * The plaintext's bytes as the manifest's version frames them: v1.1 pads to
+ * a bucket (throwing INPUT_INVALID when the message does not fit); v1 is JSON.
+ */
+export function encodePlaintext(manifest: AnyManifest, plaintext: Plaintext): Uint8Array {
+  if (manifest.version !== MANIFEST_VERSION_V1) return pad(plaintext, paddingOf(manifest));
   return te.encode(JSON.stringify(plaintext));
 }
 
-/** The plaintext from opened bytes; undefined when the framing is broken. */
-export function decodePlaintext(_manifest: AnyManifest, bytes: Uint8Array): Plaintext | undefined {
+/** The plaintext from opened bytes; undefined when the framing or padding is broken. */
+export function decodePlaintext(manifest: AnyManifest, bytes: Uint8Array): Plaintext | undefined {
+  if (manifest.version !== MANIFEST_VERSION_V1) {
+    const r = unpad(bytes, paddingOf(manifest));
+    return r.ok ? r.fields : undefined;
+  }
   try {
     const p = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Plaintext;
     if (typeof p?.message !== 'string') return undefined;
@@ -56,6 +76,43 @@ export type SignatureCheck = (
   comment: BusComment,
   ciphertextSha256: string,
 ) => Promise<{ ok: true; signingKey: string } | { ok: false }>;
+
+/**
+ * Submission signatures checked against each author's GitHub SSH signing keys
+ * (read once per author, at the close), over the box, the manifest, the author
+ * and the ciphertext (docs/spec/submission-v1.1.md).
+ */
+export function submissionSignatures(
+  manifest: Manifest,
+  manifestDigest: string,
+  signingKeys: (login: string, authorId: number) => Promise<SigningKey[]>,
+): SignatureCheck {
+  const keys = new Map<number, Promise<string[]>>();
+  const keysOf = (c: BusComment) => {
+    let k = keys.get(c.author_id);
+    if (!k) {
+      k = signingKeys(c.author_login, c.author_id).then(
+        (list) => list.map((x) => x.key),
+        () => [],
+      );
+      keys.set(c.author_id, k);
+    }
+    return k;
+  };
+  return async (comment, ciphertextSha256) => {
+    const verdict = await verifySubmissionSignature(
+      comment.body,
+      {
+        box_id: manifest.box_id,
+        manifest_digest: manifestDigest,
+        author_id: comment.author_id,
+        ciphertext_sha256: ciphertextSha256,
+      },
+      await keysOf(comment),
+    );
+    return verdict.ok ? { ok: true, signingKey: verdict.fingerprint } : { ok: false };
+  };
+}
 
 /**
  * The box's judge of an armoured comment: armour, signature (when required),

@@ -152,6 +152,7 @@ export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
 export interface BoxSubmitOptions extends PolicyOptions {
   file?: string;
   print?: boolean;
+  signWith?: string;
   receiptOut?: string;
 }
 
@@ -209,7 +210,17 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     await new Promise((r) => setTimeout(r, wait + 100));
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
-  const body = await sealFor(box, me.id, message);
+  const signWith = o.signWith;
+  const sign = signWith
+    ? async (data: Uint8Array) =>
+        (
+          await (await import('../node/ssh-sign.ts')).signWithSshKey(signWith, data, {
+            interactive: Boolean(process.stderr.isTTY),
+            onNotice: (line) => process.stderr.write(`sealbox: ${line}\n`),
+          })
+        ).armoured
+    : undefined;
+  const body = await sealFor(box, me.id, message, sign);
   if (o.print) {
     process.stdout.write(`${body}\n`);
     return 0;

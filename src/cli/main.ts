@@ -262,6 +262,10 @@ function build(): Command {
     .addOption(
       new Option('--suite <suite>', 'HPKE suite').choices(['x-wing', 'x25519']).default('x-wing'),
     )
+    .option(
+      '--signed-submissions',
+      "require each submission to be signed with one of its author's GitHub SSH signing keys",
+    )
     .option('--out <dir>', 'where to write the four box files', '.')
     .option('--allow-self-hosted-runners', 'run on a self-hosted runner anyway')
     .option(
@@ -276,6 +280,12 @@ function build(): Command {
       .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
       .addOption(once('--file <file>', 'the message (default: standard input)'))
       .option('--print', 'print the armour to paste by hand instead of posting')
+      .addOption(
+        once(
+          '--sign-with <key>',
+          'sign the submission with this SSH key (a signing key of your GitHub account; a box with signed submissions requires it)',
+        ),
+      )
       .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
   ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
 

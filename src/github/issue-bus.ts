@@ -9,6 +9,7 @@ import {
   resultTexts,
   type Announcement,
   type BoxBus,
+  type SigningKey,
 } from '../box/bus.ts';
 import type { BusComment } from '../box/close-rules.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
@@ -243,6 +244,20 @@ export class GitHubIssueBus implements BoxBus {
       ),
     });
     this.#statusAt = now;
+  }
+
+  /**
+   * An author's GitHub SSH signing keys, all pages; none when the login now
+   * belongs to another account (logins can be renamed and reused).
+   */
+  async signingKeys(login: string, authorId: number): Promise<SigningKey[]> {
+    const user = await this.#octokit.rest.users.getByUsername({ username: login });
+    if (user.data.id !== authorId) return [];
+    const keys = await this.#octokit.paginate(this.#octokit.rest.users.listSshSigningKeysForUser, {
+      username: login,
+      per_page: 100,
+    });
+    return keys.map((k) => ({ key: k.key }));
   }
 
   async post(body: string): Promise<BusComment> {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { computation } from '../box/compute/index.ts';
+import { MIN_BUCKET, plaintextCap } from '../box/padding.ts';
 import { hostBox, type HostedBox } from '../box/host.ts';
 import type { BoxResult } from '../box/result.ts';
 import { sha256Hex } from '../bytes.ts';
@@ -27,6 +28,7 @@ export interface BoxJobSettings {
   allowedAuthors?: string;
   minParticipants: string;
   suite: 'x-wing' | 'x25519';
+  signedSubmissions?: boolean;
   out: string;
   allowSelfHostedRunners?: boolean;
   trustedExec?: boolean;
@@ -86,12 +88,24 @@ export function boxJobConfig(o: BoxJobSettings) {
     throw new SealboxError('USAGE', `suite ${o.suite}: give x-wing or x25519`);
   if (o.onePerAuthor !== 'first' && o.onePerAuthor !== 'last')
     throw new SealboxError('USAGE', `one-per-author ${o.onePerAuthor}: give first or last`);
+  const maxBytes = whole(o.maxBytes, 'max-bytes', 1, 65536);
+  const cap = plaintextCap({
+    suite: o.suite,
+    maxBytes,
+    signedSubmissions: Boolean(o.signedSubmissions),
+  });
+  if (cap < MIN_BUCKET)
+    throw new SealboxError(
+      'USAGE',
+      `max-bytes ${maxBytes}: leaves no room for a padded submission of the ${o.suite} suite${o.signedSubmissions ? ' and its signature' : ''} (raise it)`,
+    );
   return {
     parameters,
     windowSeconds: whole(o.window, 'window', 1, MAX_WINDOW_SECONDS),
     rules: {
       max_submissions: whole(o.maxSubmissions, 'max-submissions', 1),
-      max_bytes: whole(o.maxBytes, 'max-bytes', 1),
+      max_bytes: maxBytes,
+      signed_submissions: Boolean(o.signedSubmissions),
       one_per_author: o.onePerAuthor,
       allowed_authors: o.allowedAuthors?.trim()
         ? o.allowedAuthors.split(',').map((x) => whole(x.trim(), 'allowed-authors'))
