@@ -214,7 +214,9 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const sign = signWith
     ? async (data: Uint8Array) =>
         (
-          await (await import('../node/ssh-sign.ts')).signWithSshKey(signWith, data, {
+          await (
+            await import('../node/ssh-sign.ts')
+          ).signWithSshKey(signWith, data, {
             interactive: Boolean(process.stderr.isTTY),
             onNotice: (line) => process.stderr.write(`sealbox: ${line}\n`),
           })
