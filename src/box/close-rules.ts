@@ -64,6 +64,28 @@ export type Judgement =
   | { kind: 'undecryptable' }
   | { kind: 'opened'; plaintext: Plaintext; signingKey?: string };
 
+/** What judging a comment's content found, before the reason order is applied. */
+export interface ContentFacts {
+  /** The armour is base64 of enc and ciphertext. */
+  armour: boolean;
+  /** The submission signature verified; undefined where the box does not require one. */
+  signature?: boolean;
+  /** HPKE opened the ciphertext. */
+  opened: boolean;
+  /** The opened plaintext's framing and padding are right. */
+  framing: boolean;
+}
+
+/** The content reason, in the spec's order: malformed, bad_signature, undecryptable; else opened. */
+export function contentReason(
+  f: ContentFacts,
+): 'malformed' | 'bad_signature' | 'undecryptable' | undefined {
+  if (!f.armour || (f.opened && !f.framing)) return 'malformed';
+  if (f.signature === false) return 'bad_signature';
+  if (!f.opened) return 'undecryptable';
+  return undefined;
+}
+
 export interface CloseContext {
   rules: Manifest['rules'];
   /** Milliseconds. */

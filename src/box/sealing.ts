@@ -3,7 +3,7 @@
 // binding, the armour. Portable.
 import { armour, decodeArmour } from './armour.ts';
 import { hpkeAad, hpkeInfo } from './ciphertext-binding.ts';
-import type { BusComment, Judgement } from './close-rules.ts';
+import { contentReason, type BusComment, type Judgement } from './close-rules.ts';
 import type { SigningKey } from './bus.ts';
 import { open, seal, type BoxKeyPair } from './hpke.ts';
 import { MANIFEST_VERSION_V1, type AnyManifest, type Manifest } from './manifest.ts';
@@ -134,7 +134,7 @@ export function boxJudge(
     ciphertextSha256: string,
   ): Promise<Judgement> => {
     const parts = decodeArmour(armourText, manifest.hpke.suite);
-    if (!parts) return { kind: 'malformed' };
+    if (!parts) return { kind: contentReason({ armour: false, opened: false, framing: false })! };
     const signed = signature ? await signature(comment, ciphertextSha256) : undefined;
     const cacheKey = `${comment.id}:${comment.author_id}:${ciphertextSha256}`;
     let bytes = opened.get(cacheKey);
@@ -153,9 +153,13 @@ export function boxJudge(
       opened.set(cacheKey, bytes);
     }
     const plaintext = bytes ? decodePlaintext(manifest, bytes) : undefined;
-    if (bytes && !plaintext) return { kind: 'malformed' };
-    if (signed && !signed.ok) return { kind: 'bad_signature' };
-    if (!plaintext) return { kind: 'undecryptable' };
+    const reason = contentReason({
+      armour: true,
+      signature: signed?.ok,
+      opened: Boolean(bytes),
+      framing: Boolean(plaintext),
+    });
+    if (reason || !plaintext) return { kind: reason ?? 'malformed' };
     return { kind: 'opened', plaintext, ...(signed?.ok ? { signingKey: signed.signingKey } : {}) };
   };
 }
