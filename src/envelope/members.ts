@@ -45,13 +45,19 @@ export function scanMembers(text: string): MemberScan {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       let j = i + 1;
-      while (j < text.length && text.charCodeAt(j) !== QUOTE)
-        j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
+      let escaped = false;
+      while (j < text.length && text.charCodeAt(j) !== QUOTE) {
+        if (text.charCodeAt(j) === BACKSLASH) {
+          escaped = true;
+          j += 2;
+        } else j++;
+      }
       const top = stack[stack.length - 1];
       if (top?.kind === 'object' && top.expectKey) {
         let name: string;
         try {
-          name = JSON.parse(text.slice(i, j + 1)) as string;
+          // Escapes are read as JSON reads them: "\u0061" is the name a.
+          name = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
         } catch {
           return out;
         }
