@@ -56,7 +56,22 @@ export type BoxCode =
   | 'RECOMPUTE'
   | 'WRONG_RUN';
 
-export type CheckCode = 'OK' | 'NOT_EVALUATED' | SigstoreCode | BundleCode | BoxCode;
+/** Codes of an envelope document the sealbox format refuses (src/envelope/refusal.ts). */
+export type EnvelopeCode =
+  | 'REPEATED_MEMBER'
+  | 'NO_MARKER'
+  | 'PROTO_MEMBER'
+  | 'UNSAFE_INTEGER'
+  | 'NUMBER_RANGE'
+  | 'LONE_SURROGATE';
+
+export type CheckCode =
+  | 'OK'
+  | 'NOT_EVALUATED'
+  | SigstoreCode
+  | BundleCode
+  | BoxCode
+  | EnvelopeCode;
 
 export interface Check {
   name: string;

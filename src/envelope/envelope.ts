@@ -9,7 +9,9 @@
 //   RFC 8785 (JCS) form of the body. See docs/spec/envelope-v1.md.
 import { SealboxError } from '../errors.ts';
 import { jcs } from './jcs.ts';
-import { parseLossless, pythonDumps, type LosslessValue } from './python-json.ts';
+import type { MemberScan } from './members.ts';
+import { readLossless, pythonDumps, repeatedMember, type LosslessValue } from './python-json.ts';
+import { EnvelopeRefusal } from './refusal.ts';
 import { sha256Hex } from '../bytes.ts';
 
 export type EnvelopeFormat = 'sealbox' | 'inferencebench';
@@ -32,6 +34,8 @@ export interface ParsedEnvelope {
   /** The document without `signature`: what the content hash covers. */
   body: LosslessObject;
   signature?: LosslessValue;
+  /** What the text's member names showed (a repeated name, a __proto__ member), by path. */
+  members: MemberScan;
 }
 
 function isObject(v: unknown): v is LosslessObject {
@@ -49,14 +53,15 @@ export function parseEnvelope(
   label: string,
   formatIn?: EnvelopeFormat,
 ): ParsedEnvelope {
-  const document = parseLossless(text, label);
+  const { value: document, members } = readLossless(text, label);
   if (!isObject(document))
     throw new SealboxError('INPUT_INVALID', `${label}: an envelope is a JSON object`);
   const { signature, ...body } = document;
   let format = formatIn;
   if (!format) {
-    if (body[SEALBOX_MARKER] !== undefined) format = 'sealbox';
+    if (Object.hasOwn(body, SEALBOX_MARKER)) format = 'sealbox';
     else if (body.envelope_version === 'v1') format = 'inferencebench';
+    // Neither marker: read as sealbox, whose hash then refuses it (NO_MARKER); signing adds the marker.
     else format = 'sealbox';
   }
   if (
@@ -69,11 +74,30 @@ export function parseEnvelope(
       `${label}: ${SEALBOX_MARKER} ${JSON.stringify(body[SEALBOX_MARKER])} is not a version this sealbox reads (${SEALBOX_VERSION})`,
     );
   }
-  return { label, format, document, body, signature };
+  return { label, format, document, body, signature, members };
 }
 
-/** The canonical bytes the content hash is taken over. */
+/** Throws the refusal of a document its format does not hash (docs/spec/envelope-v1.md, "Refusals"). */
+function refuseUnhashable(env: ParsedEnvelope): void {
+  if (env.members.repeated) throw repeatedMember(env.label, env.members.repeated);
+  if (env.format !== 'sealbox') return;
+  if (!Object.hasOwn(env.body, SEALBOX_MARKER))
+    throw new EnvelopeRefusal(
+      'NO_MARKER',
+      env.label,
+      `has no ${SEALBOX_MARKER} member, so it is not a sealbox envelope (envelope sign adds it)`,
+    );
+  if (env.members.proto)
+    throw new EnvelopeRefusal(
+      'PROTO_MEMBER',
+      env.label,
+      `has a member named __proto__ at ${env.members.proto}: JavaScript readers drop it or take it as a prototype, so a sealbox envelope may not hold one`,
+    );
+}
+
+/** The canonical bytes the content hash is taken over; throws an EnvelopeRefusal for a document its format refuses. */
 export function canonicalBody(env: ParsedEnvelope): string {
+  refuseUnhashable(env);
   return env.format === 'inferencebench' ? pythonDumps(env.body) : jcs(env.body, env.label);
 }
 

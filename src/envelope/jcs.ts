@@ -1,11 +1,12 @@
 // RFC 8785 (JCS) canonical form for sealbox envelopes, refusing what JCS
 // would silently change: integers beyond 2^53 (a double cannot hold them),
-// numbers beyond a double's range, and lone surrogates (not Unicode text).
+// numbers beyond a double's range, lone surrogates (not Unicode text), and a
+// member named __proto__ (a plain object cannot hold it as a member).
 // Portable (no Node APIs).
 import canonicalize from 'canonicalize';
 import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
-import { SealboxError } from '../errors.ts';
 import type { LosslessValue } from './python-json.ts';
+import { EnvelopeRefusal } from './refusal.ts';
 
 const MAX_SAFE = 2n ** 53n;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -14,9 +15,10 @@ function toPlain(value: LosslessValue, path: string, label: string): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     if (LONE_SURROGATE.test(value))
-      throw new SealboxError(
-        'INPUT_INVALID',
-        `${label}: ${path} holds a lone surrogate, which is not Unicode text`,
+      throw new EnvelopeRefusal(
+        'LONE_SURROGATE',
+        label,
+        `${path} holds a lone surrogate, which is not Unicode text`,
       );
     return value;
   }
@@ -25,17 +27,19 @@ function toPlain(value: LosslessValue, path: string, label: string): unknown {
     if (/^-?\d+$/.test(lexeme)) {
       const n = BigInt(lexeme);
       if (n > MAX_SAFE || n < -MAX_SAFE) {
-        throw new SealboxError(
-          'INPUT_INVALID',
-          `${label}: ${path} is the integer ${lexeme}, beyond 2^53: JCS would change it; write it as a string`,
+        throw new EnvelopeRefusal(
+          'UNSAFE_INTEGER',
+          label,
+          `${path} is the integer ${lexeme}, beyond 2^53: JCS would change it; write it as a string`,
         );
       }
     }
     const n = Number(lexeme);
     if (!Number.isFinite(n))
-      throw new SealboxError(
-        'INPUT_INVALID',
-        `${label}: ${path} is ${lexeme}, beyond the range of a double`,
+      throw new EnvelopeRefusal(
+        'NUMBER_RANGE',
+        label,
+        `${path} is ${lexeme}, beyond the range of a double`,
       );
     return n;
   }
@@ -43,7 +47,14 @@ function toPlain(value: LosslessValue, path: string, label: string): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (LONE_SURROGATE.test(k))
-      throw new SealboxError('INPUT_INVALID', `${label}: a key in ${path} holds a lone surrogate`);
+      throw new EnvelopeRefusal('LONE_SURROGATE', label, `a key in ${path} holds a lone surrogate`);
+    // Assigning it would set the prototype and drop the member from the hash.
+    if (k === '__proto__')
+      throw new EnvelopeRefusal(
+        'PROTO_MEMBER',
+        label,
+        `${path} has a member named __proto__, which JCS here cannot hold`,
+      );
     out[k] = toPlain(v, `${path}.${k}`, label);
   }
   return out;

@@ -4,25 +4,51 @@
 // Portable (no Node APIs).
 import { isLosslessNumber, parse, type LosslessNumber } from 'lossless-json';
 import { SealboxError } from '../errors.ts';
+import { MAX_DEPTH, scanMembers, type MemberScan } from './members.ts';
+import { EnvelopeRefusal } from './refusal.ts';
 
 /** A JSON value whose numbers keep their source text. */
 export type LosslessValue =
   null | boolean | string | LosslessNumber | LosslessValue[] | { [key: string]: LosslessValue };
 
-/** Parses JSON keeping every number's lexeme. Duplicate keys are refused: parsers disagree on them. */
-export function parseLossless(text: string, label: string): LosslessValue {
+/**
+ * Reads JSON keeping every number's lexeme, with what its member names show
+ * (repeats, __proto__). Text that is not JSON, or nests deeper than
+ * MAX_DEPTH, is refused. A repeated name is not refused here (the last value
+ * is kept, as Python keeps it): the caller decides.
+ */
+export function readLossless(
+  text: string,
+  label: string,
+): { value: LosslessValue; members: MemberScan } {
+  const members = scanMembers(text);
+  if (members.tooDeep)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${label}: nests arrays and objects more than ${MAX_DEPTH} levels deep`,
+    );
   try {
-    return parse(text) as LosslessValue;
+    const value = parse(text, null, { onDuplicateKey: ({ newValue }) => newValue });
+    return { value: value as LosslessValue, members };
   } catch (e) {
-    const message = (e as Error).message;
-    if (/Duplicate key/.test(message)) {
-      throw new SealboxError(
-        'INPUT_INVALID',
-        `${label}: ${message.replace(/ encountered.*/, '')}: parsers disagree on which value counts, so it is refused`,
-      );
-    }
-    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON (${message})`);
+    throw new SealboxError('INPUT_INVALID', `${label}: is not JSON (${(e as Error).message})`);
   }
+}
+
+/** The refusal of a document that repeats a member name (at `path`). */
+export function repeatedMember(label: string, path: string): EnvelopeRefusal {
+  return new EnvelopeRefusal(
+    'REPEATED_MEMBER',
+    label,
+    `repeats the member name at ${path}: parsers disagree on which value counts, so it is refused`,
+  );
+}
+
+/** Parses JSON keeping every number's lexeme. Repeated member names are refused, even with equal values. */
+export function parseLossless(text: string, label: string): LosslessValue {
+  const { value, members } = readLossless(text, label);
+  if (members.repeated) throw repeatedMember(label, members.repeated);
+  return value;
 }
 
 /** Orders strings by code point, as Python does (not by UTF-16 code unit, as JS's sort does). */

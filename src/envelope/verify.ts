@@ -21,6 +21,7 @@ import {
   type ParsedEnvelope,
 } from './envelope.ts';
 import type { LosslessValue } from './python-json.ts';
+import { EnvelopeRefusal } from './refusal.ts';
 
 export interface EnvelopeTrust {
   /** PEM public keys trusted for InferenceBench `dev-key` envelopes. */
@@ -254,13 +255,28 @@ async function verifySigstore(
   return result(env, method, hash, checks, extra);
 }
 
-/** Verifies one envelope. Bad input (a malformed signature block) throws; a failed verification resolves with ok: false. */
+/**
+ * Verifies one envelope. Bad input (a malformed signature block) throws; a
+ * failed verification resolves with ok: false, and so does a document its
+ * format refuses to hash (check `document`, with the refusal's code).
+ */
 export async function verifyEnvelope(
   env: ParsedEnvelope,
   trust: EnvelopeTrust,
 ): Promise<EnvelopeVerification> {
-  const hash = await contentHash(env);
   const sig = env.signature;
+  let hash: string;
+  try {
+    hash = await contentHash(env);
+  } catch (e) {
+    if (!(e instanceof EnvelopeRefusal)) throw e;
+    // A document built so that readers disagree on what was signed: a failed verification.
+    const method =
+      sig && typeof sig === 'object' && !Array.isArray(sig)
+        ? text((sig as Record<string, LosslessValue>).method)
+        : undefined;
+    return result(env, method ?? '-', '-', [failed('document', e.refusal, e.reason)]);
+  }
   if (sig === undefined) throw new SealboxError('INPUT_INVALID', `${env.label}: has no signature`);
   if (sig === null || typeof sig !== 'object' || Array.isArray(sig))
     throw new SealboxError('INPUT_INVALID', `${env.label}: signature is not an object`);

@@ -113,7 +113,7 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   assert.match(r.stdout, /OK: box box-\d+-1-\S+ in acme\/auction#1 verified: complete, 3 accepted/);
   const output = JSON.parse(r.stdout.slice(r.stdout.indexOf('output:\n') + 8));
   assert.equal(output.winner.author_login, 'bob');
-  assert.equal(output.price, 120113377);
+  assert.equal(output.price, '120113377');
 
   // The job as the runner saw it: the workflow's outputs, the step's outputs, the summary.
   const run = gh.runs.find((x) => x.repo === REPO)!;

@@ -141,9 +141,9 @@ test('each reason, in order, and the accepted ones in created_at order', async (
       message: a.plaintext.message,
     })),
     2,
-  ) as { winner: { author_login: string }; price: number };
+  ) as { winner: { author_login: string }; price: string };
   assert.equal(out.winner.author_login, 'u1');
-  assert.equal(out.price, 90);
+  assert.equal(out.price, '90');
 });
 
 test('one per author, last: the latest valid one counts', async () => {
@@ -164,7 +164,7 @@ test('computations: ties to the earliest, reserve, tally, stats, min_participant
     msgs.map((message, i) => ({ author_id: i, author_login: `u${i}`, comment_id: i, message }));
   const tie = compute('auction', {}, inputs(['50', '70', '70']), 0) as {
     winner: { author_login: string };
-    price: number;
+    price: string;
   };
   assert.equal(tie.winner.author_login, 'u1');
   const reserve = compute('auction', { reserve: 100 }, inputs(['50', '70']), 0) as {
@@ -178,11 +178,11 @@ test('computations: ties to the earliest, reserve, tally, stats, min_participant
   assert.deepEqual(compute('stats', {}, inputs(['1', '2', '3', '10']), 2), {
     count: 4,
     invalid: 0,
-    sum: 16,
-    mean: 4,
-    median: 2.5,
-    min: 1,
-    max: 10,
+    sum: '16',
+    mean: '4',
+    median: '2.5',
+    min: '1',
+    max: '10',
   });
   assert.equal((compute('stats', {}, inputs(['1']), 2) as { withheld: boolean }).withheld, true);
   assert.equal(

@@ -87,7 +87,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
   const result = JSON.parse(v.stdout);
   assert.ok(result.checks.some((c: { name: string; ok: boolean }) => c.name === 'receipt' && c.ok));
   assert.equal(result.output.winner.author_login, 'bob');
-  assert.equal(result.output.price, 987651, 'first price by default');
+  assert.equal(result.output.price, '987651', 'first price by default');
   // The same box, read from its issue.
   const fromIssue = await sealbox(['box', 'verify', box, '--repo', 'demo/sealbox', ...root], {
     GITHUB_API_URL: ctx.stack.githubApiUrl,

@@ -46,7 +46,7 @@ test('each bidder with a reply key gets a sealed reply only they can open', asyn
     'replies-0001',
     result.replies!.find((r) => r.comment_id === 2)!,
   );
-  assert.deepEqual(JSON.parse(mine), { won: true, price: 70 });
+  assert.deepEqual(JSON.parse(mine), { won: true, price: '70' });
   const theirs = await openReply(
     keys[0]!,
     digest,

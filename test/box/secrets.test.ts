@@ -83,9 +83,10 @@ for (const suite of ['x25519', 'x-wing'] as const) {
     for (const s of secrets)
       assert.ok(!haystack.includes(s), `a decrypted submission leaked: ${s}`);
     assert.equal(
-      (JSON.parse(new TextDecoder().decode(hosted.result)).output as { count: number }).count,
-      0,
-      'non-numeric messages are not counted',
+      (JSON.parse(new TextDecoder().decode(hosted.result)).output as { withheld: boolean })
+        .withheld,
+      true,
+      'non-numeric messages are not valid inputs: fewer than min_participants, so withheld',
     );
   });
 }

@@ -111,7 +111,7 @@ test('another workflow of the same run attesting a forged result is not the box'
   const result = JSON.parse(new TextDecoder().decode(honest.result)) as BoxResult;
   const forged = resultBytes({
     ...result,
-    output: { winner: { author_login: 'mallory' }, price: 1 },
+    output: { winner: { author_login: 'mallory' }, price: '1' },
   });
   // The caller's own workflow (same run id) holds an OIDC token too.
   const caller = boxAttester({ fulcioUrl: ctx.stack.fulcioUrl, rekorUrl: ctx.stack.rekorUrl }, () =>

@@ -139,7 +139,7 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   const tampered = join(stack.dir, 'tampered');
   cpSync(out, tampered, { recursive: true });
   const resultText = readFileSync(join(tampered, 'result.json'), 'utf8');
-  const edited = resultText.replace(/"price":\s*5200/, '"price": 4101');
+  const edited = resultText.replace(/"price":\s*"5200"/, '"price": "4101"');
   assert.notEqual(edited, resultText, 'the edit applies');
   writeFileSync(join(tampered, 'result.json'), edited);
   await page.fill('input[name=box-address]', '');

@@ -4,7 +4,7 @@ import { describe } from '../../errors.ts';
 import { failed, notEvaluated, passed, type Check } from '../../check.ts';
 import { compute } from '../compute/index.ts';
 import { takeReplies } from '../replies.ts';
-import type { AnyManifest } from '../manifest.ts';
+import { MANIFEST_VERSION_V1, type AnyManifest } from '../manifest.ts';
 import type { BoxResult } from '../result.ts';
 import type { BoxEvidence } from './evidence.ts';
 
@@ -19,6 +19,8 @@ export function recomputeCheck(e: BoxEvidence): Check {
 }
 
 function recompute(manifest: AnyManifest, result: BoxResult): Check {
+  if (manifest.version === MANIFEST_VERSION_V1)
+    return passed('recompute', "v1 evidence: computed under v1's rules, not recomputed");
   const { name, parameters } = manifest.computation;
   if (result.status !== 'complete')
     return passed('recompute', `nothing to recompute: the box ${result.status}`);

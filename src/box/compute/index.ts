@@ -1,31 +1,40 @@
-// The computations a box can run, by name.
+// The computations a box can run, by name (docs/spec/computations-v1.1.md).
 import { SealboxError } from '../../errors.ts';
 import { auction } from './auction.ts';
 import { reveal } from './reveal.ts';
 import { stats } from './stats.ts';
 import { tally } from './tally.ts';
-import type { Computation, ComputeInput } from './types.ts';
+import { ParameterError, type Computation, type ComputeInput } from './types.ts';
 
 export type { Computation, ComputeInput } from './types.ts';
 
-export const COMPUTATIONS: Record<string, Computation> = { reveal, auction, tally, stats };
+// A Map: a name such as "constructor" is not a computation.
+export const COMPUTATIONS: ReadonlyMap<string, Computation> = new Map(
+  [reveal, auction, tally, stats].map((c) => [c.name, c]),
+);
 
 export function computation(name: string, parameters: Record<string, unknown>): Computation {
-  const c = COMPUTATIONS[name];
+  const c = COMPUTATIONS.get(name);
   if (!c)
     throw new SealboxError(
       'USAGE',
-      `computation ${JSON.stringify(name)} is not one of ${Object.keys(COMPUTATIONS).join(', ')}`,
+      `computation ${JSON.stringify(name)} is not one of ${[...COMPUTATIONS.keys()].join(', ')}`,
     );
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))
+    throw new SealboxError('USAGE', `computation ${name}: parameters are a JSON object`);
   try {
     c.validate(parameters);
   } catch (e) {
-    throw new SealboxError('USAGE', `computation ${name}: ${(e as Error).message}`);
+    if (!(e instanceof ParameterError)) throw e;
+    throw new SealboxError('USAGE', `computation ${name}: ${e.message}`);
   }
   return c;
 }
 
-/** Runs the computation, withholding a non-revealing output from too small a group. */
+/**
+ * Runs the computation. A computation that does not reveal its inputs is
+ * withheld when fewer than `minParticipants` inputs are valid inputs to it.
+ */
 export function compute(
   name: string,
   parameters: Record<string, unknown>,
@@ -33,10 +42,10 @@ export function compute(
   minParticipants: number,
 ): unknown {
   const c = computation(name, parameters);
-  if (!c.reveals(parameters) && inputs.length < minParticipants) {
+  if (!c.reveals(parameters) && c.validInputs(inputs, parameters) < minParticipants) {
     return {
       withheld: true,
-      reason: `fewer than min_participants (${minParticipants}) submissions were accepted: the output would reveal them`,
+      reason: `fewer than min_participants (${minParticipants}) valid inputs among the accepted submissions: the output would reveal them`,
     };
   }
   return c.run(inputs, parameters);

@@ -1,10 +1,11 @@
-// reveal: every accepted plaintext, published after the close.
-import type { Computation } from './types.ts';
+// reveal: every accepted plaintext, as sent, published after the close.
+import { onlyParameters, type Computation } from './types.ts';
 
 export const reveal: Computation = {
   name: 'reveal',
   reveals: () => true,
-  validate: () => {},
+  validate: (p) => onlyParameters('reveal', p, []),
+  validInputs: (inputs) => inputs.length,
   run: (inputs) => ({
     submissions: inputs.map((i) => ({
       author_login: i.author_login,

@@ -1,26 +1,45 @@
-// stats: count, sum, mean, median, min, max of numeric submissions; inputs not revealed.
-import { numberOf, type Computation } from './types.ts';
+// stats: count, sum, mean, median, min, max of the messages that are amounts;
+// inputs not revealed. Exact: amounts are decimals, the mean is rounded half
+// to even to S + 6 fraction digits (S: the most fraction digits written).
+import {
+  addAmounts,
+  compareAmounts,
+  divideRounded,
+  formatAmount,
+  midpoint,
+  parseAmount,
+  type Amount,
+} from './amount.ts';
+import { onlyParameters, type Computation, type ComputeInput } from './types.ts';
+
+/** Digits the mean keeps beyond the most fraction digits written among the values. */
+export const MEAN_EXTRA_DIGITS = 6;
+
+function values(inputs: ComputeInput[]): Amount[] {
+  return inputs.map((i) => parseAmount(i.message)).filter((x): x is Amount => x !== undefined);
+}
 
 export const stats: Computation = {
   name: 'stats',
   reveals: () => false,
-  validate: () => {},
+  validate: (p) => onlyParameters('stats', p, []),
+  validInputs: (inputs) => values(inputs).length,
   run(inputs) {
-    const xs = inputs
-      .map((i) => numberOf(i.message))
-      .filter((x): x is number => x !== undefined)
-      .sort((a, b) => a - b);
-    if (!xs.length) return { count: 0, invalid: inputs.length };
-    const sum = xs.reduce((a, b) => a + b, 0);
+    const xs = values(inputs).sort(compareAmounts);
+    const invalid = inputs.length - xs.length;
+    if (!xs.length)
+      return { count: 0, invalid, sum: '0', mean: null, median: null, min: null, max: null };
+    const sum = xs.reduce(addAmounts);
+    const scale = xs.reduce((s, x) => Math.max(s, x.scale), 0);
     const mid = xs.length >> 1;
     return {
       count: xs.length,
-      invalid: inputs.length - xs.length,
-      sum,
-      mean: sum / xs.length,
-      median: xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2,
-      min: xs[0]!,
-      max: xs[xs.length - 1]!,
+      invalid,
+      sum: formatAmount(sum),
+      mean: formatAmount(divideRounded(sum, BigInt(xs.length), scale + MEAN_EXTRA_DIGITS)),
+      median: formatAmount(xs.length % 2 ? xs[mid]! : midpoint(xs[mid - 1]!, xs[mid]!)),
+      min: formatAmount(xs[0]!),
+      max: formatAmount(xs[xs.length - 1]!),
     };
   },
 };
