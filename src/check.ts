@@ -65,13 +65,7 @@ export type EnvelopeCode =
   | 'NUMBER_RANGE'
   | 'LONE_SURROGATE';
 
-export type CheckCode =
-  | 'OK'
-  | 'NOT_EVALUATED'
-  | SigstoreCode
-  | BundleCode
-  | BoxCode
-  | EnvelopeCode;
+export type CheckCode = 'OK' | 'NOT_EVALUATED' | SigstoreCode | BundleCode | BoxCode | EnvelopeCode;
 
 export interface Check {
   name: string;
