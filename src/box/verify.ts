@@ -23,6 +23,7 @@ import { takeReplies } from './replies.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { parseResult, type BoxResult } from './result.ts';
 import { sha256Hex } from './submissions.ts';
+import { manifestWarnings } from './warnings.ts';
 
 /** sealbox's reusable box workflow at its canonical home: the signer `box verify` expects by default. */
 export const BOX_WORKFLOW = 'sealbox/sealbox/.github/workflows/box.yml';
@@ -255,6 +256,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
       `relied on workflow ${mc.buildSignerURI} at commit ${mc.sourceRepositoryDigest}; pin them with --signer-workflow ${mc.buildSignerURI?.replace('https://', '')} --source-digest ${mc.sourceRepositoryDigest}`,
     );
   }
+  if (manifest) notes.push(...manifestWarnings(manifest));
   const logEntries = [
     ...(m.v?.tlogEntries ?? []).map((entry) => ({ file: 'manifest.json', entry })),
     ...(r.v?.tlogEntries ?? []).map((entry) => ({ file: 'result.json', entry })),
