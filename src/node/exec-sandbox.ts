@@ -9,14 +9,25 @@
 // /proc/PID/environ, and GitHub's runner user has passwordless sudo. The box
 // itself runs as that runner user, so everything done as root goes through
 // `sudo -n` there (or directly when the box runs as root).
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { execParameters, type ExecParameters } from '../box/compute/exec.ts';
 import type { ComputeInput } from '../box/compute/index.ts';
 import { SealboxError, describe } from '../errors.ts';
+import {
+  SAFE_PATH,
+  asRoot,
+  asUser,
+  killUser,
+  makeUser,
+  networkCut,
+  privilege,
+  removeSandbox,
+  type Privilege,
+  type SandboxUser,
+} from './sandbox-user.ts';
 
 export interface ExecOptions {
   /** The operator's checkout at the source commit (made with persist-credentials: false). */
@@ -24,32 +35,6 @@ export interface ExecOptions {
   /** Run as the current user when no separate user can be made (a local demo only). */
   trusted?: boolean;
   log?: (line: string) => void;
-}
-
-type Privilege = 'root' | 'sudo';
-
-const SAFE_PATH = '/usr/local/bin:/usr/bin:/bin';
-/** Where root's tools are (useradd, userdel), as sudo's secure_path has it. */
-const ROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-function privilege(): Privilege | undefined {
-  if (process.getuid?.() === 0) return 'root';
-  try {
-    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', env: { PATH: SAFE_PATH } });
-    return 'sudo';
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs argv as root: directly when the box is root, else through passwordless sudo. */
-function asRoot(how: Privilege, argv: string[]): string {
-  const [file, ...args] = how === 'root' ? argv : ['sudo', '-n', ...argv];
-  return execFileSync(file!, args, {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { PATH: ROOT_PATH },
-  });
 }
 
 /**
@@ -87,23 +72,6 @@ export function resolveCommand(checkout: string, path: string): { root: string; 
   return { root, file };
 }
 
-/** The prefix that cuts the command's network: a network namespace of its own, checked to work here. */
-function networkCut(how: Privilege | undefined): string[] {
-  const cut = how
-    ? ['unshare', '--net', '--']
-    : ['unshare', '--user', '--net', '--map-current-user', '--'];
-  try {
-    if (how) asRoot(how, [...cut, 'true']);
-    else execFileSync(cut[0]!, [...cut.slice(1), 'true'], { stdio: 'ignore' });
-  } catch (e) {
-    throw new SealboxError(
-      'UNSUPPORTED',
-      `exec: the command's network cannot be cut here (${cut.join(' ')} failed: ${describe(e)}); give "network": true in the parameters to run it with network`,
-    );
-  }
-  return cut;
-}
-
 /**
  * Everything `runExec` checks before it runs anything: the parameters, the
  * command's file in the checkout, a separate user and the network cut. The
@@ -125,35 +93,6 @@ export function checkExec(
   return { p, command, how, cut: p.network ? [] : networkCut(how) };
 }
 
-interface SandboxUser {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
-function makeUser(how: Privilege): SandboxUser {
-  const name = `sbx${randomBytes(5).toString('hex')}`;
-  asRoot(how, ['useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
-  const id = (flag: string) =>
-    Number(execFileSync('id', [flag, name], { encoding: 'utf8', env: { PATH: SAFE_PATH } }).trim());
-  return { name, uid: id('-u'), gid: id('-g') };
-}
-
-/** The argv that drops to the sandbox user: no groups, no way back up (setuid programs such as sudo stop working). */
-const asUser = (u: SandboxUser) => [
-  'setpriv',
-  `--reuid=${u.uid}`,
-  `--regid=${u.gid}`,
-  '--clear-groups',
-  '--no-new-privs',
-  '--',
-];
-
-/** Kills every process of the sandbox user, including any it left running. */
-function killUser(how: Privilege, u: SandboxUser): void {
-  asRoot(how, [...asUser(u), '/bin/sh', '-c', 'kill -9 -1 2>/dev/null; true']);
-}
-
 export async function runExec(
   inputs: ComputeInput[],
   parameters: Record<string, unknown>,
@@ -166,6 +105,7 @@ export async function runExec(
   // home and a temporary directory, all the sandbox user's and removed after.
   const base = mkdtempSync(join(tmpdir(), 'sealbox-exec-'));
   const checkout = join(base, 'checkout');
+  let made: string | undefined;
   let user: SandboxUser | undefined;
   try {
     try {
@@ -180,9 +120,16 @@ export async function runExec(
     mkdirSync(join(base, 'home'));
     mkdirSync(join(base, 'tmp'));
     if (how) {
-      user = makeUser(how);
+      user = makeUser(how, (name) => (made = name));
       // -P -h: symbolic links themselves change owner, never what they point to.
-      asRoot(how, ['chown', '-R', '-P', '-h', `${user.uid}:${user.gid}`, '--', base]);
+      try {
+        asRoot(how, ['chown', '-R', '-P', '-h', `${user.uid}:${user.gid}`, '--', base]);
+      } catch (e) {
+        throw new SealboxError(
+          'SERVICE',
+          `exec: the sandbox could not be given to its user: ${describe(e)}`,
+        );
+      }
     }
     log(
       `exec: running ${p.command[0]} as ${user ? `user ${user.name} (uid ${user.uid})` : 'this user (trusted)'}, ${p.network ? 'WITH network (parameters.network)' : 'without network'}`,
@@ -214,26 +161,13 @@ export async function runExec(
       },
     });
   } finally {
-    if (how && user) {
+    if (how && made) await removeSandbox(how, base, made, user, log);
+    else
       try {
-        killUser(how, user);
+        rmSync(base, { recursive: true, force: true });
       } catch {
-        log(`exec: could not stop the processes of user ${user.name}`);
+        log(`exec: could not remove ${base}`);
       }
-    }
-    try {
-      if (how && user) asRoot(how, ['rm', '-rf', '--', base]);
-      else rmSync(base, { recursive: true, force: true });
-    } catch {
-      log(`exec: could not remove ${base}`);
-    }
-    if (how && user) {
-      try {
-        asRoot(how, ['userdel', user.name]);
-      } catch {
-        log(`exec: could not remove user ${user.name}`);
-      }
-    }
   }
 }
 

@@ -158,6 +158,7 @@ test(
     for (const b of boxes) {
       assert.equal(await b.host.done, 0, b.host.stderr());
       assert.match(b.host.stderr(), b.network ? /WITH network/ : /without network/);
+      assert.doesNotMatch(b.host.stderr(), /could not/, 'the sandbox was removed completely');
       const result = JSON.parse(readFileSync(join(b.out, 'result.json'), 'utf8'));
       assert.equal(result.status, 'complete');
       assert.deepEqual(result.output, { sum: 1234 }, "the operator's script computed the output");

@@ -81,7 +81,9 @@ ghtoken=\${GITHUB_TOKEN:-none}
 if cat /proc/$PPID/environ >/dev/null 2>&1; then parent=readable; else parent=denied; fi
 if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then sudo=yes; else sudo=no; fi
 if touch /root/sealbox-probe 2>/dev/null; then rootdir=writable; else rootdir=denied; fi
-printf '{"lines":%s,"token":"%s","github_token":"%s","parent_environ":"%s","sudo":"%s","uid":%s,"root_dir":"%s","home":"%s","cwd":"%s","self":"%s","env":%s}' "$lines" "$token" "$ghtoken" "$parent" "$sudo" "$(id -u)" "$rootdir" "$HOME" "$PWD" "$0" "$(env | wc -l)"
+left=/tmp/sealbox-probe-left-$$
+mkdir "$left" && cat /proc/self/status > "$left/copy" && echo x > "/var/tmp/sealbox-probe-left-$$"
+printf '{"lines":%s,"token":"%s","github_token":"%s","parent_environ":"%s","sudo":"%s","uid":%s,"root_dir":"%s","home":"%s","cwd":"%s","self":"%s","env":%s,"left":"%s"}' "$lines" "$token" "$ghtoken" "$parent" "$sudo" "$(id -u)" "$rootdir" "$HOME" "$PWD" "$0" "$(env | wc -l)" "$left"
 `,
 );
 script('lib/data.txt', 'from the checkout\n', 0o644);
@@ -232,9 +234,18 @@ const inputs = [1, 2, 3].map((i) => ({
   message: `bid-${i}-4217`,
 }));
 
+/** Every run that made a user is checked for a complete cleanup. */
+const cleaned =
+  (box: Box): Box =>
+  async (inputs, parameters) => {
+    const outcome = await box(inputs, parameters);
+    if (outcome.log.some((l) => / as user sbx/.test(l))) assertCleanedUp(outcome);
+    return outcome;
+  };
+
 for (const [setting, box, skip] of [
-  ['root', rootBox, rootSkip],
-  ['runner', runnerBox, runnerSkip],
+  ['root', cleaned(rootBox), rootSkip],
+  ['runner', cleaned(runnerBox), runnerSkip],
 ] as const) {
   const opts = { skip: skip ?? false };
 
@@ -262,6 +273,10 @@ for (const [setting, box, skip] of [
       assert.equal(out.self, `${cwd}/probe.sh`);
       assert.equal(out.home, `${dirname(cwd)}/home`);
       assert.equal(existsSync(dirname(cwd)), false, 'the sandbox directory is removed');
+      const left = String(out.left);
+      assert.match(left, /^\/tmp\/sealbox-probe-left-\d+$/);
+      assert.equal(existsSync(left), false, 'what it left in /tmp is removed');
+      assert.equal(existsSync(left.replace(/^\/tmp/, '/var/tmp')), false, 'and in /var/tmp');
       assertCleanedUp(outcome);
     },
   );
