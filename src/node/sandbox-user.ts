@@ -3,7 +3,8 @@
 // user, who is not root but has passwordless sudo (then through `sudo -n`).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { SealboxError, describe } from '../errors.ts';
 
 export type Privilege = 'root' | 'sudo';
@@ -74,6 +75,32 @@ export function makeUser(how: Privilege, made: (name: string) => void): SandboxU
 /** World-writable places where the command may have left files (plaintexts, perhaps). */
 const SHARED_TMP = ['/tmp', '/var/tmp', '/dev/shm'];
 
+/**
+ * Removes what a user left at the top of the shared temporary directories
+ * (with everything inside). Others' files come and go meanwhile: an entry
+ * that vanished is simply not the user's.
+ */
+function removeFilesOf(how: Privilege, uid: number): void {
+  const left = SHARED_TMP.flatMap((dir) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return entries
+      .map((entry) => join(dir, entry))
+      .filter((path) => {
+        try {
+          return lstatSync(path).uid === uid;
+        } catch {
+          return false;
+        }
+      });
+  });
+  if (left.length) asRoot(how, ['rm', '-rf', '--', ...left]);
+}
+
 /** The argv that drops to the sandbox user: no groups, no way back up (setuid programs such as sudo stop working). */
 export const asUser = (u: SandboxUser) => [
   'setpriv',
@@ -130,18 +157,7 @@ export async function removeSandbox(
   const steps: [string, () => unknown][] = [
     [`stop the processes of user ${name}`, () => user && stopUser(how, user)],
     [`remove ${base}`, () => asRoot(how, ['rm', '-rf', '--', base])],
-    [
-      `remove the files of user ${name}`,
-      () =>
-        asRoot(how, [
-          'find',
-          ...SHARED_TMP.filter((d) => existsSync(d)),
-          '-xdev',
-          '-user',
-          name,
-          '-delete',
-        ]),
-    ],
+    [`remove the files of user ${name}`, () => user && removeFilesOf(how, user.uid)],
     [`remove user ${name}`, () => asRoot(how, ['userdel', name])],
   ];
   for (const [what, step] of steps) {
