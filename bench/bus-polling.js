@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostBox } from '../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../src/box/manifest.ts';
-import { sealSubmission, sha256Hex } from '../src/box/submissions.ts';
+import { sealSubmission } from '../src/box/sealing.ts';
+import { sha256Hex } from '../src/bytes.ts';
 import { DEFAULT_RUN } from '../src/devstack/identity.ts';
 import { DevStack } from '../src/devstack/stack.ts';
 import { githubClient } from '../src/github/client.ts';
@@ -51,7 +52,8 @@ bus.poll = account('polls', async () => {
 });
 bus.comments = account('final', bus.comments.bind(bus));
 bus.status = account('status', bus.status.bind(bus));
-for (const m of ['announce', 'publishResult', 'close']) bus[m] = account('rest', bus[m].bind(bus));
+for (const m of ['open', 'announce', 'lock', 'publishResult', 'close'])
+  bus[m] = account('rest', bus[m].bind(bus));
 
 // Submissions, sealed when the box announces itself, arrive on the simulated clock.
 let pending = [];

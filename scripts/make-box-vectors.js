@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { boxKeyPairFromSeed } from '../src/box/hpke.ts';
 import { hpkeFields, manifestBytes } from '../src/box/manifest.ts';
-import { sealSubmission, sha256Hex } from '../src/box/submissions.ts';
+import { sealSubmission } from '../src/box/sealing.ts';
+import { sha256Hex } from '../src/bytes.ts';
 
 const out = {
   description:

@@ -30,6 +30,7 @@ import { transcriptCheck } from './checks/transcript.ts';
 import { windowCheck } from './checks/window.ts';
 import { MANIFEST_VERSION_V1, parseAnyManifest, type AnyManifest } from './manifest.ts';
 import { parseResult, type BoxResult } from './result.ts';
+import { manifestWarnings } from './warnings.ts';
 
 export type { BoxFiles, BoxVerifyOptions, IssueOrigin, Receipt } from './checks/evidence.ts';
 
@@ -160,6 +161,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
       `relied on workflow ${claims.buildSignerURI} at commit ${claims.sourceRepositoryDigest}; pin them with --signer-workflow ${claims.buildSignerURI?.replace('https://', '')} --source-digest ${claims.sourceRepositoryDigest}`,
     );
   }
+  if (e.manifest.ok) notes.push(...manifestWarnings(e.manifest.value));
   const logEntries = [
     ...(e.manifestBundle.verification?.tlogEntries ?? []).map((entry) => ({
       file: 'manifest.json',

@@ -203,6 +203,9 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
     new Date(),
   );
+  // A participant hears what the manifest allows before sealing to it (an exec command with network).
+  for (const w of (await import('../box/warnings.ts')).manifestWarnings(box.manifest))
+    process.stderr.write(`sealbox: ${w}\n`);
   const wait = Date.parse(box.opensAt) - Date.now();
   if (wait > 0) {
     // Posted before opens_at, a submission would be rejected as late.

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execParameters } from '../box/compute/exec.ts';
 import { computation } from '../box/compute/index.ts';
 import { MIN_BUCKET, plaintextCap } from '../box/padding.ts';
 import { hostBox, type HostedBox } from '../box/host.ts';
@@ -13,7 +14,7 @@ import { SealboxError, describe } from '../errors.ts';
 import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { githubFromEnv, storeAttestation } from './attestation-store.ts';
 import { boxAttester } from './box-attest.ts';
-import { runExec, validateExec } from './exec-sandbox.ts';
+import { checkExec, runExec, type ExecOptions } from './exec-sandbox.ts';
 import { endpointsFrom, identityToken } from './signing.ts';
 
 export interface BoxJobSettings {
@@ -82,7 +83,7 @@ export function boxJobConfig(o: BoxJobSettings) {
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))
       throw new SealboxError('USAGE', 'parameters: give a JSON object');
   }
-  if (o.computation === 'exec') validateExec(parameters);
+  if (o.computation === 'exec') execParameters(parameters);
   else computation(o.computation, parameters);
   if (o.suite !== 'x-wing' && o.suite !== 'x25519')
     throw new SealboxError('USAGE', `suite ${o.suite}: give x-wing or x25519`);
@@ -132,6 +133,13 @@ export async function runBoxJob(
     );
   }
   const config = boxJobConfig(o);
+  const execOptions: ExecOptions = {
+    repository: env.GITHUB_WORKSPACE ?? process.cwd(),
+    trusted: o.trustedExec,
+    log,
+  };
+  // The command's file, a separate user and the network cut, before the box opens.
+  if (o.computation === 'exec') checkExec(config.parameters, execOptions);
   const github = githubFromEnv(env)!;
   const bus = new GitHubIssueBus(github.octokit, github.repository);
   const runId = env.GITHUB_RUN_ID!;
@@ -146,12 +154,7 @@ export async function runBoxJob(
       now: () => new Date(),
       sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
       log,
-      exec: (inputs, params) =>
-        runExec(inputs, params, {
-          repository: env.GITHUB_WORKSPACE ?? process.cwd(),
-          trusted: o.trustedExec,
-          log,
-        }),
+      exec: (inputs, params) => runExec(inputs, params, execOptions),
     },
     {
       boxId: `box-${runId}-${attempt}-${randomBytes(4).toString('hex')}`,
