@@ -1,0 +1,82 @@
+// The page speaks of its own fields, not of the CLI's flags. Messages from
+// the shared core name flags (`--signer-workflow X`); shown in the page, each
+// flag becomes the name of the field that sets the same thing, quoted.
+// Views label their fields with these names, so the two cannot drift apart.
+
+/** Field names, as the page's labels begin. */
+export const FIELD = {
+  repo: 'Repository',
+  owner: 'Owner',
+  signerRepo: 'Signer repository',
+  signerWorkflow: 'Signer workflow',
+  certIdentity: 'Certificate identity',
+  certIdentityRegex: 'Certificate identity pattern',
+  issuer: 'OIDC issuer',
+  sourceRef: 'Source ref',
+  sourceDigest: 'Source commit',
+  denySelfHosted: 'Require a GitHub-hosted runner',
+  allowSelfHosted: 'Accept a self-hosted runner',
+  key: 'Public key',
+  ignoreTlog: 'No transparency-log entry needed',
+  predicateType: 'Predicate type',
+  receipt: 'Your receipt',
+  anchors: 'Trust anchors',
+  identityPattern: 'Identity pattern',
+  identityIssuer: 'Issuer of that identity',
+  trustPolicy: 'Built-in trust policy',
+  trustedRoot: 'Trusted root',
+} as const;
+
+/** Each CLI flag a message may name, and the field of the page that sets the same thing. */
+export const FLAG_FIELDS: Record<string, string> = {
+  '--repo': FIELD.repo,
+  '-R': FIELD.repo,
+  '--owner': FIELD.owner,
+  '--signer-repo': FIELD.signerRepo,
+  '--signer-workflow': FIELD.signerWorkflow,
+  '--cert-identity': FIELD.certIdentity,
+  '--certificate-identity': FIELD.certIdentity,
+  '--cert-identity-regex': FIELD.certIdentityRegex,
+  '--cert-oidc-issuer': FIELD.issuer,
+  '--certificate-oidc-issuer': FIELD.issuer,
+  '--source-ref': FIELD.sourceRef,
+  '--source-digest': FIELD.sourceDigest,
+  '--deny-self-hosted-runners': FIELD.denySelfHosted,
+  '--allow-self-hosted-runners': FIELD.allowSelfHosted,
+  '--key': FIELD.key,
+  '--insecure-ignore-tlog': FIELD.ignoreTlog,
+  '--predicate-type': FIELD.predicateType,
+  '--receipt': FIELD.receipt,
+  '--dev-public-key': FIELD.anchors,
+  '--require-identity-pattern': FIELD.identityPattern,
+  '--require-issuer': FIELD.identityIssuer,
+  '--trust-policy': FIELD.trustPolicy,
+  '--trusted-root': `${FIELD.trustedRoot} (Settings)`,
+  '--custom-trusted-root': `${FIELD.trustedRoot} (Settings)`,
+};
+
+// A flag: at the start or after a space or opening punctuation, up to a
+// character that cannot be part of it. Linear: one pass, no backtracking.
+const FLAG = /(^|[\s("'`,])(--[a-z][a-z0-9-]*|-R)(?![a-z0-9-])/g;
+
+/**
+ * A message in the page's words: every flag the page has a field for is
+ * replaced by that field's quoted name; "X --a V --b W" reads "X “A” V, “B” W".
+ */
+export function inPageTerms(message: string): string {
+  let lastWasField = false;
+  let out = '';
+  let at = 0;
+  for (const m of message.matchAll(FLAG)) {
+    const field = FLAG_FIELDS[m[2]!];
+    if (!field) continue;
+    const start = m.index + m[1]!.length;
+    let between = message.slice(at, start);
+    // A flag right after another flag's value (not a word): separate the pairs.
+    if (lastWasField && /^ \S*[^A-Za-z\s]\S* $/.test(between)) between = `${between.trimEnd()}, `;
+    out += between + `“${field}”`;
+    at = start + m[2]!.length;
+    lastWasField = true;
+  }
+  return out + message.slice(at);
+}
