@@ -19,6 +19,8 @@ export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
   showWorkflow?: boolean;
   allowSelfHostedRunners?: boolean;
+  /** Write the evidence pack (the four files and verify.html) into this directory. */
+  export?: string;
   format: Format;
 }
 
@@ -66,6 +68,8 @@ export async function boxVerifyCommand(
     );
   }
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+  const pack = o.export === undefined ? undefined : await import('../node/evidence-pack.ts');
+  if (pack && o.export !== undefined) await pack.checkExportDir(o.export);
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
   const { files, located, octokit } = await boxFiles(boxText);
   const receipt = o.receipt ? ((await readJsonFile(o.receipt, 'receipt')) as Receipt) : undefined;
@@ -111,6 +115,12 @@ export async function boxVerifyCommand(
       process.stdout.write(
         `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}\n`,
       );
+  }
+  if (pack && o.export !== undefined) {
+    await pack.writeEvidencePack(o.export, files);
+    process.stderr.write(
+      `sealbox: evidence pack in ${o.export}: ${pack.PACK_FILES.join(', ')} (open verify.html in a browser and choose the four files)\n`,
+    );
   }
   if (o.showWorkflow) {
     const { showWorkflows } = await import('./show-workflow.ts');

@@ -237,6 +237,12 @@ function build(): Command {
         .option(
           '--show-workflow',
           'also print the caller and box workflow files at the commits the attestation names',
+        )
+        .addOption(
+          once(
+            '--export <dir>',
+            'write an evidence pack: the four files and verify.html, which verifies them in a browser from the folder',
+          ),
         ),
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));

@@ -59,6 +59,18 @@ export const FLAG_FIELDS: Record<string, string> = {
 // character that cannot be part of it. Linear: one pass, no backtracking.
 const FLAG = /(^|[\s("'`,])(--[a-z][a-z0-9-]*|-R)(?![a-z0-9-])/g;
 
+/** " VALUE ": one token with something other than letters in it (a name, a digest), not a word. */
+function isValue(between: string): boolean {
+  const token = between.slice(1, -1);
+  return (
+    between.startsWith(' ') &&
+    between.endsWith(' ') &&
+    token.length > 0 &&
+    !/[\s(),;]/.test(token) &&
+    /[^A-Za-z]/.test(token)
+  );
+}
+
 /**
  * A message in the page's words: every flag the page has a field for is
  * replaced by that field's quoted name; "X --a V --b W" reads "X “A” V, “B” W".
@@ -72,8 +84,8 @@ export function inPageTerms(message: string): string {
     if (!field) continue;
     const start = m.index + m[1]!.length;
     let between = message.slice(at, start);
-    // A flag right after another flag's value (not a word): separate the pairs.
-    if (lastWasField && /^ \S*[^A-Za-z\s]\S* $/.test(between)) between = `${between.trimEnd()}, `;
+    // A flag right after another flag's value (one token, not a word): separate the pairs.
+    if (lastWasField && isValue(between)) between = `${between.trimEnd()}, `;
     out += between + `“${field}”`;
     at = start + m[2]!.length;
     lastWasField = true;

@@ -65,6 +65,8 @@ export interface PageOptions {
   /** Which build to serve (default: developer), or the one-file page from file://. */
   build?: keyof typeof BUILDS | 'file';
   viewport?: { width: number; height: number };
+  /** No network at all, as a recipient of an evidence pack may have. */
+  offline?: boolean;
 }
 
 export function usePage(o: PageOptions = {}): PageFixture {
@@ -89,6 +91,7 @@ export function usePage(o: PageOptions = {}): PageFixture {
     });
     const context = await browser.newContext({
       viewport: o.viewport ?? { width: 1100, height: 900 },
+      offline: o.offline ?? false,
     });
     await context.route('**/*', (route) => {
       const u = new URL(route.request().url());

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
 import { FLAG_FIELDS } from '../src/terms.ts';
-import { BOX_FILES, hostComputation, type HostedFiles } from './boxes.ts';
+import { BOX_FILES, hostComputation, type HostedFiles } from '../../test/helpers/box-files.ts';
 import { developerMode, readVerdict, RESULTS, usePage } from './page.ts';
 
 const stack = useStack();

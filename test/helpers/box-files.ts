@@ -16,7 +16,7 @@ import {
   type BusComment,
 } from '../../src/box/submissions.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
-import { boxConfig, boxDeps, boxRun } from '../../test/helpers/box.ts';
+import { boxConfig, boxDeps, boxRun } from './box.ts';
 
 class MemoryBus implements BoxBus {
   readonly address = 'demo/sealbox#1';
