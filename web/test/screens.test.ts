@@ -103,11 +103,18 @@ async function overflow(page: Page): Promise<string[]> {
   });
 }
 
-async function shoot(name: string, readme = false) {
+async function shoot(name: string) {
   await ctx.screenshot(name);
-  if (readme && process.env.SEALBOX_README_SCREENSHOTS) {
+}
+
+/** A picture for README (docs/images/web-NAME.png), written when SEALBOX_README_SCREENSHOTS is set. */
+async function readmeShot(name: string, selector?: string) {
+  const path = join(RESULTS, `readme-${name}.png`);
+  if (selector) await ctx.page.locator(selector).screenshot({ path });
+  else await ctx.page.screenshot({ path });
+  if (process.env.SEALBOX_README_SCREENSHOTS) {
     mkdirSync(README_IMAGES, { recursive: true });
-    copyFileSync(join(RESULTS, `${name}.png`), join(README_IMAGES, `web-${name}.png`));
+    copyFileSync(path, join(README_IMAGES, `web-${name}.png`));
   }
 }
 
@@ -174,7 +181,8 @@ test('an auction: winner, second price, the bids revealed; the transcript sorts 
   await raw.locator('summary').click();
   assert.deepEqual(JSON.parse((await raw.locator('pre').textContent())!), result);
   await raw.locator('summary').click();
-  await shoot('box-auction', true);
+  await shoot('box-auction');
+  await readmeShot('auction', '#box-out');
 });
 
 test('a tally as a bar chart, statistics as a table, revealed messages as a list', async () => {
@@ -201,7 +209,8 @@ test('a tally as a bar chart, statistics as a table, revealed messages as a list
   const no = rows[1]!;
   assert.ok(yes.bar > 0.8 * yes.cell, `the largest bar spans its cell: ${JSON.stringify(yes)}`);
   assert.ok(Math.abs(no.bar / yes.bar - 1 / 3) < 0.05, `bars to scale: ${JSON.stringify(rows)}`);
-  await shoot('box-tally', true);
+  await shoot('box-tally');
+  await readmeShot('tally', '#box-out .result > .computation');
 
   await verifyBox(page, boxes.stats!);
   const stats = resultOf(boxes.stats!).output;
@@ -288,7 +297,8 @@ test('the bundle screen: the CLI policy, and the lines the CLI prints', async ()
   await page.fill('input[name=bundle-signer]', BOX_WORKFLOW);
   await page.getByRole('button', { name: 'Verify the bundle' }).click();
   assert.equal((await readVerdict(page, 'bundle-out')).verdict, 'pass');
-  await shoot('bundle-claims', true);
+  await shoot('bundle-claims');
+  await readmeShot('bundle', '#bundle-out');
 });
 
 test('notes and errors name the page’s fields, never CLI flags', async () => {
@@ -332,14 +342,15 @@ test('no screen is wider than a phone (360 px) or a desktop; screenshots of both
       for (const d of await page.locator('main details').all())
         await d.evaluate((e) => e.setAttribute('open', ''));
       wide.push(...(await overflow(page)).map((w) => `${size} ${screen}: ${w}`));
-      await shoot(`${size}-${screen}`, size === 'phone' && screen === 'bundle');
+      await shoot(`${size}-${screen}`);
     }
     // Outcomes: a verified box with its result, a failed bundle with its claims.
     await verifyBox(page, boxes.auction!);
     for (const d of await page.locator('main details').all())
       await d.evaluate((e) => e.setAttribute('open', ''));
     wide.push(...(await overflow(page)).map((w) => `${size} box verified: ${w}`));
-    await shoot(`${size}-box-verified`, true);
+    await shoot(`${size}-box-verified`);
+    if (size === 'phone') await readmeShot('phone', '#box-out .result');
     await page.goto(new URL('#bundle', ctx.url).href);
     await page.fill('input[name=bundle-signer]', 'octo/other/.github/workflows/x.yml');
     await page.getByRole('button', { name: 'Verify the bundle' }).click();
