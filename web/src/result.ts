@@ -34,7 +34,7 @@ function rawJson(value: unknown, label: string): HTMLElement {
     'details',
     { class: 'raw' },
     h('summary', {}, label),
-    h('pre', { class: 'json' }, JSON.stringify(value, null, 2)),
+    h('pre', { class: 'json', tabindex: '0' }, JSON.stringify(value, null, 2)),
   );
 }
 
@@ -126,7 +126,7 @@ function tally(out: Json): HTMLElement | null {
   if (!isObject(out.counts) || !Object.values(out.counts).every(isNumber)) return null;
   const counts = Object.entries(out.counts as Record<string, number>);
   const total = counts.reduce((a, [, n]) => a + n, 0);
-  const most = Math.max(1, ...counts.map(([, n]) => n));
+  const most = counts.reduce((m, [, n]) => Math.max(m, n), 1);
   const rows = counts.map(([choice, n]) => {
     const bar = h('span', { class: 'bar', 'aria-hidden': 'true' });
     // Set through the CSSOM, which the page's Content-Security-Policy allows (a style attribute it would not).
@@ -236,7 +236,7 @@ export function outputView(c: ComputationLike | undefined, output: unknown): HTM
         ? `The ${name} output, as JSON (its shape is not the one this page draws):`
         : `The ${name} computation’s output, as JSON:`,
     ),
-    h('pre', { class: 'json' }, JSON.stringify(output ?? null, null, 2)),
+    h('pre', { class: 'json', tabindex: '0' }, JSON.stringify(output ?? null, null, 2)),
   );
 }
 

@@ -13,7 +13,7 @@ import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
 import { FLAG_FIELDS } from '../src/terms.ts';
 import { BOX_FILES, hostComputation, type HostedFiles } from '../../test/helpers/box-files.ts';
-import { developerMode, readVerdict, RESULTS, usePage } from './page.ts';
+import { axeViolations, developerMode, readVerdict, RESULTS, usePage } from './page.ts';
 
 const stack = useStack();
 // The published build: a root chosen in Settings, the box files chosen from disk, no API.
@@ -349,6 +349,8 @@ test('no screen is wider than a phone (360 px) or a desktop; screenshots of both
     for (const d of await page.locator('main details').all())
       await d.evaluate((e) => e.setAttribute('open', ''));
     wide.push(...(await overflow(page)).map((w) => `${size} box verified: ${w}`));
+    // The result, chart, transcript and toggles pass axe-core's WCAG 2.1 A/AA rules too.
+    assert.deepEqual(await axeViolations(page), [], `${size}: a verified box`);
     await shoot(`${size}-box-verified`);
     if (size === 'phone') await readmeShot('phone', '#box-out .result');
     await page.goto(new URL('#bundle', ctx.url).href);
