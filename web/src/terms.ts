@@ -74,8 +74,22 @@ function isValue(between: string): boolean {
 /**
  * A message in the page's words: every flag the page has a field for is
  * replaced by that field's quoted name; "X --a V --b W" reads "X “A” V, “B” W".
+ * A quoted command to run ('sealbox ...') is left whole: it is advice to use the CLI.
  */
 export function inPageTerms(message: string): string {
+  // A command to run, quoted ('sealbox trusted-root update --instance github'), stays as it is.
+  let out = '';
+  let at = 0;
+  for (const m of message.matchAll(COMMAND)) {
+    out += flagsToFields(message.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + flagsToFields(message.slice(at));
+}
+
+const COMMAND = /'sealbox [^']*'/g;
+
+function flagsToFields(message: string): string {
   let lastWasField = false;
   let out = '';
   let at = 0;
