@@ -12,6 +12,34 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** An amount: a decimal string (result v1.1, exact) or a number (v1). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const isAmount = (v: unknown): v is string | number =>
+  isNumber(v) || (typeof v === 'string' && v.length <= 200 && DECIMAL.test(v));
+
+/** Orders two amounts exactly, without turning a long decimal into a float. */
+export function compareAmounts(a: string | number, b: string | number): number {
+  const parts = (v: string | number) => {
+    const t = String(v);
+    const negative = t.startsWith('-');
+    const [whole = '', fraction = ''] = (negative ? t.slice(1) : t).split('.');
+    return {
+      negative,
+      whole: whole.replace(/^0+(?=\d)/, ''),
+      fraction: fraction.replace(/0+$/, ''),
+    };
+  };
+  const x = parts(a);
+  const y = parts(b);
+  const sign = x.negative ? -1 : 1;
+  if (x.negative !== y.negative) return x.negative ? -1 : 1;
+  if (x.whole.length !== y.whole.length) return sign * (x.whole.length - y.whole.length);
+  if (x.whole !== y.whole) return sign * (x.whole < y.whole ? -1 : 1);
+  const width = Math.max(x.fraction.length, y.fraction.length);
+  const fx = x.fraction.padEnd(width, '0');
+  const fy = y.fraction.padEnd(width, '0');
+  return fx === fy ? 0 : sign * (fx < fy ? -1 : 1);
+}
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : v === null || v === undefined ? '-' : JSON.stringify(v);
 
@@ -60,7 +88,7 @@ function table(caption: string, head: string[], rows: (string | Node)[][], cls =
 
 function auction(out: Json, p: Record<string, unknown>): HTMLElement | null {
   const winner = out.winner;
-  if (!(winner === null || isObject(winner)) || !(out.price === null || isNumber(out.price)))
+  if (!(winner === null || isObject(winner)) || !(out.price === null || isAmount(out.price)))
     return null;
   const second = out.type === 'second-price';
   const bids = Array.isArray(out.bids) ? out.bids.filter(isObject) : undefined;
@@ -97,6 +125,9 @@ function auction(out: Json, p: Record<string, unknown>): HTMLElement | null {
       h('dd', {}, out.reserve == null ? 'none' : text(out.reserve)),
       h('dt', {}, 'Valid bids'),
       h('dd', {}, text(out.valid_bids)),
+      ...('below_reserve' in out
+        ? [h('dt', {}, 'Below the reserve'), h('dd', {}, text(out.below_reserve))]
+        : []),
       h('dt', {}, 'Invalid bids'),
       h('dd', {}, text(out.invalid_bids)),
     ),
@@ -105,10 +136,10 @@ function auction(out: Json, p: Record<string, unknown>): HTMLElement | null {
           'The bids, revealed after the close',
           ['Bidder', 'Bid'],
           [...bids]
-            .sort((a, b) => amount(b) - amount(a))
+            .sort(byAmount)
             .map((b) => [
               text(b.author_login),
-              `${isNumber(b.amount) ? String(b.amount) : `not a number: ${text(b.message)}`}${text(b.author_login) === winnerLogin ? ' (winner)' : ''}`,
+              `${isAmount(b.amount) ? String(b.amount) : `not a number: ${text(b.message)}`}${text(b.author_login) === winnerLogin ? ' (winner)' : ''}`,
             ]),
           'bids',
         )
@@ -120,7 +151,11 @@ function auction(out: Json, p: Record<string, unknown>): HTMLElement | null {
   );
 }
 
-const amount = (bid: Json) => (isNumber(bid.amount) ? bid.amount : -Infinity);
+/** Highest first; bids that are not amounts last. */
+const byAmount = (a: Json, b: Json) =>
+  isAmount(a.amount) && isAmount(b.amount)
+    ? compareAmounts(b.amount, a.amount)
+    : Number(isAmount(b.amount)) - Number(isAmount(a.amount));
 
 function tally(out: Json): HTMLElement | null {
   if (!isObject(out.counts) || !Object.values(out.counts).every(isNumber)) return null;
