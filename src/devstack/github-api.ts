@@ -24,90 +24,30 @@ import {
   type Principal,
   type RepositoryRole,
 } from './github-access.ts';
-import {
-  GraphqlEndpoint,
-  commentNodeId,
-  issueNodeId,
-  repositoryNodeId,
-  userNodeId,
-} from './github-graphql.ts';
+import { GraphqlEndpoint } from './github-graphql.ts';
+import { GitHubJson } from './github-json.ts';
 import { canonicalSshPublicKey } from './ssh-public-key.ts';
 
+import {
+  NEVER_EDITED,
+  recordEdit,
+  type CommentRecord,
+  type IssueRecord,
+  type ListingPage,
+  type PageHook,
+  type SshSigningKey,
+} from './github-records.ts';
+
 export type { GitHubUser, LockReason, RepositoryRole } from './github-access.ts';
-
-/** One revision in an issue's or comment's edit history (GraphQL's UserContentEdit). */
-export interface ContentEdit {
-  editedAt: string;
-  editor: GitHubUser;
-}
-
-/** What GitHub keeps of a body's edits. */
-export interface EditRecord {
-  /** Empty until the first edit; then the creation and each edit, oldest first. */
-  edits: ContentEdit[];
-  lastEditedAt: string | null;
-  editor: GitHubUser | null;
-}
-
-export interface IssueRecord extends EditRecord {
-  id: number;
-  number: number;
-  repo: string;
-  title: string;
-  body: string | null;
-  state: 'open' | 'closed';
-  labels: string[];
-  user: GitHubUser;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  locked: boolean;
-  active_lock_reason: LockReason | null;
-}
-
-export interface CommentRecord extends EditRecord {
-  id: number;
-  repo: string;
-  issue: number;
-  body: string;
-  user: GitHubUser;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface SshSigningKey {
-  id: number;
-  key: string;
-  title: string;
-  created_at: string;
-}
-
-/** A page of an issue's comment listing about to be answered (REST or GraphQL). */
-export interface ListingPage {
-  via: 'rest' | 'graphql';
-  repository: string;
-  issue: number;
-  /** 1-based; for GraphQL, the page a cursor falls on at the request's page size. */
-  page: number;
-}
-
-/**
- * A test's hook into a listing in flight: `act` runs before the matching page
- * is answered (so after the pages before it), and may add, edit or delete
- * comments, through the API or the store. Runs once unless `every` is set.
- */
-export interface PageHook {
-  /** OWNER/REPO; any repository when absent. */
-  repository?: string;
-  /** Issue number; any issue when absent. */
-  issue?: number;
-  /** Before this page (default 2: between the first and the second). */
-  page?: number;
-  /** Only REST listings, or only GraphQL ones; both when absent. */
-  via?: 'rest' | 'graphql';
-  every?: boolean;
-  act: (page: ListingPage) => void | Promise<void>;
-}
+export type {
+  CommentRecord,
+  ContentEdit,
+  EditRecord,
+  IssueRecord,
+  ListingPage,
+  PageHook,
+  SshSigningKey,
+} from './github-records.ts';
 
 interface Attestation {
   id: number;
@@ -166,25 +106,6 @@ function loginSegment(segment: string): string {
   } catch {
     return '';
   }
-}
-
-const NEVER_EDITED = (): EditRecord => ({ edits: [], lastEditedAt: null, editor: null });
-
-/**
- * Records an edit as GitHub keeps it: the first edit also records the
- * creation (so a once-edited body has two revisions, and includesCreatedEdit
- * is true); lastEditedAt and editor name the latest.
- */
-function recordEdit(
-  target: EditRecord & { created_at: string; user: GitHubUser },
-  editor: GitHubUser,
-  at: string,
-): void {
-  if (target.edits.length === 0)
-    target.edits.push({ editedAt: target.created_at, editor: target.user });
-  target.edits.push({ editedAt: at, editor });
-  target.lastEditedAt = at;
-  target.editor = editor;
 }
 
 type Json = Record<string, unknown>;
@@ -249,6 +170,14 @@ export class GitHubApi {
   readonly #issues: IssueRecord[] = [];
   readonly #comments: CommentRecord[] = [];
   readonly #attestations: Attestation[] = [];
+  readonly #json = new GitHubJson({
+    baseUrl: () => this.baseUrl,
+    association: (repo, u) => this.#association(repo, u),
+    commentCount: (repo, issue) =>
+      this.#comments.filter((c) => c.repo === repo && c.issue === issue).length,
+    repositoryId: (full) => this.#repoId(full),
+    user: (login) => this.user(login),
+  });
   readonly #graphql = new GraphqlEndpoint({
     issue: (repository, number) =>
       this.#issues.find((i) => i.repo === repository && i.number === number),
@@ -626,11 +555,12 @@ export class GitHubApi {
     const ok = (json: unknown, status = 200, link?: string) => ({ status, json, link });
     const noContent = () => ({ status: 204, json: undefined, link: undefined });
 
-    if (method === 'GET' && path === '/user') return ok(this.#publicUserJson(needPerson().user));
+    if (method === 'GET' && path === '/user')
+      return ok(this.#json.publicUserJson(needPerson().user));
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {
       const u = this.#users.get(loginSegment(m[1]!));
       if (!u) throw new HttpError(404, 'Not Found');
-      return ok(this.#publicUserJson(u));
+      return ok(this.#json.publicUserJson(u));
     }
     if ((m = /^\/users\/([^/]+)\/ssh_signing_keys$/.exec(path)) && method === 'GET') {
       const u = this.#users.get(loginSegment(m[1]!));
@@ -687,7 +617,7 @@ export class GitHubApi {
     )
       throw new HttpError(403, DENIED.integration);
     if (method === 'GET' && rest === '')
-      return ok({ ...this.#repoJson(repo), default_branch: 'main', visibility: 'public' });
+      return ok({ ...this.#json.repoJson(repo), default_branch: 'main', visibility: 'public' });
 
     if (method === 'GET' && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest))) {
       const u = this.#users.get(loginSegment(m[1]!));
@@ -699,7 +629,7 @@ export class GitHubApi {
         : atLeast(role, 'write')
           ? 'write'
           : 'read';
-      return ok({ permission, role_name: role, user: this.#collaboratorJson(u, role) });
+      return ok({ permission, role_name: role, user: this.#json.collaboratorJson(u, role) });
     }
 
     if (method === 'POST' && rest === '/issues') {
@@ -729,7 +659,7 @@ export class GitHubApi {
         ...NEVER_EDITED(),
       };
       this.#issues.push(issue);
-      return ok(this.#issueJson(issue), 201);
+      return ok(this.#json.issueJson(issue), 201);
     }
     if (method === 'GET' && rest === '/issues') {
       const state = q.get('state') ?? 'open';
@@ -746,14 +676,14 @@ export class GitHubApi {
         )
         .sort((a, b) => b.number - a.number);
       return this.#page(
-        items.map((i) => this.#issueJson(i)),
+        items.map((i) => this.#json.issueJson(i)),
         q,
         `/repos/${repo}${rest}`,
       );
     }
     if ((m = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.#issue(repo, Number(m[1]));
-      if (method === 'GET') return ok(this.#issueJson(issue));
+      if (method === 'GET') return ok(this.#json.issueJson(issue));
       if (method === 'PATCH') {
         const editor = needUser();
         const role = this.#role(repo, editor);
@@ -778,7 +708,7 @@ export class GitHubApi {
         if (Array.isArray(input.labels) && atLeast(role, 'triage'))
           issue.labels = input.labels.map(String);
         issue.updated_at = now;
-        return ok(this.#issueJson(issue));
+        return ok(this.#json.issueJson(issue));
       }
     }
     if ((m = /^\/issues\/(\d+)\/lock$/.exec(rest))) {
@@ -815,7 +745,7 @@ export class GitHubApi {
           )
           .sort((a, b) => a.id - b.id);
         return this.#page(
-          items.map((c) => this.#commentJson(c)),
+          items.map((c) => this.#json.commentJson(c)),
           q,
           `/repos/${repo}${rest}`,
         );
@@ -844,7 +774,7 @@ export class GitHubApi {
           ...NEVER_EDITED(),
         };
         this.#comments.push(comment);
-        return ok(this.#commentJson(comment), 201);
+        return ok(this.#json.commentJson(comment), 201);
       }
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
@@ -852,7 +782,7 @@ export class GitHubApi {
       const index = this.#comments.findIndex((c) => c.id === id && c.repo === repo);
       if (index === -1) throw new HttpError(404, 'Not Found');
       const comment = this.#comments[index]!;
-      if (method === 'GET') return ok(this.#commentJson(comment));
+      if (method === 'GET') return ok(this.#json.commentJson(comment));
       if (method === 'PATCH' || method === 'DELETE') {
         const actor = needUser();
         const issue = this.#issue(repo, comment.issue);
@@ -873,7 +803,7 @@ export class GitHubApi {
           comment.body = input.body;
           comment.updated_at = now;
         }
-        return ok(this.#commentJson(comment));
+        return ok(this.#json.commentJson(comment));
       }
       if (method === 'DELETE') {
         this.#comments.splice(index, 1);
@@ -965,7 +895,7 @@ export class GitHubApi {
         )
         .sort((a, b) => b.id - a.id);
       return this.#page(
-        items.map((r) => this.#runJson(r)),
+        items.map((r) => this.#json.runJson(r)),
         q,
         `/repos/${repo}${rest}`,
         (runs, total) => ({ total_count: total, workflow_runs: runs }),
@@ -974,7 +904,7 @@ export class GitHubApi {
     if (method === 'GET' && (m = /^\/actions\/runs\/(\d+)$/.exec(rest))) {
       const run = this.runs.find((r) => r.repo === repo && r.id === Number(m![1]));
       if (!run) throw new HttpError(404, 'Not Found');
-      return ok(this.#runJson(run));
+      return ok(this.#json.runJson(run));
     }
     if (method === 'POST' && (m = /^\/actions\/runs\/(\d+)\/rerun$/.exec(rest))) {
       needUser();
@@ -1052,44 +982,10 @@ export class GitHubApi {
     };
   }
 
-  #userJson(u: GitHubUser) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const bot = u.type === 'Bot';
-    return {
-      login: u.login,
-      id: u.id,
-      node_id: userNodeId(u),
-      avatar_url: `${html}/avatars/${u.id}`,
-      gravatar_id: '',
-      url: `${this.baseUrl}/users/${u.login}`,
-      html_url: bot ? `${html}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${html}/${u.login}`,
-      followers_url: `${this.baseUrl}/users/${u.login}/followers`,
-      following_url: `${this.baseUrl}/users/${u.login}/following{/other_user}`,
-      gists_url: `${this.baseUrl}/users/${u.login}/gists{/gist_id}`,
-      starred_url: `${this.baseUrl}/users/${u.login}/starred{/owner}{/repo}`,
-      subscriptions_url: `${this.baseUrl}/users/${u.login}/subscriptions`,
-      organizations_url: `${this.baseUrl}/users/${u.login}/orgs`,
-      repos_url: `${this.baseUrl}/users/${u.login}/repos`,
-      events_url: `${this.baseUrl}/users/${u.login}/events{/privacy}`,
-      received_events_url: `${this.baseUrl}/users/${u.login}/received_events`,
-      type: u.type ?? 'User',
-      site_admin: false,
-    };
-  }
-
-  // GitHub's collaborator: a user with the permissions their role grants.
-  #collaboratorJson(u: GitHubUser, role: RepositoryRole) {
-    return {
-      ...this.#userJson(u),
-      permissions: {
-        pull: true,
-        triage: atLeast(role, 'triage'),
-        push: atLeast(role, 'write'),
-        maintain: atLeast(role, 'maintain'),
-        admin: atLeast(role, 'admin'),
-      },
-      role_name: role,
-    };
+  #repoId(full: string): number {
+    let id = this.#repoIds.get(full.toLowerCase());
+    if (id === undefined) this.#repoIds.set(full.toLowerCase(), (id = this.#nextId++));
+    return id;
   }
 
   // OWNER for the repository's owner, COLLABORATOR for a user given a role, else NONE.
@@ -1098,181 +994,5 @@ export class GitHubApi {
     return this.#roles.get(repo.toLowerCase())?.has(u.login.toLowerCase())
       ? 'COLLABORATOR'
       : 'NONE';
-  }
-
-  // The full user (GitHub's public-user schema) that /user and /users/{login} answer with.
-  #publicUserJson(u: GitHubUser) {
-    return {
-      ...this.#userJson(u),
-      name: null,
-      company: null,
-      blog: '',
-      location: null,
-      email: null,
-      hireable: null,
-      bio: null,
-      public_repos: 0,
-      public_gists: 0,
-      followers: 0,
-      following: 0,
-      created_at: '2020-01-01T00:00:00Z',
-      updated_at: '2020-01-01T00:00:00Z',
-    };
-  }
-
-  #issueJson(i: IssueRecord) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const url = `${this.baseUrl}/repos/${i.repo}/issues/${i.number}`;
-    return {
-      id: i.id,
-      node_id: issueNodeId(i.id),
-      url,
-      repository_url: `${this.baseUrl}/repos/${i.repo}`,
-      labels_url: `${url}/labels{/name}`,
-      comments_url: `${url}/comments`,
-      events_url: `${url}/events`,
-      html_url: `${html}/${i.repo}/issues/${i.number}`,
-      number: i.number,
-      state: i.state,
-      title: i.title,
-      body: i.body,
-      user: this.#userJson(i.user),
-      labels: i.labels.map((name, n) => ({
-        id: n + 1,
-        node_id: `LA_${n + 1}`,
-        url: `${this.baseUrl}/repos/${i.repo}/labels/${encodeURIComponent(name)}`,
-        name,
-        color: 'ededed',
-        default: false,
-        description: null,
-      })),
-      assignee: null,
-      assignees: [],
-      milestone: null,
-      locked: i.locked,
-      active_lock_reason: i.active_lock_reason,
-      comments: this.#comments.filter((c) => c.repo === i.repo && c.issue === i.number).length,
-      closed_at: i.closed_at,
-      created_at: i.created_at,
-      updated_at: i.updated_at,
-      author_association: this.#association(i.repo, i.user),
-    };
-  }
-
-  #commentJson(c: CommentRecord) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    return {
-      id: c.id,
-      node_id: commentNodeId(c.id),
-      url: `${this.baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
-      html_url: `${html}/${c.repo}/issues/${c.issue}#issuecomment-${c.id}`,
-      issue_url: `${this.baseUrl}/repos/${c.repo}/issues/${c.issue}`,
-      body: c.body,
-      user: this.#userJson(c.user),
-      created_at: c.created_at,
-      updated_at: c.updated_at,
-      author_association: this.#association(c.repo, c.user),
-    };
-  }
-
-  #repoId(full: string): number {
-    let id = this.#repoIds.get(full.toLowerCase());
-    if (id === undefined) this.#repoIds.set(full.toLowerCase(), (id = this.#nextId++));
-    return id;
-  }
-
-  // GitHub's minimal-repository: the fields a workflow run carries for its repositories.
-  #repoJson(full: string) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const [owner, name] = full.split('/') as [string, string];
-    const api = `${this.baseUrl}/repos/${full}`;
-    const urls = Object.fromEntries(
-      [
-        'archive',
-        'assignees',
-        'blobs',
-        'branches',
-        'collaborators',
-        'comments',
-        'commits',
-        'compare',
-        'contents',
-        'contributors',
-        'deployments',
-        'downloads',
-        'events',
-        'forks',
-        'git_commits',
-        'git_refs',
-        'git_tags',
-        'hooks',
-        'issue_comment',
-        'issue_events',
-        'issues',
-        'keys',
-        'labels',
-        'languages',
-        'merges',
-        'milestones',
-        'notifications',
-        'pulls',
-        'releases',
-        'stargazers',
-        'statuses',
-        'subscribers',
-        'subscription',
-        'tags',
-        'teams',
-        'trees',
-      ].map((k) => [`${k}_url`, `${api}/${k.replace(/_/g, '/')}`]),
-    );
-    return {
-      ...urls,
-      id: this.#repoId(full),
-      node_id: repositoryNodeId(this.#repoId(full)),
-      name,
-      full_name: full,
-      owner: this.#userJson(this.user(owner)),
-      private: false,
-      html_url: `${html}/${full}`,
-      description: null,
-      fork: false,
-      url: api,
-    };
-  }
-
-  #runJson(r: WorkflowRun) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const url = `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`;
-    return {
-      display_title: r.display_title ?? r.workflow,
-      head_commit: null,
-      head_repository: this.#repoJson(r.repo),
-      repository: this.#repoJson(r.repo),
-      jobs_url: `${url}/jobs`,
-      logs_url: `${url}/logs`,
-      check_suite_url: `${this.baseUrl}/repos/${r.repo}/check-suites/${r.id}`,
-      cancel_url: `${url}/cancel`,
-      rerun_url: `${url}/rerun`,
-      artifacts_url: `${url}/artifacts`,
-      workflow_url: `${this.baseUrl}/repos/${r.repo}/actions/workflows/1`,
-      pull_requests: [],
-      id: r.id,
-      name: r.workflow,
-      node_id: `WFR_${r.id}`,
-      head_branch: r.ref.replace(/^refs\/heads\//, ''),
-      head_sha: r.head_sha ?? '0'.repeat(40),
-      path: `.github/workflows/${r.workflow}`,
-      run_number: r.id,
-      run_attempt: r.run_attempt,
-      event: 'workflow_dispatch',
-      status: r.status,
-      conclusion: r.conclusion,
-      workflow_id: 1,
-      url: `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`,
-      html_url: `${html}/${r.repo}/actions/runs/${r.id}`,
-      created_at: r.created_at,
-      updated_at: r.updated_at,
-    };
   }
 }

@@ -17,7 +17,7 @@ import {
   type GraphQLError,
 } from 'graphql';
 import type { GitHubUser, Principal } from './github-access.ts';
-import type { CommentRecord, ContentEdit, IssueRecord, ListingPage } from './github-api.ts';
+import type { CommentRecord, ContentEdit, IssueRecord, ListingPage } from './github-records.ts';
 
 export const SCHEMA_SDL = /* GraphQL */ `
   scalar DateTime
