@@ -151,7 +151,16 @@ export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
 export interface BoxSubmitOptions extends PolicyOptions {
   file?: string;
   print?: boolean;
+  /** With print: the numeric id of the account that will post the armour (no token needed). */
+  authorId?: string;
   receiptOut?: string;
+}
+
+function parseAuthorId(value: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id))
+    throw new SealboxError('USAGE', `--author-id ${value}: give a numeric GitHub user id`);
+  return id;
 }
 
 async function readMessage(file: string | undefined): Promise<string> {
@@ -179,10 +188,20 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'POLICY_MISSING',
       'box submit needs --repo OWNER/REPO: whose box you expect',
     );
+  const authorId = o.authorId === undefined ? undefined : parseAuthorId(o.authorId);
+  if (authorId !== undefined && !o.print)
+    throw new SealboxError(
+      'USAGE',
+      "--author-id goes with --print: a posted submission's author is the token's user",
+    );
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const message = await readMessage(o.file);
   const { githubFromEnv } = await import('../node/attestation-store.ts');
-  const github = githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
+  // Printing for a given author reads only public data: a token is used if set, never needed.
+  const github =
+    authorId !== undefined
+      ? { octokit: (await import('../github/client.ts')).githubClientFromEnv() }
+      : githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
   if (!github)
     throw new SealboxError(
       'NO_IDENTITY',
@@ -209,6 +228,10 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     // Posted before opens_at, a submission would be rejected as late.
     process.stderr.write(`sealbox: the box opens at ${announcement.opensAt}; waiting\n`);
     await new Promise((r) => setTimeout(r, wait + 100));
+  }
+  if (authorId !== undefined) {
+    process.stdout.write(`${await sealFor(box, authorId, message)}\n`);
+    return 0;
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const body = await sealFor(box, me.id, message);

@@ -282,6 +282,12 @@ function build(): Command {
       .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
       .addOption(once('--file <file>', 'the message (default: standard input)'))
       .option('--print', 'print the armour to paste by hand instead of posting')
+      .addOption(
+        once(
+          '--author-id <n>',
+          'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
+        ),
+      )
       .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
   ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
 
@@ -360,6 +366,12 @@ function build(): Command {
     .description('start the local stack and print the exports a shell needs; Ctrl-C stops it')
     .addOption(once('--state <dir>', "state directory (default: sealbox's cache folder)"))
     .addOption(once('--port <n>', 'port on 127.0.0.1 (default: a free one)'))
+    .addOption(
+      once(
+        '--users <logins>',
+        'comma-separated GitHub logins: print a token for each (export lines)',
+      ),
+    )
     .action(run(async () => (await import('./dev.ts')).devUpCommand));
 
   program
