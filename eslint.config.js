@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/dist/', 'build/', 'sealbox-demo/', 'web/test-results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '**/dist/',
+      'web/dist-developer/',
+      'page/',
+      'build/',
+      'sealbox-demo/',
+      'web/test-results/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,7 +25,7 @@ const stack = await DevStack.start({ stateDir: join(scratch, 'state') });
 const gh = stack.github;
 let now = Date.now();
 gh.now = () => new Date(now);
-const octokit = githubClient(gh.tokenFor('github-actions[bot]'), stack.githubApiUrl);
+const octokit = githubClient(gh.jobToken('demo/sealbox'), stack.githubApiUrl);
 const bus = new GitHubIssueBus(octokit, 'demo/sealbox', undefined, { now: () => new Date(now) });
 
 // Account each request to the bus call that made it.

@@ -41,8 +41,10 @@ import {
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 
 export { toArtifact, verifyBundle } from '../adapters/verify-bundle.ts';
+export { bundleFacts, claimFacts } from '../sigstore/facts.ts';
 export { BUILTIN_POLICIES, EMBEDDED_ROOT_DATE, GITHUB_ACTIONS_ISSUER };
 export type { BoxVerification, EnvelopeVerification, OpenBox, PolicyFlags, Receipt };
+export type { VerificationResult, VerifyPolicy };
 
 export const PUBLIC_API = 'https://api.github.com';
 
@@ -53,10 +55,12 @@ export function verifyBundleWith(
   artifactOrDigest: Uint8Array | string,
   policy: VerifyPolicy,
   bundleLabel: string,
+  o: { predicateType?: string } = {},
 ): Promise<VerificationResult> {
   return verifyBundle(bundle, artifactOrDigest, policy, {
     trustedRoots: trustedRoots(s),
     bundleLabel,
+    predicateType: o.predicateType,
   });
 }
 

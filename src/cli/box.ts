@@ -26,6 +26,8 @@ export interface BoxVerifyCommandOptions extends PolicyOptions {
   allowUnreleasedBoxWorkflow?: boolean;
   showWorkflow?: boolean;
   allowSelfHostedRunners?: boolean;
+  /** Write the evidence pack (the four files and verify.html) into this directory. */
+  export?: string;
   format: Format;
 }
 
@@ -62,6 +64,8 @@ export async function boxVerifyCommand(
     );
   }
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+  const pack = o.export === undefined ? undefined : await import('../node/evidence-pack.ts');
+  if (pack && o.export !== undefined) await pack.checkExportDir(o.export);
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
   const receipt = o.receipt
     ? parseReceipt(await readJsonFile(o.receipt, 'receipt'), o.receipt)
@@ -76,17 +80,18 @@ export async function boxVerifyCommand(
   };
   const address = parseBoxAddress(boxText);
   let v: BoxVerification;
+  let files: BoxFiles;
   let located: LocatedBox | undefined;
   let octokit: Octokit | undefined;
   const allNotes = [...notes];
   if (address.kind === 'dir') {
-    v = await verifyBox(await boxFilesInDir(address.path), options);
+    files = await boxFilesInDir(address.path);
+    v = await verifyBox(files, options);
   } else {
     const { verifyBoxOnGitHub } = await import('../github/box-locator.ts');
     octokit = githubClientFromEnv();
     const r = await verifyBoxOnGitHub(octokit, address, options);
-    v = r.verification;
-    located = r.located;
+    ({ verification: v, files, located } = r);
     allNotes.push(...r.notes);
   }
   allNotes.push(...v.notes);
@@ -123,6 +128,12 @@ export async function boxVerifyCommand(
         `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}\n`,
       );
   }
+  if (pack && o.export !== undefined) {
+    await pack.writeEvidencePack(o.export, files);
+    process.stderr.write(
+      `sealbox: evidence pack in ${o.export}: ${pack.PACK_FILES.join(', ')} (open verify.html in a browser and choose the four files)\n`,
+    );
+  }
   if (o.showWorkflow) {
     const { showWorkflows } = await import('./show-workflow.ts');
     await showWorkflows(v.claims, octokit ?? githubClientFromEnv());
@@ -153,7 +164,16 @@ export interface BoxSubmitOptions extends PolicyOptions {
   file?: string;
   print?: boolean;
   signWith?: string;
+  /** With print: the numeric id of the account that will post the armour (no token needed). */
+  authorId?: string;
   receiptOut?: string;
+}
+
+function parseAuthorId(value: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id))
+    throw new SealboxError('USAGE', `--author-id ${value}: give a numeric GitHub user id`);
+  return id;
 }
 
 async function readMessage(file: string | undefined): Promise<string> {
@@ -181,10 +201,20 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'POLICY_MISSING',
       'box submit needs --repo OWNER/REPO: whose box you expect',
     );
+  const authorId = o.authorId === undefined ? undefined : parseAuthorId(o.authorId);
+  if (authorId !== undefined && !o.print)
+    throw new SealboxError(
+      'USAGE',
+      "--author-id goes with --print: a posted submission's author is the token's user",
+    );
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const message = await readMessage(o.file);
   const { githubFromEnv } = await import('../node/attestation-store.ts');
-  const github = githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
+  // Printing for a given author reads only public data: a token is used if set, never needed.
+  const github =
+    authorId !== undefined
+      ? { octokit: (await import('../github/client.ts')).githubClientFromEnv() }
+      : githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
   if (!github)
     throw new SealboxError(
       'NO_IDENTITY',
@@ -211,6 +241,10 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     // Posted before opens_at, a submission would be rejected as late.
     process.stderr.write(`sealbox: the box opens at ${box.opensAt}; waiting\n`);
     await new Promise((r) => setTimeout(r, wait + 100));
+  }
+  if (authorId !== undefined) {
+    process.stdout.write(`${await sealFor(box, authorId, message)}\n`);
+    return 0;
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const signWith = o.signWith;

@@ -52,13 +52,10 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       runId,
       actor: 'demo-operator',
     };
-    const client = (login: string) =>
-      new Octokit({
-        auth: gh.tokenFor(login),
-        baseUrl: stack.githubApiUrl,
-        request: { retries: 0 },
-      });
-    const bus = new GitHubIssueBus(client('github-actions[bot]'), REPO);
+    const client = (token: string) =>
+      new Octokit({ auth: token, baseUrl: stack.githubApiUrl, request: { retries: 0 } });
+    // The box posts with the job's token, as github-actions[bot].
+    const bus = new GitHubIssueBus(client(gh.jobToken(REPO)), REPO);
     say(
       `sealbox demo: a sealed-bid auction for ${REPO}, run ${runId}, on the local stack (state ${stack.state.dir})`,
     );

@@ -1,12 +1,46 @@
-// `sealbox dev up [--state DIR] [--port N]`: the local stack until Ctrl-C.
+// `sealbox dev up [--state DIR] [--port N] [--users a,b,...]`: the local stack
+// until Ctrl-C, with a token for each user named, printed as export lines.
 import { DevStack } from '../devstack/stack.ts';
+import { SealboxError } from '../errors.ts';
 
-export async function devUpCommand(o: { state?: string; port?: string }): Promise<number> {
+// GitHub's rule: alphanumerics and single hyphens, not at either end, at most 39.
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/** The shell variable that holds a user's token: SEALBOX_TOKEN_ALICE, SEALBOX_TOKEN_MARY_JO. */
+export const tokenVariable = (login: string) =>
+  `SEALBOX_TOKEN_${login.toUpperCase().replace(/-/g, '_')}`;
+
+function parseUsers(list: string | undefined): string[] {
+  if (list === undefined) return [];
+  const logins = list.split(',').map((l) => l.trim());
+  const seen = new Map<string, string>();
+  for (const login of logins) {
+    if (!LOGIN.test(login))
+      throw new SealboxError('USAGE', `--users: ${JSON.stringify(login)} is not a GitHub login`);
+    const variable = tokenVariable(login);
+    const other = seen.get(variable);
+    if (other !== undefined)
+      throw new SealboxError('USAGE', `--users: ${other} and ${login} are the same user`);
+    seen.set(variable, login);
+  }
+  return logins;
+}
+
+export async function devUpCommand(o: {
+  state?: string;
+  port?: string;
+  users?: string;
+}): Promise<number> {
+  const users = parseUsers(o.users);
   const stack = await DevStack.start({
     stateDir: o.state,
     port: o.port === undefined ? 0 : Number(o.port),
   });
   const env = stack.env();
+  const userLines = users.map((login) => {
+    const token = stack.github.tokenFor(login);
+    return `export ${tokenVariable(login)}='${token}'  # ${login}, user id ${stack.github.user(login).id}`;
+  });
   const lines = [
     `sealbox local stack on ${stack.url} (state ${stack.state.dir})`,
     `  Fulcio:        ${stack.fulcioUrl}`,
@@ -16,8 +50,15 @@ export async function devUpCommand(o: { state?: string; port?: string }): Promis
     `  GitHub API:    ${stack.githubApiUrl}`,
     `  trusted root:  ${stack.trustedRootPath}`,
     '',
-    '# In another shell, to act as a job of the simulated run:',
+    '# In another shell, to act as a job of the simulated run (GITHUB_TOKEN acts as github-actions[bot]):',
     ...Object.entries(env).map(([k, v]) => `export ${k}='${v}'`),
+    ...(userLines.length
+      ? [
+          '',
+          '# Users: act as one with GITHUB_TOKEN=$SEALBOX_TOKEN_<LOGIN> (the owner of OWNER/REPO is its admin).',
+          ...userLines,
+        ]
+      : []),
     '',
     '# Stop with Ctrl-C.',
   ];

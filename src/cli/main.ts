@@ -237,6 +237,12 @@ function build(): Command {
         .option(
           '--show-workflow',
           'also print the caller and box workflow files at the commits the attestation names',
+        )
+        .addOption(
+          once(
+            '--export <dir>',
+            'write an evidence pack: the four files and verify.html, which verifies them in a browser from the folder',
+          ),
         ),
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
@@ -280,6 +286,12 @@ function build(): Command {
       .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
       .addOption(once('--file <file>', 'the message (default: standard input)'))
       .option('--print', 'print the armour to paste by hand instead of posting')
+      .addOption(
+        once(
+          '--author-id <n>',
+          'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
+        ),
+      )
       .addOption(
         once(
           '--sign-with <key>',
@@ -364,6 +376,12 @@ function build(): Command {
     .description('start the local stack and print the exports a shell needs; Ctrl-C stops it')
     .addOption(once('--state <dir>', "state directory (default: sealbox's cache folder)"))
     .addOption(once('--port <n>', 'port on 127.0.0.1 (default: a free one)'))
+    .addOption(
+      once(
+        '--users <logins>',
+        'comma-separated GitHub logins: print a token for each (export lines)',
+      ),
+    )
     .action(run(async () => (await import('./dev.ts')).devUpCommand));
 
   program

@@ -1,6 +1,7 @@
 // Printing results: one JSON document on stdout with --format json, otherwise
 // lines a person reads. Notes and warnings go to stderr (or the JSON's notes).
 import type { Check } from '../check.ts';
+import { bundleFacts } from '../sigstore/facts.ts';
 import type { VerificationResult } from '../sigstore/verify-bundle.ts';
 
 export type Format = 'text' | 'json';
@@ -46,29 +47,7 @@ export function printVerification(
         ? `OK: ${artifact} verified with bundle ${b.bundle}`
         : `FAIL: ${artifact} with bundle ${b.bundle}: ${failedCheck?.reason ?? 'not verified'}`,
     );
-    const c = b.claims;
-    const facts: [string, string | undefined][] = [
-      [
-        'bundle',
-        `${b.mediaType} (${b.content === 'dsse' ? 'DSSE in-toto statement' : 'message signature'})`,
-      ],
-      ['trusted root', b.trustedRoot],
-      ['signer', c?.subjectAlternativeName],
-      ['issuer', c?.issuer],
-      [
-        'source',
-        c?.sourceRepositoryURI &&
-          `${c.sourceRepositoryURI} @ ${c.sourceRepositoryRef ?? '?'} (${c.sourceRepositoryDigest ?? '?'})`,
-      ],
-      ['run', c?.runInvocationURI],
-      ['runner', c?.runnerEnvironment],
-      ['predicate type', b.statement?.predicateType],
-      ...b.tlogEntries.map((e): [string, string] => [
-        'log entry',
-        `index ${e.logIndex}${e.integratedTime ? `, integrated ${e.integratedTime}` : ''} (${e.kind})`,
-      ]),
-    ];
-    for (const [k, v] of facts) if (v) lines.push(`  ${(k + ':').padEnd(16)} ${v}`);
+    for (const [k, v] of bundleFacts(b)) lines.push(`  ${(k + ':').padEnd(16)} ${v}`);
     lines.push(...b.checks.map(checkLine));
   }
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,40 +1,53 @@
 // A GitHub-compatible REST API: the subset sealbox uses, with the behaviours
 // that matter to a client under load (pagination with Link headers, `since`,
 // ETag and 304, rate-limit headers, secondary limits and 5xx on demand) and an
-// injectable clock. Shapes follow GitHub's OpenAPI description; the tests
-// check them against @octokit/openapi.
+// injectable clock; GitHub's permission model where sealbox relies on it
+// (github-access.ts), issue locks, the edit record of issues and comments
+// (read through the GraphQL subset in github-graphql.ts) and users' SSH
+// signing keys. Shapes follow GitHub's OpenAPI description; the tests check
+// them against @octokit/openapi.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import snappy from 'snappyjs';
+import {
+  ACTIONS_BOT,
+  DENIED,
+  LOCK_REASONS,
+  LOCKING_DOCS,
+  REPOSITORY_ROLES,
+  atLeast,
+  mayChangeComment,
+  mayEditIssue,
+  sameRepository,
+  type GitHubUser,
+  type LockReason,
+  type Principal,
+  type RepositoryRole,
+} from './github-access.ts';
+import { GraphqlEndpoint } from './github-graphql.ts';
+import { GitHubJson } from './github-json.ts';
+import { canonicalSshPublicKey } from './ssh-public-key.ts';
 
-export interface GitHubUser {
-  login: string;
-  id: number;
-}
+import {
+  NEVER_EDITED,
+  recordEdit,
+  type CommentRecord,
+  type IssueRecord,
+  type ListingPage,
+  type PageHook,
+  type SshSigningKey,
+} from './github-records.ts';
 
-interface Issue {
-  id: number;
-  number: number;
-  repo: string;
-  title: string;
-  body: string | null;
-  state: 'open' | 'closed';
-  labels: string[];
-  user: GitHubUser;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-}
-
-interface Comment {
-  id: number;
-  repo: string;
-  issue: number;
-  body: string;
-  user: GitHubUser;
-  created_at: string;
-  updated_at: string;
-}
+export type { GitHubUser, LockReason, RepositoryRole } from './github-access.ts';
+export type {
+  CommentRecord,
+  ContentEdit,
+  EditRecord,
+  IssueRecord,
+  ListingPage,
+  PageHook,
+  SshSigningKey,
+} from './github-records.ts';
 
 interface Attestation {
   id: number;
@@ -86,14 +99,31 @@ export interface Fault {
 }
 
 const RATE_LIMIT = 5000;
+/** A login from a URL path segment, lower-cased ('' for a malformed escape, which names no one). */
+function loginSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return '';
+  }
+}
 
 type Json = Record<string, unknown>;
 
 export class HttpError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  readonly documentationUrl: string;
+  /** GitHub's `errors` array of a 422. */
+  readonly errors?: unknown[];
+  constructor(
+    status: number,
+    message: string,
+    options: { documentationUrl?: string; errors?: unknown[] } = {},
+  ) {
     super(message);
     this.status = status;
+    this.documentationUrl = options.documentationUrl ?? 'https://docs.github.com/rest';
+    this.errors = options.errors;
   }
 }
 
@@ -126,13 +156,41 @@ export class GitHubApi {
   onDispatch?: (run: WorkflowRun) => void;
   readonly commits: Commit[] = [];
 
+  /** Hooks into comment listings in flight (see PageHook); run-once ones are removed when run. */
+  readonly pageHooks: PageHook[] = [];
+  /** Every GraphQL document received, for checking them against GitHub's schema. */
+  readonly graphqlDocuments = new Set<string>();
+
   #nextId = 1000;
-  readonly #users = new Map<string, GitHubUser>();
+  readonly #users = new Map<string, GitHubUser>([[ACTIONS_BOT.login, { ...ACTIONS_BOT }]]);
   readonly #repoIds = new Map<string, number>();
-  readonly #tokens = new Map<string, string>();
-  readonly #issues: Issue[] = [];
-  readonly #comments: Comment[] = [];
+  readonly #tokens = new Map<string, { login: string; installationRepository?: string }>();
+  readonly #roles = new Map<string, Map<string, RepositoryRole>>();
+  readonly #sshSigningKeys = new Map<string, SshSigningKey[]>();
+  readonly #issues: IssueRecord[] = [];
+  readonly #comments: CommentRecord[] = [];
   readonly #attestations: Attestation[] = [];
+  readonly #json = new GitHubJson({
+    baseUrl: () => this.baseUrl,
+    association: (repo, u) => this.#association(repo, u),
+    commentCount: (repo, issue) =>
+      this.#comments.filter((c) => c.repo === repo && c.issue === issue).length,
+    repositoryId: (full) => this.#repoId(full),
+    user: (login) => this.user(login),
+  });
+  readonly #graphql = new GraphqlEndpoint({
+    issue: (repository, number) =>
+      this.#issues.find((i) => i.repo === repository && i.number === number),
+    issueById: (id) => this.#issues.find((i) => i.id === id),
+    comments: (repository, number) =>
+      this.#comments
+        .filter((c) => c.repo === repository && c.issue === number)
+        .sort((a, b) => a.id - b.id),
+    commentById: (id) => this.#comments.find((c) => c.id === id),
+    userById: (id) => [...this.#users.values()].find((u) => u.id === id),
+    repositoryId: (repository) => this.#repoId(repository),
+    beforePage: (page) => this.#runPageHooks(page),
+  });
   readonly runs: WorkflowRun[] = [];
   #remaining = RATE_LIMIT;
   #resetAt = 0;
@@ -143,14 +201,30 @@ export class GitHubApi {
   /** Called before each API request is answered (tests: comments added mid-pagination). */
   beforeRequest?: (method: string, path: string, query: URLSearchParams) => void;
 
-  /** A token that authenticates as this user (created if new). */
+  /** A personal access token that authenticates as this user (created if new). */
   tokenFor(login: string, id?: number): string {
+    if (login.toLowerCase() === ACTIONS_BOT.login)
+      throw new Error(
+        `${ACTIONS_BOT.login} acts only through a job's token: use jobToken(repository)`,
+      );
     const user = this.user(login, id);
-    const token = `ghs_${randomBytes(18).toString('hex')}`;
-    this.#tokens.set(token, user.login);
+    const token = `ghp_${randomBytes(18).toString('hex')}`;
+    this.#tokens.set(token, { login: user.login });
     return token;
   }
 
+  /**
+   * A job's GITHUB_TOKEN for a workflow run in `repository`: an installation
+   * token acting as github-actions[bot], with write access to that
+   * repository's issues and read access elsewhere; GET /user refuses it.
+   */
+  jobToken(repository: string): string {
+    const token = `ghs_${randomBytes(18).toString('hex')}`;
+    this.#tokens.set(token, { login: ACTIONS_BOT.login, installationRepository: repository });
+    return token;
+  }
+
+  /** The user with this login (created, with this id or the next free one, if new). */
   user(login: string, id?: number): GitHubUser {
     let u = this.#users.get(login.toLowerCase());
     if (!u) {
@@ -158,6 +232,81 @@ export class GitHubApi {
       this.#users.set(login.toLowerCase(), u);
     }
     return u;
+  }
+
+  /** Gives a user a role on a repository (null takes it away). The owner is always admin. */
+  setRole(repository: string, login: string, role: RepositoryRole | null): void {
+    if (role !== null && !REPOSITORY_ROLES.includes(role))
+      throw new Error(`unknown repository role ${String(role)}`);
+    const key = repository.toLowerCase();
+    const roles = this.#roles.get(key) ?? new Map<string, RepositoryRole>();
+    if (role === null) roles.delete(login.toLowerCase());
+    else roles.set(login.toLowerCase(), role);
+    this.#roles.set(key, roles);
+  }
+
+  /** A user's role on a repository: admin for its owner, a collaborator's role, else read. */
+  roleOf(repository: string, login: string): RepositoryRole {
+    if (repository.split('/')[0]!.toLowerCase() === login.toLowerCase()) return 'admin';
+    return this.#roles.get(repository.toLowerCase())?.get(login.toLowerCase()) ?? 'read';
+  }
+
+  /** Locks an issue's conversation (with a reason or none), or unlocks it (`false`). */
+  setLock(repository: string, issueNumber: number, lock: LockReason | null | false): void {
+    const issue = this.#issue(repository, issueNumber);
+    issue.locked = lock !== false;
+    issue.active_lock_reason = lock === false ? null : lock;
+    issue.updated_at = this.#stamp();
+  }
+
+  lockState(
+    repository: string,
+    issueNumber: number,
+  ): { locked: boolean; reason: LockReason | null } {
+    const issue = this.#issue(repository, issueNumber);
+    return { locked: issue.locked, reason: issue.active_lock_reason };
+  }
+
+  /** Replaces a user's SSH signing keys (OpenSSH public key lines); returns them as GitHub lists them. */
+  setSshSigningKeys(
+    login: string,
+    keys: (string | { key: string; title?: string })[],
+  ): SshSigningKey[] {
+    const user = this.user(login);
+    const records = keys.map((k, n) => {
+      const { key, title } = typeof k === 'string' ? { key: k, title: undefined } : k;
+      const canonical = canonicalSshPublicKey(key);
+      if (!canonical) throw new Error(`key ${n + 1} of ${login} is not an OpenSSH public key`);
+      return {
+        id: this.#nextId++,
+        key: canonical,
+        title: title ?? `key ${n + 1}`,
+        created_at: this.#stamp(),
+      };
+    });
+    this.#sshSigningKeys.set(user.login.toLowerCase(), records);
+    return records.map((r) => ({ ...r }));
+  }
+
+  /** Serves GitHub's time from `at` (frozen), or from the real clock again (no argument). */
+  setClock(at?: Date | string | (() => Date)): void {
+    if (at === undefined) this.now = () => new Date();
+    else if (typeof at === 'function') this.now = at;
+    else {
+      const frozen = new Date(at);
+      if (Number.isNaN(frozen.getTime())) throw new Error(`not a time: ${String(at)}`);
+      this.now = () => new Date(frozen);
+    }
+  }
+
+  /** Moves a frozen clock on (or freezes the clock this far ahead). */
+  advanceClock(seconds: number): void {
+    this.setClock(new Date(this.now().getTime() + seconds * 1000));
+  }
+
+  /** Adds a hook into comment listings in flight. */
+  betweenPages(hook: PageHook): void {
+    this.pageHooks.push(hook);
   }
 
   /**
@@ -181,6 +330,7 @@ export class GitHubApi {
         user: author,
         created_at: now,
         updated_at: now,
+        ...NEVER_EDITED(),
       });
     }
   }
@@ -268,8 +418,30 @@ export class GitHubApi {
       });
     }
     try {
-      const user = this.#authenticate(req);
-      const result = this.#dispatch(req.method ?? 'GET', apiPath, url.searchParams, body, user);
+      const who = this.#authenticate(req);
+      if (apiPath === '/graphql' && req.method === 'POST') {
+        headers['x-ratelimit-resource'] = 'graphql';
+        if (!who)
+          throw new HttpError(401, 'This endpoint requires you to be authenticated.', {
+            documentationUrl:
+              'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+          });
+        const answer = await this.#graphql.answer(body, who, (document) =>
+          this.graphqlDocuments.add(document),
+        );
+        this.#remaining--;
+        return reply(answer.status, answer.json);
+      }
+      const listing = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(apiPath);
+      if (listing && req.method === 'GET') {
+        await this.#runPageHooks({
+          via: 'rest',
+          repository: listing[1]!,
+          issue: Number(listing[2]),
+          page: Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1),
+        });
+      }
+      const result = this.#dispatch(req.method ?? 'GET', apiPath, url.searchParams, body, who);
       if (result.status === 204) {
         this.#remaining--;
         return reply(204, undefined);
@@ -287,7 +459,26 @@ export class GitHubApi {
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
       this.#remaining--;
-      reply(e.status, { message: e.message, documentation_url: 'https://docs.github.com/rest' });
+      reply(e.status, {
+        message: e.message,
+        ...(e.errors ? { errors: e.errors } : {}),
+        documentation_url: e.documentationUrl,
+        status: String(e.status),
+      });
+    }
+  }
+
+  async #runPageHooks(page: ListingPage): Promise<void> {
+    const matching = this.pageHooks.filter(
+      (h) =>
+        (h.repository === undefined || sameRepository(h.repository, page.repository)) &&
+        (h.issue === undefined || h.issue === page.issue) &&
+        (h.page ?? 2) === page.page &&
+        (h.via === undefined || h.via === page.via),
+    );
+    for (const hook of matching) {
+      if (!hook.every) this.pageHooks.splice(this.pageHooks.indexOf(hook), 1);
+      await hook.act(page);
     }
   }
 
@@ -296,12 +487,29 @@ export class GitHubApi {
     return i === -1 ? undefined : this.faults.splice(i, 1)[0];
   }
 
-  #authenticate(req: IncomingMessage): GitHubUser | undefined {
+  #authenticate(req: IncomingMessage): Principal | undefined {
     const m = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return undefined;
-    const login = this.#tokens.get(m[1]!);
-    if (!login) throw new HttpError(401, 'Bad credentials');
-    return this.#users.get(login.toLowerCase());
+    const token = this.#tokens.get(m[1]!);
+    if (!token) throw new HttpError(401, 'Bad credentials');
+    return {
+      user: this.#users.get(token.login.toLowerCase())!,
+      installationRepository: token.installationRepository,
+    };
+  }
+
+  /** A principal's role on a repository: a job's token writes to its own repository only. */
+  #role(repo: string, who: Principal): RepositoryRole {
+    if (who.installationRepository !== undefined)
+      return sameRepository(who.installationRepository, repo) ? 'write' : 'read';
+    return this.roleOf(repo, who.user.login);
+  }
+
+  #deny(who: Principal): never {
+    throw new HttpError(
+      403,
+      who.installationRepository !== undefined ? DENIED.integration : DENIED.user,
+    );
   }
 
   #serveBundle(res: ServerResponse, path: string): void {
@@ -321,7 +529,7 @@ export class GitHubApi {
     path: string,
     q: URLSearchParams,
     body: string,
-    user: GitHubUser | undefined,
+    who: Principal | undefined,
   ) {
     const parse = (): Json => {
       try {
@@ -330,45 +538,128 @@ export class GitHubApi {
         throw new HttpError(400, 'Problems parsing JSON');
       }
     };
-    const needUser = (): GitHubUser => {
-      if (!user) throw new HttpError(401, 'Requires authentication');
-      return user;
+    const needUser = (): Principal => {
+      if (!who) throw new HttpError(401, 'Requires authentication');
+      return who;
+    };
+    // What a job's token (an installation token) cannot do: act as a user.
+    const needPerson = (): Principal => {
+      const principal = needUser();
+      if (principal.installationRepository !== undefined)
+        throw new HttpError(403, DENIED.integration, {
+          documentationUrl: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        });
+      return principal;
     };
     let m: RegExpExecArray | null;
     const ok = (json: unknown, status = 200, link?: string) => ({ status, json, link });
+    const noContent = () => ({ status: 204, json: undefined, link: undefined });
 
-    if (method === 'GET' && path === '/user') return ok(this.#publicUserJson(needUser()));
+    if (method === 'GET' && path === '/user')
+      return ok(this.#json.publicUserJson(needPerson().user));
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {
-      const u = this.#users.get(m[1]!.toLowerCase());
+      const u = this.#users.get(loginSegment(m[1]!));
       if (!u) throw new HttpError(404, 'Not Found');
-      return ok(this.#publicUserJson(u));
+      return ok(this.#json.publicUserJson(u));
+    }
+    if ((m = /^\/users\/([^/]+)\/ssh_signing_keys$/.exec(path)) && method === 'GET') {
+      const u = this.#users.get(loginSegment(m[1]!));
+      if (!u) throw new HttpError(404, 'Not Found');
+      return this.#page(this.#sshSigningKeys.get(u.login.toLowerCase()) ?? [], q, path);
+    }
+    if (path === '/user/ssh_signing_keys') {
+      const me = needPerson().user;
+      const keys = this.#sshSigningKeys.get(me.login.toLowerCase()) ?? [];
+      if (method === 'GET') return this.#page(keys, q, path);
+      if (method === 'POST') {
+        const input = parse();
+        const invalid = (message: string) =>
+          new HttpError(422, 'Validation Failed', {
+            errors: [{ resource: 'SshSigningKey', code: 'custom', field: 'key', message }],
+          });
+        const key = typeof input.key === 'string' ? canonicalSshPublicKey(input.key) : undefined;
+        if (!key)
+          throw invalid('key is invalid. You must supply a key in OpenSSH public key format');
+        if ([...this.#sshSigningKeys.values()].flat().some((k) => k.key === key))
+          throw invalid('key is already in use');
+        const record: SshSigningKey = {
+          id: this.#nextId++,
+          key,
+          title: typeof input.title === 'string' ? input.title : '',
+          created_at: this.#stamp(),
+        };
+        this.#sshSigningKeys.set(me.login.toLowerCase(), [...keys, record]);
+        return ok(record, 201);
+      }
+    }
+    if ((m = /^\/user\/ssh_signing_keys\/(\d+)$/.exec(path))) {
+      const me = needPerson().user;
+      const keys = this.#sshSigningKeys.get(me.login.toLowerCase()) ?? [];
+      const key = keys.find((k) => k.id === Number(m![1]));
+      if (!key) throw new HttpError(404, 'Not Found');
+      if (method === 'GET') return ok(key);
+      if (method === 'DELETE') {
+        this.#sshSigningKeys.set(
+          me.login.toLowerCase(),
+          keys.filter((k) => k !== key),
+        );
+        return noContent();
+      }
     }
     if (!(m = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path))) throw new HttpError(404, 'Not Found');
     const repo = m[1]!;
     const rest = m[2] ?? '';
+    // A job's token reads public repositories but writes to its own only.
+    if (
+      method !== 'GET' &&
+      who?.installationRepository !== undefined &&
+      !sameRepository(who.installationRepository, repo)
+    )
+      throw new HttpError(403, DENIED.integration);
     if (method === 'GET' && rest === '')
-      return ok({ ...this.#repoJson(repo), default_branch: 'main', visibility: 'public' });
+      return ok({ ...this.#json.repoJson(repo), default_branch: 'main', visibility: 'public' });
+
+    if (method === 'GET' && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest))) {
+      const u = this.#users.get(loginSegment(m[1]!));
+      if (!u) throw new HttpError(404, 'Not Found');
+      const role = this.roleOf(repo, u.login);
+      // The legacy base role: maintain counts as write, triage as read.
+      const permission = atLeast(role, 'admin')
+        ? 'admin'
+        : atLeast(role, 'write')
+          ? 'write'
+          : 'read';
+      return ok({ permission, role_name: role, user: this.#json.collaboratorJson(u, role) });
+    }
 
     if (method === 'POST' && rest === '/issues') {
+      const author = needUser();
       const input = parse();
       if (typeof input.title !== 'string' || !input.title)
         throw new HttpError(422, 'Validation Failed: title');
       const now = this.#stamp();
-      const issue: Issue = {
+      const issue: IssueRecord = {
         id: this.#nextId++,
         number: this.#issues.filter((i) => i.repo === repo).length + 1,
         repo,
         title: input.title,
         body: typeof input.body === 'string' ? input.body : null,
         state: 'open',
-        labels: Array.isArray(input.labels) ? input.labels.map(String) : [],
-        user: needUser(),
+        // Without push access, labels on a new issue are silently dropped.
+        labels:
+          Array.isArray(input.labels) && atLeast(this.#role(repo, author), 'write')
+            ? input.labels.map(String)
+            : [],
+        user: author.user,
         created_at: now,
         updated_at: now,
         closed_at: null,
+        locked: false,
+        active_lock_reason: null,
+        ...NEVER_EDITED(),
       };
       this.#issues.push(issue);
-      return ok(this.#issueJson(issue), 201);
+      return ok(this.#json.issueJson(issue), 201);
     }
     if (method === 'GET' && rest === '/issues') {
       const state = q.get('state') ?? 'open';
@@ -385,25 +676,58 @@ export class GitHubApi {
         )
         .sort((a, b) => b.number - a.number);
       return this.#page(
-        items.map((i) => this.#issueJson(i)),
+        items.map((i) => this.#json.issueJson(i)),
         q,
         `/repos/${repo}${rest}`,
       );
     }
     if ((m = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.#issue(repo, Number(m[1]));
-      if (method === 'GET') return ok(this.#issueJson(issue));
+      if (method === 'GET') return ok(this.#json.issueJson(issue));
       if (method === 'PATCH') {
+        const editor = needUser();
+        const role = this.#role(repo, editor);
         const input = parse();
+        const changesIssue =
+          typeof input.title === 'string' ||
+          typeof input.body === 'string' ||
+          input.state === 'open' ||
+          input.state === 'closed';
+        if (changesIssue && !mayEditIssue(role, editor, issue.user)) this.#deny(editor);
+        const now = this.#stamp();
         if (typeof input.title === 'string') issue.title = input.title;
-        if (typeof input.body === 'string') issue.body = input.body;
+        if (typeof input.body === 'string' && input.body !== issue.body) {
+          recordEdit(issue, editor.user, now);
+          issue.body = input.body;
+        }
         if (input.state === 'open' || input.state === 'closed') {
-          issue.closed_at = input.state === 'closed' ? this.#stamp() : null;
+          issue.closed_at = input.state === 'closed' ? now : null;
           issue.state = input.state;
         }
-        if (Array.isArray(input.labels)) issue.labels = input.labels.map(String);
-        issue.updated_at = this.#stamp();
-        return ok(this.#issueJson(issue));
+        // Label changes without triage access are silently dropped, as on GitHub.
+        if (Array.isArray(input.labels) && atLeast(role, 'triage'))
+          issue.labels = input.labels.map(String);
+        issue.updated_at = now;
+        return ok(this.#json.issueJson(issue));
+      }
+    }
+    if ((m = /^\/issues\/(\d+)\/lock$/.exec(rest))) {
+      const issue = this.#issue(repo, Number(m[1]));
+      const locker = needUser();
+      if (!atLeast(this.#role(repo, locker), 'write')) this.#deny(locker);
+      if (method === 'PUT') {
+        const input = parse();
+        const reason = input.lock_reason;
+        if (reason !== undefined && !LOCK_REASONS.includes(reason as LockReason))
+          throw new HttpError(422, 'Validation Failed', {
+            errors: [{ resource: 'Issue', code: 'invalid', field: 'lock_reason' }],
+          });
+        this.setLock(repo, issue.number, (reason as LockReason | undefined) ?? null);
+        return noContent();
+      }
+      if (method === 'DELETE') {
+        this.setLock(repo, issue.number, false);
+        return noContent();
       }
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
@@ -421,12 +745,15 @@ export class GitHubApi {
           )
           .sort((a, b) => a.id - b.id);
         return this.#page(
-          items.map((c) => this.#commentJson(c)),
+          items.map((c) => this.#json.commentJson(c)),
           q,
           `/repos/${repo}${rest}`,
         );
       }
       if (method === 'POST') {
+        const author = needUser();
+        if (issue.locked && !atLeast(this.#role(repo, author), 'write'))
+          throw new HttpError(403, DENIED.lockedCreate, { documentationUrl: LOCKING_DOCS });
         const input = parse();
         if (typeof input.body !== 'string' || !input.body)
           throw new HttpError(422, 'Validation Failed: body');
@@ -436,17 +763,18 @@ export class GitHubApi {
             'Validation Failed: body is too long (maximum is 65536 characters)',
           );
         const now = this.#stamp();
-        const comment: Comment = {
+        const comment: CommentRecord = {
           id: this.#nextId++,
           repo,
           issue: issue.number,
           body: input.body,
-          user: needUser(),
+          user: author.user,
           created_at: now,
           updated_at: now,
+          ...NEVER_EDITED(),
         };
         this.#comments.push(comment);
-        return ok(this.#commentJson(comment), 201);
+        return ok(this.#json.commentJson(comment), 201);
       }
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
@@ -454,18 +782,32 @@ export class GitHubApi {
       const index = this.#comments.findIndex((c) => c.id === id && c.repo === repo);
       if (index === -1) throw new HttpError(404, 'Not Found');
       const comment = this.#comments[index]!;
-      if (method === 'GET') return ok(this.#commentJson(comment));
+      if (method === 'GET') return ok(this.#json.commentJson(comment));
+      if (method === 'PATCH' || method === 'DELETE') {
+        const actor = needUser();
+        const issue = this.#issue(repo, comment.issue);
+        const may = mayChangeComment(this.#role(repo, actor), actor, comment.user, issue.locked);
+        if (may === 'denied') this.#deny(actor);
+        if (may === 'locked')
+          throw new HttpError(403, method === 'PATCH' ? DENIED.lockedUpdate : DENIED.lockedDelete, {
+            documentationUrl: LOCKING_DOCS,
+          });
+      }
       if (method === 'PATCH') {
         const input = parse();
         if (typeof input.body !== 'string' || !input.body)
           throw new HttpError(422, 'Validation Failed: body');
-        comment.body = input.body;
-        comment.updated_at = this.#stamp();
-        return ok(this.#commentJson(comment));
+        if (input.body !== comment.body) {
+          const now = this.#stamp();
+          recordEdit(comment, who!.user, now);
+          comment.body = input.body;
+          comment.updated_at = now;
+        }
+        return ok(this.#json.commentJson(comment));
       }
       if (method === 'DELETE') {
         this.#comments.splice(index, 1);
-        return { status: 204, json: undefined, link: undefined };
+        return noContent();
       }
     }
     if (method === 'POST' && rest === '/attestations') {
@@ -532,7 +874,7 @@ export class GitHubApi {
         created_at: now,
         updated_at: now,
         head_sha: this.commitAt(repo, input.ref)?.sha,
-        actor: needUser(),
+        actor: needUser().user,
       };
       this.onDispatch?.(run);
       this.runs.push(run);
@@ -553,7 +895,7 @@ export class GitHubApi {
         )
         .sort((a, b) => b.id - a.id);
       return this.#page(
-        items.map((r) => this.#runJson(r)),
+        items.map((r) => this.#json.runJson(r)),
         q,
         `/repos/${repo}${rest}`,
         (runs, total) => ({ total_count: total, workflow_runs: runs }),
@@ -562,7 +904,7 @@ export class GitHubApi {
     if (method === 'GET' && (m = /^\/actions\/runs\/(\d+)$/.exec(rest))) {
       const run = this.runs.find((r) => r.repo === repo && r.id === Number(m![1]));
       if (!run) throw new HttpError(404, 'Not Found');
-      return ok(this.#runJson(run));
+      return ok(this.#json.runJson(run));
     }
     if (method === 'POST' && (m = /^\/actions\/runs\/(\d+)\/rerun$/.exec(rest))) {
       needUser();
@@ -607,7 +949,7 @@ export class GitHubApi {
       .replace(/\.\d{3}Z$/, 'Z');
   }
 
-  #issue(repo: string, number: number): Issue {
+  #issue(repo: string, number: number): IssueRecord {
     const issue = this.#issues.find((i) => i.repo === repo && i.number === number);
     if (!issue) throw new HttpError(404, 'Not Found');
     return issue;
@@ -640,203 +982,17 @@ export class GitHubApi {
     };
   }
 
-  #userJson(u: GitHubUser) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    return {
-      login: u.login,
-      id: u.id,
-      node_id: `U_${u.id}`,
-      avatar_url: `${html}/avatars/${u.id}`,
-      gravatar_id: '',
-      url: `${this.baseUrl}/users/${u.login}`,
-      html_url: `${html}/${u.login}`,
-      followers_url: `${this.baseUrl}/users/${u.login}/followers`,
-      following_url: `${this.baseUrl}/users/${u.login}/following{/other_user}`,
-      gists_url: `${this.baseUrl}/users/${u.login}/gists{/gist_id}`,
-      starred_url: `${this.baseUrl}/users/${u.login}/starred{/owner}{/repo}`,
-      subscriptions_url: `${this.baseUrl}/users/${u.login}/subscriptions`,
-      organizations_url: `${this.baseUrl}/users/${u.login}/orgs`,
-      repos_url: `${this.baseUrl}/users/${u.login}/repos`,
-      events_url: `${this.baseUrl}/users/${u.login}/events{/privacy}`,
-      received_events_url: `${this.baseUrl}/users/${u.login}/received_events`,
-      type: 'User',
-      site_admin: false,
-    };
-  }
-
-  // The full user (GitHub's public-user schema) that /user and /users/{login} answer with.
-  #publicUserJson(u: GitHubUser) {
-    return {
-      ...this.#userJson(u),
-      name: null,
-      company: null,
-      blog: '',
-      location: null,
-      email: null,
-      hireable: null,
-      bio: null,
-      public_repos: 0,
-      public_gists: 0,
-      followers: 0,
-      following: 0,
-      created_at: '2020-01-01T00:00:00Z',
-      updated_at: '2020-01-01T00:00:00Z',
-    };
-  }
-
-  #issueJson(i: Issue) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const url = `${this.baseUrl}/repos/${i.repo}/issues/${i.number}`;
-    return {
-      id: i.id,
-      node_id: `I_${i.id}`,
-      url,
-      repository_url: `${this.baseUrl}/repos/${i.repo}`,
-      labels_url: `${url}/labels{/name}`,
-      comments_url: `${url}/comments`,
-      events_url: `${url}/events`,
-      html_url: `${html}/${i.repo}/issues/${i.number}`,
-      number: i.number,
-      state: i.state,
-      title: i.title,
-      body: i.body,
-      user: this.#userJson(i.user),
-      labels: i.labels.map((name, n) => ({
-        id: n + 1,
-        node_id: `LA_${n + 1}`,
-        url: `${this.baseUrl}/repos/${i.repo}/labels/${encodeURIComponent(name)}`,
-        name,
-        color: 'ededed',
-        default: false,
-        description: null,
-      })),
-      assignee: null,
-      assignees: [],
-      milestone: null,
-      locked: false,
-      active_lock_reason: null,
-      comments: this.#comments.filter((c) => c.repo === i.repo && c.issue === i.number).length,
-      closed_at: i.closed_at,
-      created_at: i.created_at,
-      updated_at: i.updated_at,
-      author_association: 'OWNER',
-    };
-  }
-
-  #commentJson(c: Comment) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    return {
-      id: c.id,
-      node_id: `IC_${c.id}`,
-      url: `${this.baseUrl}/repos/${c.repo}/issues/comments/${c.id}`,
-      html_url: `${html}/${c.repo}/issues/${c.issue}#issuecomment-${c.id}`,
-      issue_url: `${this.baseUrl}/repos/${c.repo}/issues/${c.issue}`,
-      body: c.body,
-      user: this.#userJson(c.user),
-      created_at: c.created_at,
-      updated_at: c.updated_at,
-      author_association: 'NONE',
-    };
-  }
-
   #repoId(full: string): number {
     let id = this.#repoIds.get(full.toLowerCase());
     if (id === undefined) this.#repoIds.set(full.toLowerCase(), (id = this.#nextId++));
     return id;
   }
 
-  // GitHub's minimal-repository: the fields a workflow run carries for its repositories.
-  #repoJson(full: string) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const [owner, name] = full.split('/') as [string, string];
-    const api = `${this.baseUrl}/repos/${full}`;
-    const urls = Object.fromEntries(
-      [
-        'archive',
-        'assignees',
-        'blobs',
-        'branches',
-        'collaborators',
-        'comments',
-        'commits',
-        'compare',
-        'contents',
-        'contributors',
-        'deployments',
-        'downloads',
-        'events',
-        'forks',
-        'git_commits',
-        'git_refs',
-        'git_tags',
-        'hooks',
-        'issue_comment',
-        'issue_events',
-        'issues',
-        'keys',
-        'labels',
-        'languages',
-        'merges',
-        'milestones',
-        'notifications',
-        'pulls',
-        'releases',
-        'stargazers',
-        'statuses',
-        'subscribers',
-        'subscription',
-        'tags',
-        'teams',
-        'trees',
-      ].map((k) => [`${k}_url`, `${api}/${k.replace(/_/g, '/')}`]),
-    );
-    return {
-      ...urls,
-      id: this.#repoId(full),
-      node_id: `R_${full}`,
-      name,
-      full_name: full,
-      owner: this.#userJson(this.user(owner)),
-      private: false,
-      html_url: `${html}/${full}`,
-      description: null,
-      fork: false,
-      url: api,
-    };
-  }
-
-  #runJson(r: WorkflowRun) {
-    const html = this.baseUrl.replace(/\/api$/, '');
-    const url = `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`;
-    return {
-      display_title: r.display_title ?? r.workflow,
-      head_commit: null,
-      head_repository: this.#repoJson(r.repo),
-      repository: this.#repoJson(r.repo),
-      jobs_url: `${url}/jobs`,
-      logs_url: `${url}/logs`,
-      check_suite_url: `${this.baseUrl}/repos/${r.repo}/check-suites/${r.id}`,
-      cancel_url: `${url}/cancel`,
-      rerun_url: `${url}/rerun`,
-      artifacts_url: `${url}/artifacts`,
-      workflow_url: `${this.baseUrl}/repos/${r.repo}/actions/workflows/1`,
-      pull_requests: [],
-      id: r.id,
-      name: r.workflow,
-      node_id: `WFR_${r.id}`,
-      head_branch: r.ref.replace(/^refs\/heads\//, ''),
-      head_sha: r.head_sha ?? '0'.repeat(40),
-      path: `.github/workflows/${r.workflow}`,
-      run_number: r.id,
-      run_attempt: r.run_attempt,
-      event: 'workflow_dispatch',
-      status: r.status,
-      conclusion: r.conclusion,
-      workflow_id: 1,
-      url: `${this.baseUrl}/repos/${r.repo}/actions/runs/${r.id}`,
-      html_url: `${html}/${r.repo}/actions/runs/${r.id}`,
-      created_at: r.created_at,
-      updated_at: r.updated_at,
-    };
+  // OWNER for the repository's owner, COLLABORATOR for a user given a role, else NONE.
+  #association(repo: string, u: GitHubUser): 'OWNER' | 'COLLABORATOR' | 'NONE' {
+    if (repo.split('/')[0]!.toLowerCase() === u.login.toLowerCase()) return 'OWNER';
+    return this.#roles.get(repo.toLowerCase())?.has(u.login.toLowerCase())
+      ? 'COLLABORATOR'
+      : 'NONE';
   }
 }

@@ -21,7 +21,6 @@ import type { RunIdentity } from './identity.ts';
 /** Where sealbox's own files are: the repository root, from src/devstack or build/chunks. */
 const ROOT = new URL('../../', import.meta.url);
 export const SEALBOX_REPOSITORY = 'sealbox/sealbox';
-const BOT = { login: 'github-actions[bot]', id: 41898282 };
 
 export interface RunnerHost {
   github: GitHubApi;
@@ -278,7 +277,8 @@ export class WorkflowRunner {
       actor: run.actor?.login ?? 'octocat',
       actorId: run.actor?.id ?? 583231,
     };
-    const token = github.tokenFor(BOT.login, BOT.id);
+    // The job's GITHUB_TOKEN: github-actions[bot], writing to the run's own repository.
+    const token = github.jobToken(run.repo);
     const workspace = mkdtempSync(join(tmpdir(), 'sealbox-runner-'));
     try {
       const stepContext: Context = {

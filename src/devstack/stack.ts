@@ -170,9 +170,13 @@ export class DevStack {
     return { requestUrl: `${this.oidcUrl}/token?api-version=2.0`, requestToken };
   }
 
-  /** The environment a job of this run would see (what `dev up` prints as export lines). */
+  /**
+   * The environment a job of this run would see (what `dev up` prints as
+   * export lines). Its GITHUB_TOKEN acts as github-actions[bot], as a job's
+   * token does, with write access to the run's repository.
+   */
   env(run: RunIdentity = DEFAULT_RUN, credentials = this.registerRun(run)): Record<string, string> {
-    const token = this.github.tokenFor(run.actor, run.actorId);
+    const token = this.github.jobToken(run.repository);
     return {
       GITHUB_ACTIONS: 'true',
       GITHUB_API_URL: this.githubApiUrl,

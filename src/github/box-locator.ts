@@ -8,7 +8,12 @@ import type { BusComment } from '../box/close-rules.ts';
 import { issueBusOf, MANIFEST_VERSION_V1, parseAnyManifest } from '../box/manifest.ts';
 import { parseResult } from '../box/result.ts';
 import { resultCandidates, type ResultFiles } from '../box/result-comments.ts';
-import { verifyBox, type BoxVerification, type BoxVerifyOptions } from '../box/verify.ts';
+import {
+  verifyBox,
+  type BoxFiles,
+  type BoxVerification,
+  type BoxVerifyOptions,
+} from '../box/verify.ts';
 import { sha256Hex } from '../bytes.ts';
 import { describe, SealboxError, serviceError } from '../errors.ts';
 import { BOX_LABEL, GitHubIssueBus } from './issue-bus.ts';
@@ -138,6 +143,8 @@ export const MAX_CANDIDATES = 20;
 
 export interface BoxOnGitHubVerification {
   verification: BoxVerification;
+  /** The four files verified: the announcement's manifest, and the result chosen. */
+  files: BoxFiles;
   located: LocatedBox;
   /** Candidates skipped (junk, or results that did not verify), for the reader. */
   notes: string[];
@@ -168,7 +175,7 @@ export async function verifyBoxOnGitHub(
   if (!candidates.length)
     throw new SealboxError('INPUT_INVALID', `${located.address}: has no result yet`);
   const notes: string[] = [];
-  let first: BoxVerification | undefined;
+  let first: { verification: BoxVerification; files: BoxFiles } | undefined;
   let tried = 0;
   for (const candidate of candidates) {
     if (tried >= MAX_CANDIDATES) {
@@ -187,37 +194,37 @@ export async function verifyBoxOnGitHub(
       continue;
     }
     tried++;
-    const verification = await verifyBox(
-      {
-        manifest: box.announcement.manifest,
-        manifestBundle: box.announcement.manifestBundle,
-        result: files.result,
-        resultBundle: files.bundle,
+    const boxFiles: BoxFiles = {
+      manifest: box.announcement.manifest,
+      manifestBundle: box.announcement.manifestBundle,
+      result: files.result,
+      resultBundle: files.bundle,
+    };
+    const verification = await verifyBox(boxFiles, {
+      ...options,
+      expectedRun: located.run,
+      origin: {
+        repository: located.repository,
+        number: box.issue.number,
+        nodeId: box.issue.nodeId,
+        authorId: box.issue.authorId,
+        resultAuthorId: candidate.authorId,
+        comments: box.comments,
       },
-      {
-        ...options,
-        expectedRun: located.run,
-        origin: {
-          repository: located.repository,
-          number: box.issue.number,
-          nodeId: box.issue.nodeId,
-          authorId: box.issue.authorId,
-          resultAuthorId: candidate.authorId,
-          comments: box.comments,
-        },
-      },
-    );
+    });
     if (verification.ok)
-      return { verification, located, notes: first ? [...notes, ...skippedNote(first)] : notes };
-    first ??= verification;
+      return {
+        verification,
+        files: boxFiles,
+        located,
+        notes: first ? [...notes, 'a newer result did not verify and was skipped'] : notes,
+      };
+    first ??= { verification, files: boxFiles };
     notes.push(`a result at comment ${candidate.commentId} did not verify`);
   }
   if (!first) throw new SealboxError('INPUT_INVALID', `${located.address}: has no readable result`);
-  return { verification: first, located, notes };
+  return { ...first, located, notes };
 }
-
-const skippedNote = (v: BoxVerification) =>
-  v.checks.some((c) => !c.ok) ? ['a newer result did not verify and was skipped'] : [];
 
 function namesManifest(result: Uint8Array, digest: string): boolean {
   try {

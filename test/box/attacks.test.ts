@@ -21,8 +21,17 @@ const as = (login: string) => ({
   GITHUB_TOKEN: ctx.stack.github.tokenFor(login),
   GITHUB_API_URL: ctx.stack.githubApiUrl,
 });
+/** A client acting as a user, or as the box's account (the job's token) for 'github-actions[bot]'. */
 const client = (login: string) =>
-  new Octokit({ auth: ctx.stack.github.tokenFor(login), baseUrl: ctx.stack.githubApiUrl });
+  new Octokit({
+    auth:
+      login === 'github-actions[bot]'
+        ? ctx.stack.github.jobToken('demo/sealbox')
+        : ctx.stack.github.tokenFor(login),
+    baseUrl: ctx.stack.githubApiUrl,
+  });
+/** The operator: the owner of demo/sealbox, who may edit and delete anyone's comments. */
+const OPERATOR = 'demo';
 
 function boxRun(runId: number): RunIdentity {
   return {
@@ -178,7 +187,7 @@ test('strangers cannot make an honest box unverifiable: junk results, a gzip bom
 
 test('the operator edits the issue body to keep a box open: participants go by the attested window', async () => {
   const b = await hostBox(9102, 2);
-  const operator = client('octocat');
+  const operator = client(OPERATOR);
   const issue = await operator.rest.issues.get({ ...REPO, issue_number: b.issue });
   const later = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const earlier = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -180,6 +180,14 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
   // No leak: the bids the auction does not publish are nowhere: not in the job's
   // log, summary or outputs, not on the issue, not in any command's output.
   const reading = new Octokit({ baseUrl: stack.githubApiUrl });
+  const boxIssue = (
+    await reading.rest.issues.get({ owner: 'acme', repo: 'auction', issue_number: 1 })
+  ).data;
+  assert.deepEqual(
+    [boxIssue.user?.login, boxIssue.user?.id, boxIssue.user?.type],
+    ['github-actions[bot]', 41898282, 'Bot'],
+    'the job opened its issue with its GITHUB_TOKEN, as github-actions[bot]',
+  );
   const issueText = [
     JSON.stringify(
       (await reading.rest.issues.get({ owner: 'acme', repo: 'auction', issue_number: 1 })).data,

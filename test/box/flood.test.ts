@@ -81,7 +81,7 @@ test(`a flood of ${JUNK} junk comments beside ${VALID} valid submissions`, async
   const gh = ctx.stack.github;
   let now = Date.now();
   gh.now = () => new Date(now);
-  const octokit = githubClient(gh.tokenFor('github-actions[bot]'), ctx.stack.githubApiUrl);
+  const octokit = githubClient(gh.jobToken('demo/flood'), ctx.stack.githubApiUrl);
   const bus = new GitHubIssueBus(octokit as never, 'demo/flood', undefined, {
     now: () => new Date(now),
   });

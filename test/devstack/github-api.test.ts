@@ -42,6 +42,8 @@ test('users: GET /user for the token, GET /users/{login}, numeric ids', async ()
 let issueNumber: number;
 
 test('issues: create, get, update, list by label; shapes as documented', async () => {
+  // Labels on a new issue need push access (test/devstack/permissions.test.ts).
+  ctx.stack.github.setRole(`${owner}/${repo}`, 'alice', 'write');
   const created = await octokit.rest.issues.create({
     owner,
     repo,

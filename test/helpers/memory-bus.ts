@@ -12,6 +12,13 @@ export interface MemoryParticipant {
   plaintext: Plaintext;
 }
 
+/** Posts more comments when the box announces itself (for adversaries). */
+export type Extra = (
+  post: (author: { id: number; login: string }, body: string) => void,
+  seal: (authorId: number, plaintext: Plaintext) => Promise<string>,
+  sealed: string[],
+) => Promise<void>;
+
 export class MemoryBus implements BoxBus {
   readonly address: string;
   readonly list: BusComment[] = [];
@@ -19,10 +26,12 @@ export class MemoryBus implements BoxBus {
   /** Every text the box put on the bus (announcement, results). */
   readonly emitted: { announcement?: Announcement; result?: Uint8Array; bundle?: unknown }[] = [];
   readonly #participants: MemoryParticipant[];
+  readonly #extra?: Extra;
 
-  constructor(participants: MemoryParticipant[], address = 'memory') {
+  constructor(participants: MemoryParticipant[], address = 'memory', extra?: Extra) {
     this.#participants = participants;
     this.address = address;
+    this.#extra = extra;
   }
 
   /** n participants with ids from `firstId`, bidding 10, 11, ... */
@@ -45,16 +54,23 @@ export class MemoryBus implements BoxBus {
     this.emitted.push({ announcement: a });
     const m = parseManifest(a.manifest);
     const digest = await sha256Hex(a.manifest);
-    for (const p of this.#participants) {
+    const seal = (id: number, plaintext: Plaintext) =>
+      sealSubmission(m, digest, publicKeyOf(m), id, plaintext);
+    const post = (author: { id: number; login: string }, body: string) =>
       this.list.push({
         id: this.list.length + 1,
-        author_id: p.id,
-        author_login: p.login,
+        author_id: author.id,
+        author_login: author.login,
         created_at: a.opensAt,
         updated_at: a.opensAt,
-        body: await sealSubmission(m, digest, publicKeyOf(m), p.id, p.plaintext),
+        body,
       });
+    const sealed: string[] = [];
+    for (const p of this.#participants) {
+      sealed.push(await seal(p.id, p.plaintext));
+      post(p, sealed.at(-1)!);
     }
+    await this.#extra?.(post, seal, sealed);
   }
 
   async comments() {

@@ -45,14 +45,19 @@ export function assertDocumentedResponse(
 ): void {
   const op = spec.paths[template]?.[method.toLowerCase()];
   if (!op) throw new Error(`${method} ${template} is not in GitHub's OpenAPI description`);
-  const response = op.responses[String(status)];
+  let response = op.responses[String(status)];
   if (!response) throw new Error(`${method} ${template} documents no ${status} response`);
+  // A shared response (403, 404, 422...) is a reference into components/responses.
+  const shared = /^#\/components\/responses\/(.+)$/.exec(response.$ref ?? '')?.[1];
+  if (shared) response = spec.components.responses[shared];
   const key = `${method} ${template} ${status}`;
   let validate = cache.get(key);
   if (!validate) {
-    const schemaRef = response.content?.['application/json']?.schema
-      ? `github#/${pointer('paths', template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`
-      : undefined;
+    const schemaRef = !response.content?.['application/json']?.schema
+      ? undefined
+      : shared
+        ? `github#/${pointer('components', 'responses', shared, 'content', 'application/json', 'schema')}`
+        : `github#/${pointer('paths', template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`;
     if (!schemaRef) {
       if (body !== undefined && body !== '')
         throw new Error(`${key}: documented without a body, got one`);

@@ -1,6 +1,10 @@
 // Verdicts as the CLI prints them: one line of outcome, then every check,
-// passed or failed, with its code and reason (never colour alone).
+// passed or failed, with its code and reason (never colour alone). Checks,
+// codes and reasons are shown as the verification lists them, so a check or
+// code the core adds shows without a change here; reasons and notes name the
+// page's fields where the core's text names the CLI's flags.
 import { h } from './dom.ts';
+import { inPageTerms } from './terms.ts';
 
 export interface CheckLike {
   name: string;
@@ -21,7 +25,7 @@ export function verdict(ok: boolean, title: string, checks: CheckLike[]): HTMLEl
       ' ',
       ok ? title : `${title}: ${failed ? `${failed.name} failed` : 'failed'}`,
     ),
-    failed ? h('p', { class: 'reason' }, failed.reason) : null,
+    failed ? h('p', { class: 'reason' }, inPageTerms(failed.reason)) : null,
     checkTable(checks),
   );
 }
@@ -51,7 +55,7 @@ export function checkTable(checks: CheckLike[]): HTMLElement {
           { class: c.ok ? 'ok' : 'bad', 'data-check': c.name, 'data-ok': String(c.ok) },
           h('th', { scope: 'row' }, c.name),
           h('td', {}, c.ok ? '✔ pass' : `✘ fail (${c.code ?? 'FAILED'})`),
-          h('td', {}, c.reason),
+          h('td', {}, inPageTerms(c.reason)),
         ),
       ),
     ),
@@ -109,7 +113,7 @@ export function notes(list: string[]): HTMLElement | null {
         'section',
         { class: 'notes' },
         h('h3', {}, 'Notes'),
-        h('ul', {}, ...list.map((n) => h('li', {}, n))),
+        h('ul', {}, ...list.map((n) => h('li', {}, inPageTerms(n)))),
       )
     : null;
 }

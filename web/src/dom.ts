@@ -1,5 +1,7 @@
 // A few DOM helpers: elements from data (text is always set as text, never as
 // HTML), files read as bytes, and errors shown as one plain line.
+import { inPageTerms } from './terms.ts';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | boolean | undefined | ((e: Event) => void)>;
 
@@ -135,7 +137,7 @@ export function errorBox(e: unknown): HTMLElement {
     'div',
     { class: 'error', role: 'alert', 'data-code': code },
     h('strong', {}, 'Could not check: '),
-    `${message} `,
+    `${inPageTerms(message)} `,
     h('code', {}, code),
   );
 }

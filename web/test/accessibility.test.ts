@@ -1,39 +1,17 @@
 // Every screen of the page, empty and showing an outcome (a verdict, an
 // error), checked by axe-core for WCAG 2.x A and AA violations.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CONFORMANCE_DIR } from '../../test/helpers/conformance.ts';
-import { readVerdict, usePage } from './page.ts';
+import { axeViolations, readVerdict, usePage } from './page.ts';
 
 const ctx = usePage();
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function violations(): Promise<string[]> {
-  // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
-  const found = (await ctx.page.evaluate(
-    `(async () => { ${AXE}; const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }); return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })); })()`,
-  )) as Violation[];
-  return found.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-}
-
 test('no WCAG A/AA violations on any screen, before and after a check', async () => {
   const { page } = ctx;
   const found: string[] = [];
   const look = async (where: string) =>
-    found.push(...(await violations()).map((v) => `${where}: ${v}`));
+    found.push(...(await axeViolations(ctx.page)).map((v) => `${where}: ${v}`));
   for (const screen of ['box', 'submit', 'envelope', 'bundle', 'settings']) {
     await page.goto(new URL(`#${screen}`, ctx.url).href);
     await look(screen);
@@ -62,5 +40,5 @@ test('no WCAG A/AA violations on any screen, before and after a check', async ()
     img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
     document.querySelector('main')!.append(img);
   });
-  assert.ok((await violations()).some((v) => v.startsWith('image-alt')));
+  assert.ok((await axeViolations(ctx.page)).some((v) => v.startsWith('image-alt')));
 });

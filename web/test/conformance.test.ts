@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conformanceCases, verifyBundleArgs } from '../../test/helpers/conformance.ts';
 import { sealbox } from '../../test/helpers/cli.ts';
+import { inPageTerms } from '../src/terms.ts';
 import { developerMode, publicDefaults, readVerdict, usePage } from './page.ts';
 
 const ctx = usePage();
@@ -66,7 +67,8 @@ test('every conformance case gets the CLI verdict in the browser', async () => {
       JSON.stringify(pageFailed) === JSON.stringify(want.failed) &&
       // A refusal names the same input as the CLI's one line (the reason's
       // wording may come from another library: OpenSSL's against noble's).
-      (want.status !== 2 || subject(seen.error!.text) === subject(want.error));
+      // The page names its fields where the CLI names its flags.
+      (want.status !== 2 || subject(seen.error!.text) === subject(inPageTerms(want.error)));
     if (!same)
       mismatches.push(
         `${c.name}: page ${pageStatus} ${JSON.stringify(pageFailed)} ${seen.error?.text ?? ''} / cli ${want.status} ${JSON.stringify(want.failed)} ${want.error}`,

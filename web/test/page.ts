@@ -1,14 +1,23 @@
-// The page under test: web/dist served on 127.0.0.1, Debian's chromium driven
-// by playwright-core (headless), every request outside 127.0.0.1 refused and
-// recorded, screenshots under web/test-results/.
+// The page under test: a build of it served on 127.0.0.1 (the developer build
+// unless told otherwise: the tests talk to a local stack), or the one-file
+// page opened from file://; Debian's chromium driven by playwright-core
+// (headless), every request outside 127.0.0.1 refused and recorded,
+// screenshots under web/test-results/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const WEB = new URL('../', import.meta.url).pathname;
-const DIST = join(WEB, 'dist');
+export const BUILDS = {
+  published: join(WEB, 'dist'),
+  developer: join(WEB, 'dist-developer'),
+} as const;
+/** The one-file page (`vite build web --mode pack`), as the package ships it. */
+export const VERIFY_HTML = join(WEB, '..', 'page', 'verify.html');
 export const RESULTS = join(WEB, 'test-results');
 
 const TYPES: Record<string, string> = {
@@ -19,10 +28,10 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** A static server for web/dist, as GitHub Pages would serve it. */
-function serve(): Promise<{ server: Server; url: string }> {
+/** A static server for a build of the page, as GitHub Pages would serve it. */
+function serve(DIST: string): Promise<{ server: Server; url: string }> {
   if (!existsSync(join(DIST, 'index.html')))
-    throw new Error('web/dist is not built: run npm run test:web (it builds first)');
+    throw new Error(`${DIST} is not built: run npm run test:web (it builds first)`);
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(DIST, path === '/' ? 'index.html' : path);
@@ -53,24 +62,46 @@ export interface PageFixture {
 
 export const CHROMIUM = process.env.SEALBOX_CHROMIUM ?? '/usr/bin/chromium';
 
-export function usePage(): PageFixture {
+export interface PageOptions {
+  /** Which build to serve (default: developer), or the one-file page from file://. */
+  build?: keyof typeof BUILDS | 'file';
+  viewport?: { width: number; height: number };
+  /** No network at all, as a recipient of an evidence pack may have. */
+  offline?: boolean;
+}
+
+export function usePage(o: PageOptions = {}): PageFixture {
   const f = { offsite: [] as string[], console: [] as string[] } as unknown as PageFixture;
   let browser: Browser;
-  let server: Server;
+  let server: Server | undefined;
   before(async () => {
-    const served = await serve();
-    server = served.server;
-    f.url = served.url;
+    if (o.build === 'file') {
+      if (!existsSync(VERIFY_HTML))
+        throw new Error(`${VERIFY_HTML} is not built: run npm run test:web (it builds first)`);
+      f.url = pathToFileURL(VERIFY_HTML).href;
+    } else {
+      const served = await serve(BUILDS[o.build ?? 'developer']);
+      server = served.server;
+      f.url = served.url;
+    }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       // Chromium's sandbox needs user namespaces a container or root may not have.
       args: ['--no-sandbox', '--disable-dev-shm-usage'],
     });
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const context = await browser.newContext({
+      viewport: o.viewport ?? { width: 1100, height: 900 },
+      offline: o.offline ?? false,
+    });
     await context.route('**/*', (route) => {
       const u = new URL(route.request().url());
-      if (u.hostname === '127.0.0.1' || u.protocol === 'blob:' || u.protocol === 'data:')
+      if (
+        u.hostname === '127.0.0.1' ||
+        u.protocol === 'blob:' ||
+        u.protocol === 'data:' ||
+        u.protocol === 'file:'
+      )
         return route.continue();
       f.offsite.push(u.href);
       return route.abort('blockedbyclient');
@@ -86,7 +117,7 @@ export function usePage(): PageFixture {
   });
   after(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    if (server) await new Promise((r) => server!.close(r));
   });
   return f;
 }
@@ -94,7 +125,9 @@ export function usePage(): PageFixture {
 /** Turns developer mode on, through the settings screen as a person would. */
 export async function developerMode(page: Page, apiUrl: string, rootFile?: string): Promise<void> {
   await page.goto(new URL('#settings', page.url()).href);
-  await page.fill('input[name=settings-api]', apiUrl);
+  // Only the developer build lets the API change; the others show api.github.com, read-only.
+  if ((await page.inputValue('input[name=settings-api]')) !== apiUrl)
+    await page.fill('input[name=settings-api]', apiUrl);
   await page.setInputFiles('input[name=settings-root]', rootFile ? [rootFile] : []);
   await page.getByRole('button', { name: 'Turn developer mode on' }).click();
   await page.waitForSelector('[data-mode=developer]');
@@ -129,4 +162,25 @@ export async function readVerdict(page: Page, outId: string): Promise<PageVerdic
       error: err ? { code: err.dataset.code!, text: err.textContent! } : undefined,
     };
   });
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is now, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
+  const found = (await page.evaluate(
+    `(async () => { ${AXE}; const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }); return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })); })()`,
+  )) as Violation[];
+  return found.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
 }

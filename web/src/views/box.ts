@@ -1,49 +1,66 @@
 // Verify a box: from its issue or run (read through the GitHub API), or from
 // its four files. The same checks and verdict codes as `sealbox box verify`.
 import {
+  BOX_FILE_NAMES,
+  claimFacts,
   verifyBoxAt,
   verifyBoxFiles,
   type BoxReport,
   type Receipt,
 } from '../../../src/browser/index.ts';
 import { logEntries, notes, verdict } from '../checks.ts';
+import { resultView } from '../result.ts';
+import { FIELD } from '../terms.ts';
 import { checkForm, fileField, h, readFiles, readText, screen, usage } from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
 import { addressField, policyFields } from './policy.ts';
 
-function report(r: BoxReport): HTMLElement {
+/** What the attesting run's certificate says (as the CLI prints it), once the box verified. */
+function ranBy(v: BoxReport['verification']): HTMLElement | null {
+  const lines = claimFacts(v.claims);
+  if (!v.ok || !lines.length) return null;
+  return h(
+    'section',
+    { class: 'facts' },
+    h('h3', {}, 'Who ran it'),
+    h('dl', {}, ...lines.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
+  );
+}
+
+/** A failed attestation under the embedded root: say where another root comes from. */
+function rootHint(v: BoxReport['verification']): HTMLElement | null {
+  const attestation = v.checks.find(
+    (c) => c.name === 'manifest_bundle' || c.name === 'result_bundle',
+  );
+  if (!attestation || attestation.ok || !publicLog()) return null;
+  return h(
+    'p',
+    { class: 'hint', role: 'note' },
+    'This page trusts Sigstore’s public-good root only. A box attested under another root (a local stack’s, say) verifies only after you choose that root under ',
+    h('a', { href: '#settings' }, 'Settings'),
+    ': a root you obtained yourself, never one that came with the box.',
+  );
+}
+
+function report(r: BoxReport, ignored: string[]): HTMLElement {
   const v = r.verification;
   const title = v.ok ? `box ${v.manifest?.box_id ?? ''} in ${r.where}` : `box in ${r.where}`;
   return h(
     'div',
     {},
     verdict(v.ok, title, v.checks),
+    rootHint(v),
     v.result && v.ok
-      ? h(
-          'section',
-          { class: 'facts' },
-          h('h3', {}, 'Result'),
-          h(
-            'dl',
-            {},
-            h('dt', {}, 'Status'),
-            h('dd', {}, v.result.status),
-            h('dt', {}, 'Counts'),
-            h('dd', {}, JSON.stringify(v.result.counts)),
-            h('dt', {}, 'Output'),
-            h('dd', {}, h('pre', {}, JSON.stringify(v.result.output ?? null, null, 2))),
-            h('dt', {}, 'Run'),
-            h('dd', {}, v.claims?.runInvocationURI ?? '-'),
-          ),
-        )
+      ? resultView(v.result, v.manifest?.computation, v.claims?.runInvocationURI)
       : v.result
         ? h('p', { class: 'withheld' }, 'The result is not shown: it did not verify.')
         : null,
+    ranBy(v),
     logEntries(
       v.logEntries.map((e) => ({ label: e.file, entry: e.entry })),
       publicLog(),
     ),
-    notes(v.notes),
+    notes([...ignored, ...v.notes]),
   );
 }
 
@@ -56,7 +73,7 @@ export function boxView(): HTMLElement {
     { accept: '.json', multiple: true },
   );
   const receipt = fileField(
-    'Your receipt (optional): check that your submission was counted',
+    `${FIELD.receipt} (optional): check that your submission was counted`,
     'box-receipt',
     { accept: '.json' },
   );
@@ -77,12 +94,7 @@ export function boxView(): HTMLElement {
     h(
       'div',
       { class: 'field check' },
-      h(
-        'label',
-        {},
-        selfHosted,
-        ' Accept a self-hosted runner (the runner owner could read the key)',
-      ),
+      h('label', {}, selfHosted, ` ${FIELD.allowSelfHosted} (the runner owner could read the key)`),
     ),
   ];
   const { form, out } = checkForm('box-out', 'Verify the box', rows, async () => {
@@ -99,11 +111,14 @@ export function boxView(): HTMLElement {
     // An address typed wins; without one, the files chosen or dropped.
     if (address.input.value.trim()) {
       policy.suggestFrom(address.input.value);
-      return report(await verifyBoxAt(address.input.value, policy.flags(), settings(), opts));
+      return report(await verifyBoxAt(address.input.value, policy.flags(), settings(), opts), []);
     }
     const chosen = dropped ?? [...(files.input.files ?? [])];
     if (!chosen.length) throw usage("give the box's address, or choose or drop its four files");
-    return report(await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts));
+    return report(
+      await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts),
+      notRead(chosen.map((f) => f.name)),
+    );
   });
   return screen(
     'box',
@@ -113,8 +128,40 @@ export function boxView(): HTMLElement {
       {},
       'Checks that the box was run by the workflow you expect, that its manifest was attested before the window opened, that the result comes from the same run, and that the published result follows from the counted submissions.',
     ),
+    location.protocol === 'file:' ? packIntro() : null,
     form,
     drop,
     out,
+  );
+}
+
+/** Opened from a file (an evidence pack): what to do, and what this page trusts. */
+function packIntro(): HTMLElement {
+  return h(
+    'section',
+    { class: 'pack-intro', 'aria-labelledby': 'pack-h' },
+    h('h3', { id: 'pack-h' }, 'Verifying an evidence pack'),
+    h(
+      'p',
+      {},
+      'Choose (or drop) the four box files that came with this page, type whose box it is, and verify. Everything is checked in this page: nothing is sent anywhere.',
+    ),
+    h(
+      'p',
+      {},
+      'This page trusts Sigstore’s public-good root, which it carries. A trusted root that came with the evidence is never trusted because it is there: if the box was attested under another root, choose one you obtained yourself under ',
+      h('a', { href: '#settings' }, 'Settings'),
+      '.',
+    ),
+  );
+}
+
+/** Files chosen beside the box's four: not read, and a trusted root among them not trusted. */
+function notRead(names: string[]): string[] {
+  const extra = names.filter((n) => !(BOX_FILE_NAMES as readonly string[]).includes(n));
+  return extra.map((n) =>
+    /root/i.test(n)
+      ? `${n}: not read. A trusted root that comes with the evidence is not trusted because it is there; choose a root you obtained yourself under Settings`
+      : `${n}: not one of the box's four files, not read`,
   );
 }

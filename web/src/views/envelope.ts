@@ -20,6 +20,7 @@ import {
   valueOf,
 } from '../dom.ts';
 import { publicLog, settings } from '../settings.ts';
+import { FIELD } from '../terms.ts';
 
 function report(v: EnvelopeVerification): HTMLElement {
   const facts: [string, string][] = [
@@ -57,21 +58,18 @@ export function envelopeView(): HTMLElement {
   const file = fileField('Envelope (JSON file)', 'envelope-file', { accept: '.json' });
   const paste = textArea('Or paste it', 'envelope-text', 6);
   const anchors = fileField(
-    'Trust anchors: public keys of dev-key envelopes (.pub / .pem)',
+    `${FIELD.anchors}: public keys of dev-key envelopes (.pub / .pem)`,
     'envelope-anchors',
     { accept: '.pub,.pem', multiple: true },
   );
   const pattern = textField(
-    'Or an identity pattern (a regular expression the signer must match)',
+    `${FIELD.identityPattern}: a regular expression the signer must match`,
     'envelope-identity',
   );
-  const issuer = textField('Issuer of that identity', 'envelope-issuer', {
+  const issuer = textField(FIELD.identityIssuer, 'envelope-issuer', {
     hint: 'Default: GitHub Actions (https://token.actions.githubusercontent.com).',
   });
-  const repo = textField(
-    'Or the repository whose workflow signed it (OWNER/REPO)',
-    'envelope-repo',
-  );
+  const repo = textField(`${FIELD.repo} (OWNER/REPO) whose workflow signed it`, 'envelope-repo');
   const select = h(
     'select',
     { name: 'envelope-policy' },
@@ -80,7 +78,7 @@ export function envelopeView(): HTMLElement {
       h('option', { value: name }, `${name}: ${p.description}`),
     ),
   ) as HTMLSelectElement;
-  const policy = field('Or a built-in trust policy', select);
+  const policy = field(FIELD.trustPolicy, select);
   const rows = [
     file.row,
     paste.row,

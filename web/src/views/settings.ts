@@ -9,11 +9,21 @@ import {
 } from '../../../src/browser/index.ts';
 import { errorBox, fileField, h, screen, textField, usage } from '../dom.ts';
 import { developerMode, setSettings } from '../settings.ts';
+import { FIELD } from '../terms.ts';
+
+/** Only the developer build may talk to another API: the others' Content-Security-Policy allows api.github.com alone. */
+const OTHER_API_ALLOWED = __SEALBOX_PAGE_BUILD__ === 'developer';
 
 export function settingsView(): HTMLElement {
-  const api = textField('GitHub API address', 'settings-api', { value: PUBLIC_API });
+  const api = textField('GitHub API address', 'settings-api', {
+    value: PUBLIC_API,
+    hint: OTHER_API_ALLOWED
+      ? 'The developer build of this page may also reach a local stack on this machine (http://127.0.0.1:PORT/...).'
+      : 'This build of the page connects to https://api.github.com only (its Content-Security-Policy). A local stack needs the developer build.',
+  });
+  if (!OTHER_API_ALLOWED) api.input.readOnly = true;
   const root = fileField(
-    'Trusted root (trusted_root.json, or JSON Lines of several)',
+    `${FIELD.trustedRoot} (trusted_root.json, or JSON Lines of several)`,
     'settings-root',
     {
       accept: '.json,.jsonl',
@@ -41,7 +51,7 @@ export function settingsView(): HTMLElement {
       h(
         'p',
         {},
-        'For testing against a local stack (`sealbox dev up`). A different API or root changes whom every verdict trusts: use only roots you obtained yourself, never one that came with the evidence.',
+        'For evidence attested under another Sigstore root (a local stack’s, a private instance’s), or for testing against a local stack. A different API or root changes whom every verdict trusts: use only a root you obtained yourself, never one that came with the evidence.',
       ),
       api.row,
       root.row,
@@ -60,6 +70,8 @@ export function settingsView(): HTMLElement {
         } catch {
           throw usage(`${apiUrl || '(empty)'}: not a URL`);
         }
+        if (!OTHER_API_ALLOWED && apiUrl !== PUBLIC_API)
+          throw usage(`${apiUrl}: this build of the page connects to ${PUBLIC_API} only`);
         if (
           url.protocol !== 'https:' &&
           !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
