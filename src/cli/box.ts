@@ -242,11 +242,6 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     process.stderr.write(`sealbox: the box opens at ${box.opensAt}; waiting\n`);
     await new Promise((r) => setTimeout(r, wait + 100));
   }
-  if (authorId !== undefined) {
-    process.stdout.write(`${await sealFor(box, authorId, message)}\n`);
-    return 0;
-  }
-  const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const signWith = o.signWith;
   const sign = signWith
     ? async (data: Uint8Array) =>
@@ -259,6 +254,11 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
           })
         ).armoured
     : undefined;
+  if (authorId !== undefined) {
+    process.stdout.write(`${await sealFor(box, authorId, message, sign)}\n`);
+    return 0;
+  }
+  const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const body = await sealFor(box, me.id, message, sign);
   if (o.print) {
     process.stdout.write(`${body}\n`);

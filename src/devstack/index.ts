@@ -121,6 +121,14 @@ export function addGitHubFault(stack: DevStack, fault: Fault): void {
   stack.github.faults.push(fault);
 }
 
+/**
+ * While on, comment edits leave no trace in GraphQL's edit history: GitHub
+ * failing to record an edit, which a box cannot rule out offline.
+ */
+export function forgetCommentEdits(stack: DevStack, on: boolean): void {
+  stack.github.forgetCommentEdits = on;
+}
+
 /** Runs `hook.act` before a page of a comment listing (REST or GraphQL) is answered. */
 export function betweenPages(stack: DevStack, hook: PageHook): void {
   stack.github.betweenPages(hook);

@@ -11,7 +11,9 @@ import {
   type BoxBus,
   type SigningKey,
 } from '../box/bus.ts';
-import type { BusComment } from '../box/close-rules.ts';
+import type { BusComment, EditRecord } from '../box/close-rules.ts';
+import { commentEditRecords } from './edit-record.ts';
+import { sshSigningKeys } from './ssh-signing-keys.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
 
@@ -253,11 +255,12 @@ export class GitHubIssueBus implements BoxBus {
   async signingKeys(login: string, authorId: number): Promise<SigningKey[]> {
     const user = await this.#octokit.rest.users.getByUsername({ username: login });
     if (user.data.id !== authorId) return [];
-    const keys = await this.#octokit.paginate(this.#octokit.rest.users.listSshSigningKeysForUser, {
-      username: login,
-      per_page: 100,
-    });
-    return keys.map((k) => ({ key: k.key }));
+    return sshSigningKeys(this.#octokit, login);
+  }
+
+  /** GitHub's own record of each comment's edits (GraphQL), by comment id. */
+  async editRecords(): Promise<Map<number, EditRecord>> {
+    return commentEditRecords(this.#octokit, `${this.#owner}/${this.#repo}`, this.#issue!);
   }
 
   async post(body: string): Promise<BusComment> {

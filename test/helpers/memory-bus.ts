@@ -22,6 +22,8 @@ export type Extra = (
 export class MemoryBus implements BoxBus {
   readonly address: string;
   readonly list: BusComment[] = [];
+  /** Incremental reads while the box is open; absent, the box polls with comments(). */
+  poll?: () => Promise<BusComment[]>;
   announcement?: Announcement;
   /** Every text the box put on the bus (announcement, results). */
   readonly emitted: { announcement?: Announcement; result?: Uint8Array; bundle?: unknown }[] = [];
