@@ -9,6 +9,7 @@ const benches = [
   'envelopes.js',
   'box-open.js',
   'bus-polling.js',
+  'adversarial-comments.js',
   'browser-core.js',
 ];
 const only = process.argv[2];
