@@ -236,6 +236,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
       trustedRoots: roots,
       verifier: new SigstoreSignatureVerifier(),
       expectedRun: { runId, attempt },
+      allowSelfHostedRunners: o.allowSelfHostedRunners,
     },
   );
   p.done();

@@ -18,7 +18,6 @@ import { printJson, printNotes, type Format } from './output.ts';
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
   showWorkflow?: boolean;
-  allowSelfHostedRunners?: boolean;
   /** Write the evidence pack (the four files and verify.html) into this directory. */
   export?: string;
   format: Format;
@@ -154,6 +153,7 @@ export interface BoxSubmitOptions extends PolicyOptions {
   /** With print: the numeric id of the account that will post the armour (no token needed). */
   authorId?: string;
   receiptOut?: string;
+  format: Format;
 }
 
 function parseAuthorId(value: string): number {
@@ -194,7 +194,11 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'USAGE',
       "--author-id goes with --print: a posted submission's author is the token's user",
     );
-  const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+  // The runner rule box verify applies, checked on the manifest before anything is sealed.
+  const policy = policyFromFlags(
+    { ...o, denySelfHostedRunners: !o.allowSelfHostedRunners },
+    { defaultSigner: DEFAULT_BOX_SIGNER },
+  );
   const message = await readMessage(o.file);
   const { githubFromEnv } = await import('../node/attestation-store.ts');
   // Printing for a given author reads only public data: a token is used if set, never needed.
@@ -236,7 +240,8 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const body = await sealFor(box, me.id, message);
   if (o.print) {
-    process.stdout.write(`${body}\n`);
+    if (o.format === 'json') printJson({ ok: true, box: address, armour: body });
+    else process.stdout.write(`${body}\n`);
     return 0;
   }
   let posted;
@@ -252,8 +257,18 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const out = o.receiptOut ?? `sealbox-receipt-${box.manifest.box_id}.json`;
   const { writeFile } = await import('node:fs/promises');
   await writeFile(out, JSON.stringify(receipt, null, 2) + '\n');
-  process.stdout.write(
-    `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}\n`,
-  );
+  if (o.format === 'json')
+    printJson({
+      ok: true,
+      box: address,
+      author: me.login,
+      comment_id: posted.id,
+      receipt_path: out,
+      receipt,
+    });
+  else
+    process.stdout.write(
+      `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}\n`,
+    );
   return 0;
 }

@@ -8,14 +8,19 @@ import {
   parseEnvelope,
   type EnvelopeFormat,
 } from '../envelope/envelope.ts';
-import { builtinPolicy, parseTrustPolicy, type TrustPolicy } from '../envelope/trust-policy.ts';
+import {
+  BUILTIN_POLICIES,
+  builtinPolicy,
+  parseTrustPolicy,
+  type TrustPolicy,
+} from '../envelope/trust-policy.ts';
 import { hasTrustDecision } from '../envelope/verify.ts';
 import { envelopeContext, verifyEnvelopeFile, type EnvelopeResult } from '../node/batch-worker.ts';
-import { VerifierPool, type EnvelopeWorkerInit } from '../node/batch.ts';
+import { VerifierPool, defaultWorkers, type EnvelopeWorkerInit } from '../node/batch.ts';
 import { readTextFile } from '../node/files.ts';
 import { endpointsFrom, identityToken } from '../node/signing.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
-import { GITHUB_ACTIONS_ISSUER, policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
+import { policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
 import { identityFlagsGiven, parseWorkers, type PolicyOptions } from './options.ts';
 import { printJson, printNotes, type Format } from './output.ts';
 
@@ -68,8 +73,6 @@ export async function signCommand(file: string, o: SignCommandOptions): Promise<
 
 export interface VerifyCommandOptions extends PolicyOptions {
   devPublicKey?: string[];
-  requireIssuer?: string;
-  requireIdentityPattern?: string;
   trustPolicy?: string;
   formatIn?: EnvelopeFormat;
   workers?: string;
@@ -93,7 +96,17 @@ async function anchorFiles(path: string): Promise<string[]> {
 async function loadPolicy(nameOrFile: string): Promise<TrustPolicy> {
   const builtin = builtinPolicy(nameOrFile);
   if (builtin) return builtin;
-  return parseTrustPolicy(await readTextFile(nameOrFile, 'trust policy'), nameOrFile);
+  let text: string;
+  try {
+    text = await readTextFile(nameOrFile, 'trust policy');
+  } catch (e) {
+    if ((e as SealboxError).code !== 'INPUT_NOT_FOUND') throw e;
+    throw new SealboxError(
+      'INPUT_NOT_FOUND',
+      `--trust-policy ${nameOrFile}: neither a built-in policy (${Object.keys(BUILTIN_POLICIES).join(', ')}) nor a policy file`,
+    );
+  }
+  return parseTrustPolicy(text, nameOrFile);
 }
 
 /** The trust decision from flags; refuses (exit 2) when there is none. */
@@ -108,21 +121,8 @@ async function envelopeTrust(
       devKeys.push({ label: f, pem: await readTextFile(f, 'trust anchor') });
   }
   const identities: [string, IdentityPolicy][] = [];
-  if (o.requireIdentityPattern !== undefined || o.requireIssuer !== undefined) {
-    if (o.requireIdentityPattern === undefined) {
-      throw new SealboxError(
-        'USAGE',
-        '--require-issuer alone names no signer: add --require-identity-pattern',
-      );
-    }
-    identities.push([
-      '--require-identity-pattern',
-      policyFromFlags({
-        certIdentityRegex: o.requireIdentityPattern,
-        certOidcIssuer: o.requireIssuer ?? GITHUB_ACTIONS_ISSUER,
-      }),
-    ]);
-  }
+  // --require-issuer and --require-identity-pattern (InferenceBench's names)
+  // are --cert-oidc-issuer and --cert-identity-regex: commander fills those.
   const policyFlags = identityFlagsGiven(o);
   if (policyFlags.length) identities.push([policyFlags.join(', '), policyFromFlags(o)]);
   if (o.trustPolicy !== undefined) {
@@ -230,7 +230,7 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
       : undefined;
   const pool = new VerifierPool<(typeof items)[number], EnvelopeResult>(
     init,
-    Math.max(1, Math.min(workers ?? 2, Math.ceil(items.length / 8))),
+    Math.max(1, Math.min(workers ?? defaultWorkers(), Math.ceil(items.length / 8))),
   );
   let results: EnvelopeResult[];
   try {

@@ -140,6 +140,11 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
     });
 }
 
+/** Worker threads when --workers is not given, for every command that has it: one per core. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
 /** A pool of verification workers, started once and reused for any number of batches. */
 export class VerifierPool<Item = BatchItem, Result = BatchResult> {
   readonly #workers: Worker[];
@@ -147,7 +152,7 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
 
   constructor(
     init: AnyWorkerInit,
-    size = Math.max(1, availableParallelism()),
+    size = defaultWorkers(),
     entry: URL = workerUrl(),
   ) {
     this.#workers = Array.from({ length: size }, () => new Worker(entry, { workerData: init }));
@@ -215,7 +220,7 @@ export async function verifyBatch(
 ): Promise<BatchResult[]> {
   const size = Math.max(
     1,
-    Math.min(options.workers ?? availableParallelism(), Math.ceil(items.length / 4)),
+    Math.min(options.workers ?? defaultWorkers(), Math.ceil(items.length / 4)),
   );
   const pool = new VerifierPool(options, size);
   try {
