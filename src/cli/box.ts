@@ -164,15 +164,14 @@ function parseAuthorId(value: string): number {
 }
 
 async function readMessage(file: string | undefined): Promise<string> {
-  if (file !== undefined) return (await import('../node/files.ts')).readTextFile(file, 'message');
+  const { readStdin, readTextFile } = await import('../node/files.ts');
+  if (file !== undefined) return readTextFile(file, 'message');
   if (process.stdin.isTTY)
     throw new SealboxError(
       'USAGE',
       'give the message on standard input or with --file (never as an argument: it would sit in shell history)',
     );
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readStdin('message')).toString('utf8');
 }
 
 /** A participant: check the manifest under the policy, seal, post once, keep a receipt. */

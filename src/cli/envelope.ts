@@ -15,9 +15,14 @@ import {
   type TrustPolicy,
 } from '../envelope/trust-policy.ts';
 import { hasTrustDecision } from '../envelope/verify.ts';
-import { envelopeContext, verifyEnvelopeFile, type EnvelopeResult } from '../node/batch-worker.ts';
+import {
+  envelopeContext,
+  verifyEnvelopeFile,
+  type EnvelopeItem,
+  type EnvelopeResult,
+} from '../node/batch-worker.ts';
 import { VerifierPool, defaultWorkers, type EnvelopeWorkerInit } from '../node/batch.ts';
-import { readTextFile } from '../node/files.ts';
+import { STDIN, readTextFile } from '../node/files.ts';
 import { endpointsFrom, identityToken } from '../node/signing.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
@@ -60,14 +65,22 @@ export async function signCommand(file: string, o: SignCommandOptions): Promise<
     throw new SealboxError('USAGE', 'give one of --dev-key KEY or --keyless');
   const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
   const endpoints = endpointsFrom(o);
-  const out = await signEnvelopeFile(file, o.out, {
+  const options = {
     formatIn: o.formatIn,
     formatOut: o.formatOut,
     devKey: o.devKey ? { pem: await readTextFile(o.devKey, 'key'), label: o.devKey } : undefined,
     keyless: o.keyless ? { endpoints, token: await identityToken(o.identityToken) } : undefined,
     endpoints: o.tlog ? endpoints : undefined,
-  });
-  process.stdout.write(`signed ${file} -> ${out}\n`);
+  };
+  if (file === STDIN && o.out === undefined) {
+    // From standard input with no --out: the signed envelope goes to standard output.
+    const { signEnvelope } = await import('../node/envelope-sign.ts');
+    const text = await readTextFile(file, 'envelope');
+    process.stdout.write(await signEnvelope(text, 'standard input', options));
+    return 0;
+  }
+  const out = await signEnvelopeFile(file, o.out, options);
+  process.stdout.write(`signed ${file === STDIN ? 'standard input' : file} -> ${out}\n`);
   return 0;
 }
 
@@ -80,6 +93,7 @@ export interface VerifyCommandOptions extends PolicyOptions {
 }
 
 async function anchorFiles(path: string): Promise<string[]> {
+  if (path === STDIN) return [path];
   const s = await stat(path).catch(() => {
     throw new SealboxError('INPUT_NOT_FOUND', `trust anchor ${path}: no such file or directory`);
   });
@@ -159,13 +173,13 @@ async function envelopeTrust(
 async function expand(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
-    if (/[*?[]/.test(input)) {
+    if (input !== STDIN && /[*?[]/.test(input)) {
       const matched: string[] = [];
       for await (const f of glob(input)) matched.push(f);
       files.push(...matched.sort());
       continue;
     }
-    const s = await stat(input).catch(() => undefined);
+    const s = input === STDIN ? undefined : await stat(input).catch(() => undefined);
     if (s?.isDirectory()) {
       const names = (await readdir(input)).filter((n) => n.endsWith('.json')).sort();
       files.push(...names.map((n) => join(input, n)));
@@ -211,7 +225,13 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
     trustedRootSource: o.trustedRoot,
   };
   const files = await expand(inputs);
-  const items = files.map((f) => ({ label: f, path: f }));
+  const items: EnvelopeItem[] = [];
+  for (const f of files)
+    items.push(
+      f === STDIN
+        ? { label: 'standard input', path: f, text: await readTextFile(f, 'envelope') }
+        : { label: f, path: f },
+    );
   if (items.length === 1) {
     const r = await verifyEnvelopeFile(items[0]!, envelopeContext(init));
     if (o.format === 'json') {

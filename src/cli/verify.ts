@@ -4,7 +4,7 @@ import { readTextFile, resolveArtifact } from '../node/files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { parseBundleText } from '../sigstore/bundle.ts';
+import { digestOnlyLimitation, parseBundleText } from '../sigstore/bundle.ts';
 import { verifyBundles, type Policy, type VerificationResult } from '../sigstore/verify-bundle.ts';
 import { identityFlagsGiven, type PolicyOptions } from './options.ts';
 import { printVerification, type Format } from './output.ts';
@@ -54,6 +54,8 @@ export async function verifyArtifact(
   const bundles = o.bundle
     ? parseBundleText(await readTextFile(o.bundle, 'bundle'), o.bundle)
     : await bundlesFromGithub(o.repo!, artifact.digests.sha256);
+  const limitation = digestOnlyLimitation(bundles, artifact);
+  if (limitation) throw new SealboxError('UNSUPPORTED', limitation);
   const result = await verifyBundles(bundles, artifact, policy, {
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
