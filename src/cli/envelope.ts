@@ -1,7 +1,7 @@
 // `sealbox envelope hash|sign|verify|fetch`.
 import { glob, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { SealboxError } from '../errors.ts';
+import { SealboxError, isSealboxError } from '../errors.ts';
 import {
   canonicalBody,
   contentHash,
@@ -63,6 +63,27 @@ export interface SignCommandOptions {
 export async function signCommand(file: string, o: SignCommandOptions): Promise<number> {
   if (Boolean(o.devKey) === Boolean(o.keyless))
     throw new SealboxError('USAGE', 'give one of --dev-key KEY or --keyless');
+  try {
+    return await sign(file, o);
+  } catch (e) {
+    // A dev key signs offline, but a sealbox envelope is logged to Rekor by default.
+    if (
+      o.devKey &&
+      o.tlog &&
+      o.formatOut !== 'inferencebench' &&
+      isSealboxError(e) &&
+      ['SERVICE', 'NETWORK', 'TIMEOUT'].includes(e.code)
+    )
+      throw new SealboxError(
+        e.code,
+        `${e.message}; to sign without the log, add --no-tlog (verifiers then need --insecure-ignore-tlog) or write --format-out inferencebench (its dev-key format has no log)`,
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
+async function sign(file: string, o: SignCommandOptions): Promise<number> {
   const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
   const endpoints = endpointsFrom(o);
   const options = {

@@ -32,7 +32,7 @@ export function printNotes(notes: string[], format: Format): void {
  * signature then fails too, as a consequence), else the first failed check.
  */
 export function headlineFailure(checks: Check[]): Check | undefined {
-  return checks.find((c) => !c.ok && c.code === 'ARTIFACT_MISMATCH') ?? checks.find((c) => !c.ok);
+  return checks.find((c) => !c.ok && c.name === 'artifact') ?? checks.find((c) => !c.ok);
 }
 
 /** `CODE: reason` of the failure a headline names. */
