@@ -13,7 +13,8 @@ import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import type { PolicyOptions } from './options.ts';
-import { printJson, printNotes, type Format } from './output.ts';
+import { headlineFailure, printJson, printNotes, type Format } from './output.ts';
+import { localStackRootHint } from './wrong-root.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
@@ -81,6 +82,12 @@ export async function boxVerifyCommand(
     expectedRun: located?.run,
   });
   const allNotes = [...notes, ...v.notes];
+  const hint = localStackRootHint(
+    [files.manifestBundle, files.resultBundle],
+    v.checks.some((c) => !c.ok && (c.name === 'manifest_bundle' || c.name === 'result_bundle')),
+    o.trustedRoot,
+  );
+  if (hint) allNotes.push(hint);
   const evidence = parseBoxAddress(boxText);
   if (evidence.kind === 'dir' && o.trustedRoot) {
     const { relative, resolve, isAbsolute } = await import('node:path');
@@ -103,10 +110,10 @@ export async function boxVerifyCommand(
     });
   } else {
     printNotes(
-      allNotes.map((n) => `note: ${n}`),
+      allNotes.map((n) => (n.startsWith('hint: ') ? n : `note: ${n}`)),
       o.format,
     );
-    const failedCheck = v.checks.find((c) => !c.ok);
+    const failedCheck = headlineFailure(v.checks);
     process.stdout.write(
       `${v.ok ? `OK: box ${v.manifest?.box_id} in ${where} verified` : `FAIL: box in ${where}: ${failedCheck?.reason}`}\n`,
     );

@@ -8,6 +8,7 @@ import { digestOnlyLimitation, parseBundleText } from '../sigstore/bundle.ts';
 import { verifyBundles, type Policy, type VerificationResult } from '../sigstore/verify-bundle.ts';
 import { identityFlagsGiven, type PolicyOptions } from './options.ts';
 import { printVerification, type Format } from './output.ts';
+import { localStackRootHint } from './wrong-root.ts';
 
 export interface VerifyCommandOptions extends PolicyOptions {
   bundle?: string;
@@ -63,7 +64,12 @@ export async function verifyArtifact(
     requireTlog: !o.insecureIgnoreTlog,
     predicateType: o.predicateType,
   });
-  return { result, artifact: artifact.label, notes };
+  const hint = localStackRootHint(
+    bundles.map((b) => b.json),
+    result.bundles.some((b) => b.checks.some((c) => c.name === 'signature' && !c.ok)),
+    o.trustedRoot,
+  );
+  return { result, artifact: artifact.label, notes: hint ? [...notes, hint] : notes };
 }
 
 /** The only online step: fetch; the verification that follows is offline as always. */
