@@ -13,7 +13,7 @@ import { issueOfRun, locateBox, readBox } from '../github/box-locator.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { githubClientFromEnv } from '../github/client.ts';
+import { githubClientFromEnv } from '../node/github-client.ts';
 import type { PolicyOptions } from './options.ts';
 import { printJson, type Format } from './output.ts';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
-import { githubClientFromEnv } from '../github/client.ts';
+import { githubClientFromEnv } from '../node/github-client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox, type BoxFiles, type Receipt } from '../box/verify.ts';

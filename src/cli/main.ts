@@ -432,8 +432,18 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed its message.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     }
-    if (isSealboxError(e)) {
-      process.stderr.write(`sealbox: ${e.message}\n`);
+    // A library error (Octokit's) that carries ours: our line is the one to print.
+    let cause: unknown = e;
+    while (cause && !isSealboxError(cause)) cause = (cause as { cause?: unknown }).cause;
+    if (isSealboxError(cause)) {
+      process.stderr.write(`sealbox: ${cause.message}\n`);
+      // A request given up on may still hold a socket open until the library's
+      // own timeout; the answer is given, so do not wait for it.
+      for (let c: unknown = cause; c; c = (c as { cause?: unknown }).cause)
+        if (isSealboxError(c) && (c.code === 'NETWORK' || c.code === 'TIMEOUT')) {
+          setTimeout(() => process.exit(2), 200).unref();
+          break;
+        }
       return 2;
     }
     process.stderr.write(`sealbox: internal error: ${describe(e)}\n`);

@@ -76,13 +76,15 @@ export async function verifyArtifact(
 async function bundlesFromGithub(repository: string, sha256: string | undefined) {
   if (!sha256)
     throw new SealboxError('USAGE', '--from-github looks attestations up by a sha256 digest');
-  const { githubClientFromEnv } = await import('../github/client.ts');
+  const { githubClientFromEnv } = await import('../node/github-client.ts');
   const { fetchAttestationBundles } = await import('../github/attestations.ts');
   const { parseBundle } = await import('../sigstore/bundle.ts');
+  const { timedFetch } = await import('../node/network.ts');
   const found = await fetchAttestationBundles(
     githubClientFromEnv(),
     repository,
     `sha256:${sha256}`,
+    timedFetch("GitHub's attestation storage"),
   );
   if (!found.length)
     throw new SealboxError(
