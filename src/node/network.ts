@@ -63,7 +63,7 @@ function connectFailure(service: string, url: URL, e: unknown, limits: NetworkLi
     code === 'ETIMEDOUT'
       ? `no connection within ${secondsText(limits.connectMs)} (no network, or a firewall drops it)`
       : code === 'ECONNREFUSED'
-        ? 'connection refused'
+        ? 'unreachable (connection refused)'
         : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
           ? `${url.hostname} does not resolve (no network?)`
           : describe(e);
