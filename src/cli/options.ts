@@ -81,15 +81,25 @@ export interface PolicyOptionSet {
 export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Command {
   const { key = true, predicateType = true, runner = 'deny' } = set;
   cmd
-    .addOption(once('--owner <owner>', 'source repository owner (https://github.com/OWNER)'))
-    .addOption(once('-R, --repo <owner/repo>', 'source repository (https://github.com/OWNER/REPO)'))
+    .addOption(
+      once(
+        '--owner <owner>',
+        'source repository owner (https://github.com/OWNER; any case, as on GitHub)',
+      ),
+    )
+    .addOption(
+      once(
+        '-R, --repo <owner/repo>',
+        'source repository (https://github.com/OWNER/REPO; any case, as on GitHub)',
+      ),
+    )
     .addOption(
       once('--signer-repo <owner/repo>', 'the signing workflow belongs to this repository'),
     )
     .addOption(
       once(
         '--signer-workflow <workflow>',
-        'the signing workflow: [HOST/]OWNER/REPO/.github/workflows/FILE.yml[@REF]',
+        'the signing workflow: [HOST/]OWNER/REPO/.github/workflows/FILE.yml[@REF] (path and ref exact, owner and repository in any case)',
       ),
     )
     .addOption(once('--cert-identity <uri>', "the certificate's identity (SAN), exactly"));
@@ -108,7 +118,10 @@ export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Comma
   );
   cmd
     .addOption(
-      once('--source-ref <ref>', 'source ref the run was built from, e.g. refs/heads/main'),
+      once(
+        '--source-ref <ref>',
+        'source ref the run was built from, e.g. refs/heads/main (exact: refs are case-sensitive)',
+      ),
     )
     .addOption(once('--source-digest <sha>', 'source commit the run was built from'));
   if (runner === 'deny') cmd.option('--deny-self-hosted-runners', 'require a GitHub-hosted runner');

@@ -291,3 +291,23 @@ test('box host, the Action and the reusable workflow share their defaults', asyn
     );
   }
 });
+
+test('envelope sign -: the signed envelope goes to standard output, and verifies from standard input', async () => {
+  const key = join(dir, 'stdin.key');
+  assert.equal((await sealbox(['keygen', '-o', key])).status, 0);
+  const body = JSON.stringify({ sealbox_envelope: 'v1', result: { score: 1 } });
+  const signed = await sealbox(
+    ['envelope', 'sign', '-', '--dev-key', key, '--no-tlog'],
+    {},
+    { input: body },
+  );
+  assert.equal(signed.status, 0, signed.stderr);
+  assert.equal(JSON.parse(signed.stdout).result.score, 1);
+  const verified = await sealbox(
+    ['envelope', 'verify', '-', '--dev-public-key', `${key}.pub`, '--insecure-ignore-tlog'],
+    {},
+    { input: signed.stdout },
+  );
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /^OK\nmethod: sigstore\n/);
+});
