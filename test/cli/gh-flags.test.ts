@@ -148,6 +148,13 @@ test('- reads the artifact or the bundle from standard input', async () => {
   assert.match(wrong.stdout, /^FAIL: standard input with bundle .*ARTIFACT_MISMATCH/);
 });
 
+test('attest - is refused: a subject is a named file', async () => {
+  const r = await sealbox(['attest', '-', '--key', 'k.pem'], {}, { input: 'x' });
+  assert.equal(r.status, 2);
+  assertOneCleanLine(r.stderr);
+  assert.match(r.stderr, /attest -: a subject is a file, named in the statement/);
+});
+
 test('- twice is a usage error: standard input is one input', async () => {
   const r = await sealbox(['verify', '-', '-b', '-', '-R', REPO], {}, { input: '' });
   assert.equal(r.status, 2);
