@@ -177,8 +177,8 @@ const INTRO = [
 function tellOutcome(r: BoxResult, stories: Map<number, string>, say: (l: string) => void): void {
   const outcome = r.output as {
     winner: { author_login: string } | null;
-    price: number | null;
-    bids?: { author_login: string; amount: number | null }[];
+    price: string | null; // decimal strings (result v1.1)
+    bids?: { author_login: string; amount: string | null }[];
   };
   say('');
   say('The bids, revealed after the close (until then nobody could read them):');

@@ -28,13 +28,13 @@ test('demo --adversarial: the story, the revealed bids, second price, each rejec
   assert.match(text, /The operator who started the job cannot either/);
   // The bids, revealed after the close, as the result has them.
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-  const bids = result.output.bids as { author_login: string; amount: number }[];
+  const bids = result.output.bids as { author_login: string; amount: string }[];
   assert.equal(bids.length, 3);
   assert.match(text, /The bids, revealed after the close/);
   for (const b of bids) assert.match(text, new RegExp(`^  ${b.author_login} +${b.amount}$`, 'm'));
   // What second price means, and the outcome in those terms.
   assert.match(text, /the highest bid wins and its bidder pays the second-highest bid/);
-  const sorted = [...bids].sort((a, b) => b.amount - a.amount);
+  const sorted = [...bids].sort((a, b) => Number(b.amount) - Number(a.amount));
   assert.match(
     text,
     new RegExp(
