@@ -210,7 +210,7 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   // Printing for a given author reads only public data: a token is used if set, never needed.
   const github =
     authorId !== undefined
-      ? { octokit: (await import('../github/client.ts')).githubClientFromEnv() }
+      ? { octokit: githubClientFromEnv() }
       : githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
   if (!github)
     throw new SealboxError(
