@@ -111,7 +111,7 @@ async function bindArtifact(
       if (!bytes) {
         throw new Failure(
           'SIGNATURE_ERROR',
-          `a ${key.asymmetricKeyType} signature can only be checked against the artifact itself, not its digest`,
+          `an ${key.asymmetricKeyType === 'ec' ? 'EC' : key.asymmetricKeyType} signature can only be checked against the artifact itself, not its digest`,
         );
       }
       return cryptoVerify(alg ?? 'sha256', bytes, key, signature);

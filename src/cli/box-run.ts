@@ -16,7 +16,7 @@ import { issueOfRun, locateBox, readBox, verifyBoxOnGitHub } from '../github/box
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { githubClientFromEnv } from '../github/client.ts';
+import { githubClientFromEnv } from '../node/github-client.ts';
 import type { PolicyOptions } from './options.ts';
 import { printJson, type Format } from './output.ts';
 
@@ -235,7 +235,12 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     verified = await verifyBoxOnGitHub(
       octokit,
       { kind: 'run', repository: o.repo, runId, attempt },
-      { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
+      {
+        policy,
+        trustedRoots: roots,
+        verifier: new SigstoreSignatureVerifier(),
+        allowSelfHostedRunners: o.allowSelfHostedRunners,
+      },
     );
   } catch (e) {
     say(

@@ -7,7 +7,7 @@ import { findArmour } from '../box/armour.ts';
 import { parseResult } from '../box/result.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readBox } from '../github/box-locator.ts';
-import { githubClientFromEnv } from '../github/client.ts';
+import { githubClientFromEnv } from '../node/github-client.ts';
 import { printJson, type Format } from './output.ts';
 
 export async function boxStatusCommand(text: string, o: { format: Format }): Promise<number> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SealboxError } from '../errors.ts';
-import { githubClientFromEnv } from '../github/client.ts';
+import { githubClientFromEnv } from '../node/github-client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
 import { parseBoxAddress } from '../box/address.ts';
 import {
@@ -19,13 +19,13 @@ import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import type { PolicyOptions } from './options.ts';
-import { printJson, printNotes, type Format } from './output.ts';
+import { headlineFailure, printJson, printNotes, type Format } from './output.ts';
+import { localStackRootHint } from './wrong-root.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
   allowUnreleasedBoxWorkflow?: boolean;
   showWorkflow?: boolean;
-  allowSelfHostedRunners?: boolean;
   /** Write the evidence pack (the four files and verify.html) into this directory. */
   export?: string;
   format: Format;
@@ -95,6 +95,12 @@ export async function boxVerifyCommand(
     allNotes.push(...r.notes);
   }
   allNotes.push(...v.notes);
+  const hint = localStackRootHint(
+    [files.manifestBundle, files.resultBundle],
+    v.checks.some((c) => !c.ok && (c.name === 'manifest_bundle' || c.name === 'result_bundle')),
+    o.trustedRoot,
+  );
+  if (hint) allNotes.push(hint);
   if (address.kind === 'dir' && o.trustedRoot) {
     const { relative, resolve, isAbsolute } = await import('node:path');
     const inside = relative(resolve(address.path), resolve(o.trustedRoot));
@@ -116,10 +122,10 @@ export async function boxVerifyCommand(
     });
   } else {
     printNotes(
-      allNotes.map((n) => `note: ${n}`),
+      allNotes.map((n) => (n.startsWith('hint: ') ? n : `note: ${n}`)),
       o.format,
     );
-    const failedCheck = v.checks.find((c) => !c.ok);
+    const failedCheck = headlineFailure(v.checks);
     process.stdout.write(
       `${v.ok ? `OK: box ${v.manifest?.box_id} in ${where} verified` : `FAIL: box in ${where}: ${failedCheck?.reason}`}\n`,
     );
@@ -167,6 +173,7 @@ export interface BoxSubmitOptions extends PolicyOptions {
   /** With print: the numeric id of the account that will post the armour (no token needed). */
   authorId?: string;
   receiptOut?: string;
+  format: Format;
 }
 
 function parseAuthorId(value: string): number {
@@ -177,15 +184,14 @@ function parseAuthorId(value: string): number {
 }
 
 async function readMessage(file: string | undefined): Promise<string> {
-  if (file !== undefined) return (await import('../node/files.ts')).readTextFile(file, 'message');
+  const { readStdin, readTextFile } = await import('../node/files.ts');
+  if (file !== undefined) return readTextFile(file, 'message');
   if (process.stdin.isTTY)
     throw new SealboxError(
       'USAGE',
       'give the message on standard input or with --file (never as an argument: it would sit in shell history)',
     );
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readStdin('message')).toString('utf8');
 }
 
 /** A participant: check the manifest under the policy, seal, post once, keep a receipt. */
@@ -207,13 +213,17 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'USAGE',
       "--author-id goes with --print: a posted submission's author is the token's user",
     );
-  const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+  // The runner rule box verify applies, checked on the manifest before anything is sealed.
+  const policy = policyFromFlags(
+    { ...o, denySelfHostedRunners: !o.allowSelfHostedRunners },
+    { defaultSigner: DEFAULT_BOX_SIGNER },
+  );
   const message = await readMessage(o.file);
   const { githubFromEnv } = await import('../node/attestation-store.ts');
   // Printing for a given author reads only public data: a token is used if set, never needed.
   const github =
     authorId !== undefined
-      ? { octokit: (await import('../github/client.ts')).githubClientFromEnv() }
+      ? { octokit: githubClientFromEnv() }
       : githubFromEnv({ ...process.env, GITHUB_REPOSITORY: parsed.repository });
   if (!github)
     throw new SealboxError(
@@ -261,7 +271,8 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
   const body = await sealFor(box, me.id, message, sign);
   if (o.print) {
-    process.stdout.write(`${body}\n`);
+    if (o.format === 'json') printJson({ ok: true, box: address, armour: body });
+    else process.stdout.write(`${body}\n`);
     return 0;
   }
   let posted;
@@ -277,8 +288,18 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const out = o.receiptOut ?? `sealbox-receipt-${box.manifest.box_id}.json`;
   const { writeFile } = await import('node:fs/promises');
   await writeFile(out, JSON.stringify(receipt, null, 2) + '\n');
-  process.stdout.write(
-    `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}\n`,
-  );
+  if (o.format === 'json')
+    printJson({
+      ok: true,
+      box: address,
+      author: me.login,
+      comment_id: posted.id,
+      receipt_path: out,
+      receipt,
+    });
+  else
+    process.stdout.write(
+      `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}\n`,
+    );
   return 0;
 }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { parseManifest, publicKeyOf } from '../box/manifest.ts';
 import { hostBox } from '../box/host.ts';
+import type { BoxResult } from '../box/result.ts';
 import { sealSubmission } from '../box/sealing.ts';
 import { sha256Hex } from '../bytes.ts';
 import { BOX_WORKFLOW, DEFAULT_BOX_SIGNER, verifyBox } from '../box/verify.ts';
@@ -31,6 +32,9 @@ export interface DemoOptions {
 }
 
 const REPO = 'demo/sealbox';
+/** Octokit logs every request it makes (304s included) unless told not to. */
+const QUIET = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const MAX_BYTES = 4096;
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -53,12 +57,20 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       actor: 'demo-operator',
     };
     const client = (token: string) =>
-      new Octokit({ auth: token, baseUrl: stack.githubApiUrl, request: { retries: 0 } });
+      new Octokit({
+        auth: token,
+        baseUrl: stack.githubApiUrl,
+        request: { retries: 0 },
+        log: QUIET,
+      });
     // The box posts with the job's token, as github-actions[bot].
     const bus = new GitHubIssueBus(client(gh.jobToken(REPO)), REPO);
     say(
-      `sealbox demo: a sealed-bid auction for ${REPO}, run ${runId}, on the local stack (state ${stack.state.dir})`,
+      `sealbox demo: a sealed-bid auction, run by a job of ${REPO} (run ${runId}) on a local GitHub and Sigstore (state ${stack.state.dir})`,
     );
+    say('');
+    for (const line of INTRO) say(line);
+    say('');
     const hosting = hostBox(
       {
         bus,
@@ -75,7 +87,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
         windowSeconds: 5,
         rules: {
           max_submissions: 50,
-          max_bytes: 4096,
+          max_bytes: MAX_BYTES,
           one_per_author: 'first',
           allowed_authors: null,
           min_participants: 2,
@@ -93,7 +105,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       },
     );
     const bidding = participate(stack, runId, count, Boolean(o.adversarial), bus, say);
-    const [hosted] = await Promise.all([hosting, bidding]);
+    const [hosted, stories] = await Promise.all([hosting, bidding]);
 
     const out = resolve(o.out);
     await mkdir(out, { recursive: true });
@@ -105,17 +117,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
     await writeFile(join(out, 'result.json'), hosted.result);
     await writeFile(join(out, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle) + '\n');
 
-    const r = hosted.parsedResult;
-    say('');
-    say('submissions:');
-    for (const s of r.submissions)
-      say(
-        `  ${s.author_login.padEnd(8)} comment ${s.comment_id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`,
-      );
-    const outcome = r.output as { winner: { author_login: string } | null; price: number | null };
-    say(
-      `outcome: ${outcome.winner ? `${outcome.winner.author_login} wins at ${outcome.price} (second price)` : 'no valid bid'}`,
-    );
+    tellOutcome(hosted.parsedResult, stories, say);
 
     const trustedRoots = await stackRoots(stack);
     const v = await verifyBox(
@@ -131,15 +133,19 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
         verifier: new SigstoreSignatureVerifier(),
       },
     );
+    say('');
     say(
-      `verified here: ${
+      'Anyone can check all of it, offline: both attestations, that one run of the box workflow made them, the close rules, and the outcome recomputed from the revealed bids.',
+    );
+    say(
+      `Checked here: ${
         v.ok
-          ? 'yes'
-          : `NO (${v.checks
+          ? 'all checks pass'
+          : `FAILED (${v.checks
               .filter((c) => !c.ok)
               .map((c) => c.name)
               .join(', ')})`
-      }`,
+      }.`,
     );
     say('');
     say(
@@ -158,7 +164,62 @@ async function stackRoots(stack: DevStack) {
   return parseTrustedRootText(await readFile(stack.trustedRootPath, 'utf8'), stack.trustedRootPath);
 }
 
-/** The participants: honest bidders, and with --adversarial every attack PROTOCOL.md lists. */
+const INTRO = [
+  'A sealed box is a CI job that holds a private key only in its memory. It publishes',
+  "the public key in a manifest that Sigstore attests as that job's, so bidders can",
+  'check which workflow and run holds the key before they trust it. Each bidder encrypts',
+  'a bid to that key and posts it as a comment on a GitHub issue: everyone sees the',
+  'ciphertext, nobody can read it. The operator who started the job cannot either: the',
+  'key was made inside the job and is never written anywhere. At the close the box',
+  'decrypts the bids, computes the outcome, attests the result and forgets the key.',
+];
+
+/** The bids revealed after the close, the outcome explained, and every rejection told. */
+function tellOutcome(r: BoxResult, stories: Map<number, string>, say: (l: string) => void): void {
+  const outcome = r.output as {
+    winner: { author_login: string } | null;
+    price: string | null; // decimal strings (result v1.1)
+    bids?: { author_login: string; amount: string | null }[];
+  };
+  say('');
+  say('The bids, revealed after the close (until then nobody could read them):');
+  for (const b of outcome.bids ?? [])
+    say(`  ${b.author_login.padEnd(8)} ${b.amount ?? '(not a number)'}`);
+  say(
+    'A second-price auction: the highest bid wins and its bidder pays the second-highest bid, so',
+  );
+  say('no bidder gains by bidding anything but what the item is worth to them.');
+  const second = outcome.bids?.find(
+    (b) => b.amount === outcome.price && b.author_login !== outcome.winner?.author_login,
+  );
+  say(
+    outcome.winner
+      ? `Outcome: ${outcome.winner.author_login} wins and pays ${outcome.price}${second ? ` (${second.author_login}'s bid)` : ''}.`
+      : 'Outcome: no valid bid.',
+  );
+  const rejected = r.submissions.filter((x) => x.status !== 'accepted');
+  if (!rejected.length) return;
+  say('');
+  say("Rejected by the box's rules (anyone verifying the box checks them again):");
+  for (const x of rejected)
+    say(
+      `  ${x.author_login.padEnd(8)} ${x.reason}: ${stories.get(x.comment_id) ?? REASONS[x.reason ?? ''] ?? ''}`,
+    );
+}
+
+const REASONS: Record<string, string> = {
+  undecryptable: 'the ciphertext does not open for its author',
+  malformed: 'not a sealed submission',
+  too_large: `over the box's limit of ${MAX_BYTES} bytes`,
+  edited: 'the comment was edited after it was posted',
+  duplicate: "a second submission: the box counts each author's first",
+  late: 'posted after the close',
+};
+
+/**
+ * The participants: honest bidders, and with --adversarial every attack
+ * PROTOCOL.md lists. Returns what each attacking comment was, by comment id.
+ */
 async function participate(
   stack: DevStack,
   runId: number,
@@ -166,7 +227,8 @@ async function participate(
   adversarial: boolean,
   hostBus: GitHubIssueBus,
   say: (l: string) => void,
-): Promise<void> {
+): Promise<Map<number, string>> {
+  const stories = new Map<number, string>();
   while (hostBus.issue === undefined) await sleep(50);
   const gh = stack.github;
   const as = (login: string) => {
@@ -175,6 +237,7 @@ async function participate(
       auth: gh.tokenFor(login),
       baseUrl: stack.githubApiUrl,
       request: { retries: 0 },
+      log: QUIET,
     });
     return { user, bus: new GitHubIssueBus(octokit, REPO, hostBus.issue), octokit };
   };
@@ -199,7 +262,9 @@ async function participate(
       'INPUT_INVALID',
       `participants refuse the box: ${check.checks.find((c) => !c.ok)?.reason}`,
     );
-  say(`  participants: the manifest's attestation checks out (run ${runId}, ${BOX_WORKFLOW})`);
+  say(
+    `  bidders: checked the manifest's attestation: its key belongs to run ${runId} of ${BOX_WORKFLOW}`,
+  );
   const manifest = parseManifest(announcement.manifest);
   const digest = await sha256Hex(announcement.manifest);
   const key = publicKeyOf(manifest);
@@ -208,24 +273,39 @@ async function participate(
   const wait = Date.parse(announcement.opensAt) - Date.now();
   if (wait > 0) await sleep(wait + 50);
 
-  const honest = NAMES.slice(0, count).map((n) => as(n));
+  const honest = NAMES.slice(0, count).map((n) => ({ name: n, ...as(n) }));
   const bodies: string[] = [];
   for (const [i, p] of honest.entries()) {
     const body = await sealFor(p.user.id, 100 + ((i * 37) % 90));
     bodies.push(body);
     await p.bus.post(body);
   }
-  say(`  participants: ${count} sealed bids posted`);
-  if (!adversarial) return;
+  say(
+    `  bidders: ${honest.map((p) => p.name).join(', ')} sealed their bids to the box's key and posted them (ciphertext only)`,
+  );
+  if (!adversarial) return stories;
 
   const mallory = as('mallory');
-  await mallory.bus.post(bodies[0]!); // copies alice's ciphertext: undecryptable under mallory's id
+  const copy = await mallory.bus.post(bodies[0]!);
+  stories.set(
+    copy.id,
+    "a copy of alice's ciphertext re-posted by mallory: each ciphertext is bound to its author's GitHub id, so a copy opens for nobody else",
+  );
   const oscar = as('oscar');
-  await oscar.bus.post(
+  const broken = await oscar.bus.post(
     '-----BEGIN SEALBOX SUBMISSION-----\nthis is not base64 at all!\n-----END SEALBOX SUBMISSION-----',
   );
+  stories.set(
+    broken.id,
+    "oscar's comment has the armour's lines around text that is no ciphertext",
+  );
   const trudy = as('trudy');
-  await trudy.bus.post(`${await sealFor(trudy.user.id, 500)}\n\n${'padding '.repeat(700)}`);
+  const padded = `${await sealFor(trudy.user.id, 500)}\n\n${'padding '.repeat(700)}`;
+  const big = await trudy.bus.post(padded);
+  stories.set(
+    big.id,
+    `trudy's bid padded to ${new TextEncoder().encode(padded).length} bytes, over the box's limit of ${MAX_BYTES}`,
+  );
   const peggy = as('peggy');
   const edited = await peggy.bus.post(await sealFor(peggy.user.id, 150));
   await sleep(1100); // GitHub's timestamps have whole seconds
@@ -235,12 +315,24 @@ async function participate(
     comment_id: edited.id,
     body: await sealFor(peggy.user.id, 999),
   });
-  if (honest[1]) await honest[1].bus.post(await sealFor(honest[1].user.id, 188)); // a second bid: duplicate
+  stories.set(
+    edited.id,
+    'peggy replaced her bid of 150 with 999 by editing her comment; an edited comment never counts, so no bid changes once others have seen who bid when',
+  );
+  if (honest[1]) {
+    const again = await honest[1].bus.post(await sealFor(honest[1].user.id, 188));
+    stories.set(
+      again.id,
+      `a second bid from ${honest[1].name}; the box counts each bidder's first bid only`,
+    );
+  }
   const victor = as('victor');
   const lateBy = Date.parse(announcement.closesAt) - Date.now();
   if (lateBy > 0) await sleep(lateBy + 100);
-  await victor.bus.post(await sealFor(victor.user.id, 175)); // after the close: late
+  const late = await victor.bus.post(await sealFor(victor.user.id, 175));
+  stories.set(late.id, 'victor posted his bid after the close');
   say(
-    '  participants: the adversaries posted (copycat, broken armour, oversized, edited, duplicate, late)',
+    '  attackers: a copied ciphertext, broken armour, an oversized comment, an edited bid, a second bid, a late bid',
   );
+  return stories;
 }

@@ -60,6 +60,8 @@ export async function devUpCommand(o: {
         ]
       : []),
     '',
+    `# Verify what it signs with --trusted-root ${stack.trustedRootPath}`,
+    '# (trusting the stack is your decision: no variable makes it for you).',
     '# Stop with Ctrl-C.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,21 +1,31 @@
 // `sealbox envelope hash|sign|verify|fetch`.
 import { glob, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { SealboxError } from '../errors.ts';
+import { SealboxError, isSealboxError } from '../errors.ts';
 import {
   canonicalBody,
   contentHash,
   parseEnvelope,
   type EnvelopeFormat,
 } from '../envelope/envelope.ts';
-import { builtinPolicy, parseTrustPolicy, type TrustPolicy } from '../envelope/trust-policy.ts';
+import {
+  BUILTIN_POLICIES,
+  builtinPolicy,
+  parseTrustPolicy,
+  type TrustPolicy,
+} from '../envelope/trust-policy.ts';
 import { hasTrustDecision } from '../envelope/verify.ts';
-import { envelopeContext, verifyEnvelopeFile, type EnvelopeResult } from '../node/batch-worker.ts';
-import { VerifierPool, type EnvelopeWorkerInit } from '../node/batch.ts';
-import { readTextFile } from '../node/files.ts';
+import {
+  envelopeContext,
+  verifyEnvelopeFile,
+  type EnvelopeItem,
+  type EnvelopeResult,
+} from '../node/batch-worker.ts';
+import { VerifierPool, defaultWorkers, type EnvelopeWorkerInit } from '../node/batch.ts';
+import { STDIN, readTextFile } from '../node/files.ts';
 import { endpointsFrom, identityToken } from '../node/signing.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
-import { GITHUB_ACTIONS_ISSUER, policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
+import { policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
 import { identityFlagsGiven, parseWorkers, type PolicyOptions } from './options.ts';
 import { printJson, printNotes, type Format } from './output.ts';
 
@@ -53,23 +63,50 @@ export interface SignCommandOptions {
 export async function signCommand(file: string, o: SignCommandOptions): Promise<number> {
   if (Boolean(o.devKey) === Boolean(o.keyless))
     throw new SealboxError('USAGE', 'give one of --dev-key KEY or --keyless');
+  try {
+    return await sign(file, o);
+  } catch (e) {
+    // A dev key signs offline, but a sealbox envelope is logged to Rekor by default.
+    if (
+      o.devKey &&
+      o.tlog &&
+      o.formatOut !== 'inferencebench' &&
+      isSealboxError(e) &&
+      ['SERVICE', 'NETWORK', 'TIMEOUT'].includes(e.code)
+    )
+      throw new SealboxError(
+        e.code,
+        `${e.message}; to sign without the log, add --no-tlog (verifiers then need --insecure-ignore-tlog) or write --format-out inferencebench (its dev-key format has no log)`,
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
+async function sign(file: string, o: SignCommandOptions): Promise<number> {
   const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
   const endpoints = endpointsFrom(o);
-  const out = await signEnvelopeFile(file, o.out, {
+  const options = {
     formatIn: o.formatIn,
     formatOut: o.formatOut,
     devKey: o.devKey ? { pem: await readTextFile(o.devKey, 'key'), label: o.devKey } : undefined,
     keyless: o.keyless ? { endpoints, token: await identityToken(o.identityToken) } : undefined,
     endpoints: o.tlog ? endpoints : undefined,
-  });
-  process.stdout.write(`signed ${file} -> ${out}\n`);
+  };
+  if (file === STDIN && o.out === undefined) {
+    // From standard input with no --out: the signed envelope goes to standard output.
+    const { signEnvelope } = await import('../node/envelope-sign.ts');
+    const text = await readTextFile(file, 'envelope');
+    process.stdout.write(await signEnvelope(text, 'standard input', options));
+    return 0;
+  }
+  const out = await signEnvelopeFile(file, o.out, options);
+  process.stdout.write(`signed ${file === STDIN ? 'standard input' : file} -> ${out}\n`);
   return 0;
 }
 
 export interface VerifyCommandOptions extends PolicyOptions {
   devPublicKey?: string[];
-  requireIssuer?: string;
-  requireIdentityPattern?: string;
   trustPolicy?: string;
   formatIn?: EnvelopeFormat;
   workers?: string;
@@ -77,6 +114,7 @@ export interface VerifyCommandOptions extends PolicyOptions {
 }
 
 async function anchorFiles(path: string): Promise<string[]> {
+  if (path === STDIN) return [path];
   const s = await stat(path).catch(() => {
     throw new SealboxError('INPUT_NOT_FOUND', `trust anchor ${path}: no such file or directory`);
   });
@@ -93,7 +131,17 @@ async function anchorFiles(path: string): Promise<string[]> {
 async function loadPolicy(nameOrFile: string): Promise<TrustPolicy> {
   const builtin = builtinPolicy(nameOrFile);
   if (builtin) return builtin;
-  return parseTrustPolicy(await readTextFile(nameOrFile, 'trust policy'), nameOrFile);
+  let text: string;
+  try {
+    text = await readTextFile(nameOrFile, 'trust policy');
+  } catch (e) {
+    if ((e as SealboxError).code !== 'INPUT_NOT_FOUND') throw e;
+    throw new SealboxError(
+      'INPUT_NOT_FOUND',
+      `--trust-policy ${nameOrFile}: neither a built-in policy (${Object.keys(BUILTIN_POLICIES).join(', ')}) nor a policy file`,
+    );
+  }
+  return parseTrustPolicy(text, nameOrFile);
 }
 
 /** The trust decision from flags; refuses (exit 2) when there is none. */
@@ -108,21 +156,8 @@ async function envelopeTrust(
       devKeys.push({ label: f, pem: await readTextFile(f, 'trust anchor') });
   }
   const identities: [string, IdentityPolicy][] = [];
-  if (o.requireIdentityPattern !== undefined || o.requireIssuer !== undefined) {
-    if (o.requireIdentityPattern === undefined) {
-      throw new SealboxError(
-        'USAGE',
-        '--require-issuer alone names no signer: add --require-identity-pattern',
-      );
-    }
-    identities.push([
-      '--require-identity-pattern',
-      policyFromFlags({
-        certIdentityRegex: o.requireIdentityPattern,
-        certOidcIssuer: o.requireIssuer ?? GITHUB_ACTIONS_ISSUER,
-      }),
-    ]);
-  }
+  // --require-issuer and --require-identity-pattern (InferenceBench's names)
+  // are --cert-oidc-issuer and --cert-identity-regex: commander fills those.
   const policyFlags = identityFlagsGiven(o);
   if (policyFlags.length) identities.push([policyFlags.join(', '), policyFromFlags(o)]);
   if (o.trustPolicy !== undefined) {
@@ -159,13 +194,13 @@ async function envelopeTrust(
 async function expand(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
-    if (/[*?[]/.test(input)) {
+    if (input !== STDIN && /[*?[]/.test(input)) {
       const matched: string[] = [];
       for await (const f of glob(input)) matched.push(f);
       files.push(...matched.sort());
       continue;
     }
-    const s = await stat(input).catch(() => undefined);
+    const s = input === STDIN ? undefined : await stat(input).catch(() => undefined);
     if (s?.isDirectory()) {
       const names = (await readdir(input)).filter((n) => n.endsWith('.json')).sort();
       files.push(...names.map((n) => join(input, n)));
@@ -211,7 +246,13 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
     trustedRootSource: o.trustedRoot,
   };
   const files = await expand(inputs);
-  const items = files.map((f) => ({ label: f, path: f }));
+  const items: EnvelopeItem[] = [];
+  for (const f of files)
+    items.push(
+      f === STDIN
+        ? { label: 'standard input', path: f, text: await readTextFile(f, 'envelope') }
+        : { label: f, path: f },
+    );
   if (items.length === 1) {
     const r = await verifyEnvelopeFile(items[0]!, envelopeContext(init));
     if (o.format === 'json') {
@@ -230,7 +271,7 @@ export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): 
       : undefined;
   const pool = new VerifierPool<(typeof items)[number], EnvelopeResult>(
     init,
-    Math.max(1, Math.min(workers ?? 2, Math.ceil(items.length / 8))),
+    Math.max(1, Math.min(workers ?? defaultWorkers(), Math.ceil(items.length / 8))),
   );
   let results: EnvelopeResult[];
   try {

@@ -2,10 +2,21 @@
 // module is loaded only when that command runs, so start-up stays small.
 // Exit codes: 0 success; 1 verification failed; 2 usage, input or refusal.
 import { Command, CommanderError, Option } from 'commander';
-import { isSealboxError, describe } from '../errors.ts';
-import { addFormatOption, addPolicyOptions, collectField, once } from './options.ts';
+import { SealboxError, isSealboxError, describe } from '../errors.ts';
+import { setJqFilter } from './output.ts';
+import { BOX_DEFAULTS } from '../node/box-defaults.ts';
+import {
+  addFormatOption,
+  addPolicyOptions,
+  addTrustedRootOption,
+  collectField,
+  once,
+} from './options.ts';
 
 type Action = (...args: never[]) => Promise<number>;
+
+/** Boxes are keyless with a fixed statement, and refuse self-hosted runners unless allowed. */
+const BOX_POLICY = { key: false, predicateType: false, runner: 'allow' } as const;
 
 let exitCode = 0;
 function run<A extends Action>(load: () => Promise<A>) {
@@ -23,7 +34,17 @@ function build(): Command {
     .configureOutput({
       outputError: (str, write) => write(`sealbox: ${str.replace(/^error: /, '')}`),
     })
-    .showSuggestionAfterError();
+    .showSuggestionAfterError()
+    .hook('preAction', async (_program, command) => {
+      // --jq EXPR implies --format json, as in gh; with another format it is a usage error.
+      const jq = command.opts().jq as string | undefined;
+      if (jq === undefined) return;
+      if (command.getOptionValueSource('format') === 'cli' && command.opts().format !== 'json')
+        throw new SealboxError('USAGE', '--jq filters JSON: give it with --format json');
+      command.setOptionValue('format', 'json');
+      const { jqFilter } = await import('./jq.ts');
+      setJqFilter(await jqFilter(jq));
+    });
 
   addFormatOption(
     addPolicyOptions(
@@ -33,7 +54,12 @@ function build(): Command {
           'verify a Sigstore bundle for an artifact (or sha256:/sha512: digest) under an identity policy',
         )
         .argument('<artifact-or-digest>', 'a file, or sha256:HEX / sha512:HEX')
-        .addOption(once('--bundle <file>', 'Sigstore bundle JSON, or JSON Lines of bundles'))
+        .addOption(
+          once(
+            '-b, --bundle <file>',
+            'Sigstore bundle JSON, or JSON Lines of bundles (- for standard input)',
+          ),
+        )
         .option(
           '--from-github',
           "instead of --bundle: fetch the bundles from --repo's attestation API (GITHUB_API_URL, GITHUB_TOKEN); verification stays offline",
@@ -54,16 +80,20 @@ function build(): Command {
   ).action(run(async () => (await import('./verify-batch.ts')).verifyBatchCommand));
 
   addFormatOption(
-    program
-      .command('verify-bundle')
-      .description('verify a bundle as the sigstore-conformance client protocol calls it')
-      .argument('<file-or-digest>')
-      .option('--staging', 'use the Sigstore staging instance (not available)')
-      .addOption(once('--bundle <file>', 'Sigstore bundle').makeOptionMandatory())
-      .addOption(once('--certificate-identity <identity>', "the certificate's SAN, exactly"))
-      .addOption(once('--certificate-oidc-issuer <url>', "the certificate's OIDC issuer, exactly"))
-      .addOption(once('--key <pem>', 'PEM public key for a key-signed bundle'))
-      .addOption(once('--trusted-root <file>', 'trusted root JSON')),
+    addTrustedRootOption(
+      program
+        .command('verify-bundle')
+        .description('verify a bundle as the sigstore-conformance client protocol calls it')
+        .argument('<file-or-digest>')
+        .option('--staging', 'use the Sigstore staging instance (not available)')
+        .addOption(once('--bundle <file>', 'Sigstore bundle').makeOptionMandatory())
+        .addOption(once('--certificate-identity <identity>', "the certificate's SAN, exactly"))
+        .addOption(
+          once('--certificate-oidc-issuer <url>', "the certificate's OIDC issuer, exactly"),
+        )
+        .addOption(once('--key <pem>', 'PEM public key for a key-signed bundle')),
+      'trusted root JSON',
+    ),
   ).action(run(async () => (await import('./verify-bundle.ts')).verifyBundleCommand));
 
   program
@@ -187,22 +217,13 @@ function build(): Command {
           ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
         )
         .addOption(
-          once(
-            '--require-issuer <url>',
-            'OIDC issuer of keyless envelopes (default GitHub Actions)',
-          ),
-        )
-        .addOption(
-          once(
-            '--require-identity-pattern <re>',
-            "regular expression the signer's identity must match",
-          ),
-        )
-        .addOption(
           once('--trust-policy <name-or-file>', 'a named trust policy, or a JSON/YAML policy file'),
         )
         .addOption(formatIn())
-        .addOption(once('--workers <n>', 'worker threads for many envelopes (default 2)')),
+        .addOption(
+          once('--workers <n>', 'worker threads for many envelopes (default: one per core)'),
+        ),
+      { predicateType: false, inferenceBenchNames: true },
     ),
   ).action(run(async () => (await import('./envelope.ts')).verifyCommand));
   addFormatOption(
@@ -233,7 +254,6 @@ function build(): Command {
         .addOption(
           once('--receipt <file>', 'your submission receipt: check it is in the result, accepted'),
         )
-        .option('--allow-self-hosted-runners', 'accept a box run on a self-hosted runner')
         .option(
           '--show-workflow',
           'also print the caller and box workflow files at the commits the attestation names',
@@ -244,6 +264,7 @@ function build(): Command {
             'write an evidence pack: the four files and verify.html, which verifies them in a browser from the folder',
           ),
         ),
+      BOX_POLICY,
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
   box
@@ -253,20 +274,30 @@ function build(): Command {
     )
     .requiredOption('--computation <name>', 'reveal, auction, tally, stats or exec')
     .addOption(once('--parameters <json>', 'computation parameters as JSON'))
-    .option('--window <seconds>', 'how long submissions are open', '300')
-    .option('--max-submissions <n>', 'accepted submissions at most', '1000')
-    .option('--max-bytes <n>', 'comment size limit in bytes', '65536')
+    .option('--window <seconds>', 'how long submissions are open', BOX_DEFAULTS.window)
+    .option(
+      '--max-submissions <n>',
+      'accepted submissions at most',
+      BOX_DEFAULTS['max-submissions'],
+    )
+    .option('--max-bytes <n>', 'comment size limit in bytes', BOX_DEFAULTS['max-bytes'])
     .addOption(
       new Option('--one-per-author <rule>', 'which submission of an author counts')
         .choices(['first', 'last'])
-        .default('first'),
+        .default(BOX_DEFAULTS['one-per-author']),
     )
     .addOption(
       once('--allowed-authors <ids>', 'numeric GitHub user ids, comma-separated (default: open)'),
     )
-    .option('--min-participants <n>', 'withhold non-revealing outputs below this', '0')
+    .option(
+      '--min-participants <n>',
+      'withhold non-revealing outputs below this',
+      BOX_DEFAULTS['min-participants'],
+    )
     .addOption(
-      new Option('--suite <suite>', 'HPKE suite').choices(['x-wing', 'x25519']).default('x-wing'),
+      new Option('--suite <suite>', 'HPKE suite')
+        .choices(['x-wing', 'x25519'])
+        .default(BOX_DEFAULTS.suite),
     )
     .option(
       '--signed-submissions',
@@ -279,26 +310,29 @@ function build(): Command {
       'exec: run the command as this user when no separate user can be made (local use only)',
     )
     .action(run(async () => (await import('./box.ts')).boxHostCommand));
-  addPolicyOptions(
-    box
-      .command('submit')
-      .description('submit to a box: check its manifest, seal, post once, keep a receipt')
-      .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
-      .addOption(once('--file <file>', 'the message (default: standard input)'))
-      .option('--print', 'print the armour to paste by hand instead of posting')
-      .addOption(
-        once(
-          '--author-id <n>',
-          'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
-        ),
-      )
-      .addOption(
-        once(
-          '--sign-with <key>',
-          'sign the submission with this SSH key (a signing key of your GitHub account; a box with signed submissions requires it)',
-        ),
-      )
-      .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
+  addFormatOption(
+    addPolicyOptions(
+      box
+        .command('submit')
+        .description('submit to a box: check its manifest, seal, post once, keep a receipt')
+        .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
+        .addOption(once('--file <file>', 'the message (default, or -: standard input)'))
+        .option('--print', 'print the armour to paste by hand instead of posting')
+        .addOption(
+          once(
+            '--author-id <n>',
+            'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
+          ),
+        )
+        .addOption(
+          once(
+            '--sign-with <key>',
+            'sign the submission with this SSH key (a signing key of your GitHub account; a box with signed submissions requires it)',
+          ),
+        )
+        .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
+      BOX_POLICY,
+    ),
   ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
 
   addFormatOption(
@@ -323,6 +357,7 @@ function build(): Command {
         .option('-f, --field <key=value>', 'a workflow input (repeatable)', collectField)
         .option('--interval <seconds>', 'how often to look at the run and the issue', '5')
         .option('--timeout <seconds>', 'give up after this long', String(6 * 3600 + 600)),
+      BOX_POLICY,
     ),
   ).action(run(async () => (await import('./box-run.ts')).boxRunCommand));
   addFormatOption(
@@ -336,10 +371,12 @@ function build(): Command {
     .command('trusted-root')
     .description('the Sigstore trusted roots verification uses');
   addFormatOption(
-    roots
-      .command('show')
-      .description('print the trusted roots in use, where each came from, and their contents')
-      .addOption(once('--trusted-root <file>', 'show this root instead')),
+    addTrustedRootOption(
+      roots
+        .command('show')
+        .description('print the trusted roots in use, where each came from, and their contents'),
+      'show this root instead',
+    ),
   ).action(run(async () => (await import('./trusted-root.ts')).showCommand));
   addFormatOption(
     roots
@@ -405,8 +442,18 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed its message.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     }
-    if (isSealboxError(e)) {
-      process.stderr.write(`sealbox: ${e.message}\n`);
+    // A library error (Octokit's) that carries ours: our line is the one to print.
+    let cause: unknown = e;
+    while (cause && !isSealboxError(cause)) cause = (cause as { cause?: unknown }).cause;
+    if (isSealboxError(cause)) {
+      process.stderr.write(`sealbox: ${cause.message}\n`);
+      // A request given up on may still hold a socket open until the library's
+      // own timeout; the answer is given, so do not wait for it.
+      for (let c: unknown = cause; c; c = (c as { cause?: unknown }).cause)
+        if (isSealboxError(c) && (c.code === 'NETWORK' || c.code === 'TIMEOUT')) {
+          setTimeout(() => process.exit(2), 200).unref();
+          break;
+        }
       return 2;
     }
     process.stderr.write(`sealbox: internal error: ${describe(e)}\n`);

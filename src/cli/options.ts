@@ -6,57 +6,151 @@ import type { PolicyFlags } from '../policy/identity.ts';
 
 /** A value option that is a usage error when given twice. */
 export function once(flags: string, description: string): Option {
-  const option = new Option(flags, description);
+  const option: Option & { aliases?: string[] } = new Option(flags, description);
   return option.argParser((value: string, previous: unknown) => {
     if (previous !== undefined) {
-      throw new SealboxError('USAGE', `${option.long} given twice; it takes one value`);
+      const names = [option.long, ...(option.aliases ?? [])].join(' or ');
+      throw new SealboxError('USAGE', `${names} given twice; it takes one value`);
     }
     return value;
   });
 }
 
+/**
+ * Another name for a value option (gh's or InferenceBench's name for the same
+ * thing): it fills the same value, so giving both is "given twice".
+ */
+class AliasOption extends Option {
+  readonly #target: string;
+  constructor(flags: string, target: Option) {
+    super(flags, `the same as ${target.long}`);
+    this.#target = target.attributeName();
+    const alias = this.long;
+    const names = target as Option & { aliases?: string[] };
+    names.aliases = [...(names.aliases ?? []), alias!];
+    this.argParser((value: string, previous: unknown) => {
+      if (previous !== undefined)
+        throw new SealboxError(
+          'USAGE',
+          `${alias} is another name for ${target.long}; give it once, under either name`,
+        );
+      return value;
+    });
+  }
+  override attributeName(): string {
+    return this.#target;
+  }
+}
+
+/** A value option given once, and other names for it. */
+function withAliases(cmd: Command, option: Option, aliases: string[]): Command {
+  cmd.addOption(option);
+  for (const a of aliases) cmd.addOption(new AliasOption(a, option));
+  return cmd;
+}
+
 export function addFormatOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
-  );
+  return cmd
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
+    )
+    .addOption(
+      once(
+        '-q, --jq <expression>',
+        'print the JSON document through this jq expression (implies --format json)',
+      ),
+    );
+}
+
+/** Which of verify's policy flags a command can use. */
+export interface PolicyOptionSet {
+  /** `--key` and `--insecure-ignore-tlog`: key-signed bundles (default true). */
+  key?: boolean;
+  /** `--predicate-type` (default true). */
+  predicateType?: boolean;
+  /**
+   * The one runner flag: `deny` (`--deny-self-hosted-runners`, opt in, as gh)
+   * or `allow` (`--allow-self-hosted-runners`: boxes refuse them by default).
+   */
+  runner?: 'deny' | 'allow';
+  /** The names of the alias flags InferenceBench's verifier uses (envelope verify). */
+  inferenceBenchNames?: boolean;
 }
 
 /** The identity policy flags of `verify` (and of commands that take verify's policy). */
-export function addPolicyOptions(cmd: Command): Command {
-  return cmd
-    .addOption(once('--owner <owner>', 'source repository owner (https://github.com/OWNER)'))
-    .addOption(once('--repo <owner/repo>', 'source repository (https://github.com/OWNER/REPO)'))
+export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Command {
+  const { key = true, predicateType = true, runner = 'deny' } = set;
+  cmd
+    .addOption(
+      once(
+        '--owner <owner>',
+        'source repository owner (https://github.com/OWNER; any case, as on GitHub)',
+      ),
+    )
+    .addOption(
+      once(
+        '-R, --repo <owner/repo>',
+        'source repository (https://github.com/OWNER/REPO; any case, as on GitHub)',
+      ),
+    )
     .addOption(
       once('--signer-repo <owner/repo>', 'the signing workflow belongs to this repository'),
     )
     .addOption(
       once(
         '--signer-workflow <workflow>',
-        'the signing workflow: [HOST/]OWNER/REPO/.github/workflows/FILE.yml[@REF]',
+        'the signing workflow: [HOST/]OWNER/REPO/.github/workflows/FILE.yml[@REF] (path and ref exact, owner and repository in any case)',
       ),
     )
-    .addOption(once('--cert-identity <uri>', "the certificate's identity (SAN), exactly"))
-    .addOption(
-      once('--cert-identity-regex <re>', 'a JavaScript regular expression the SAN must match'),
-    )
+    .addOption(once('--cert-identity <uri>', "the certificate's identity (SAN), exactly"));
+  withAliases(
+    cmd,
+    once('--cert-identity-regex <re>', 'a JavaScript regular expression the SAN must match'),
+    set.inferenceBenchNames ? ['--require-identity-pattern <re>'] : [],
+  );
+  withAliases(
+    cmd,
+    once(
+      '--cert-oidc-issuer <url>',
+      'OIDC issuer (default https://token.actions.githubusercontent.com)',
+    ),
+    set.inferenceBenchNames ? ['--require-issuer <url>'] : [],
+  );
+  cmd
     .addOption(
       once(
-        '--cert-oidc-issuer <url>',
-        'OIDC issuer (default https://token.actions.githubusercontent.com)',
+        '--source-ref <ref>',
+        'source ref the run was built from, e.g. refs/heads/main (exact: refs are case-sensitive)',
       ),
     )
-    .addOption(
-      once('--source-ref <ref>', 'source ref the run was built from, e.g. refs/heads/main'),
-    )
-    .addOption(once('--source-digest <sha>', 'source commit the run was built from'))
-    .option('--deny-self-hosted-runners', 'require a GitHub-hosted runner')
-    .addOption(once('--predicate-type <type>', "the in-toto statement's predicate type"))
-    .addOption(once('--key <pem>', 'verify a key-signed bundle against this PEM public key'))
-    .option('--insecure-ignore-tlog', 'with --key: do not require a transparency log entry')
-    .addOption(once('--trusted-root <file>', 'trusted root JSON, or JSON Lines of several'));
+    .addOption(once('--source-digest <sha>', 'source commit the run was built from'));
+  if (runner === 'deny') cmd.option('--deny-self-hosted-runners', 'require a GitHub-hosted runner');
+  else
+    cmd.option(
+      '--allow-self-hosted-runners',
+      "accept a self-hosted runner (refused by default: its operator controls the machine and the box's key)",
+    );
+  if (predicateType)
+    cmd.addOption(once('--predicate-type <type>', "the in-toto statement's predicate type"));
+  if (key)
+    cmd
+      .addOption(once('--key <pem>', 'verify a key-signed bundle against this PEM public key'))
+      .option('--insecure-ignore-tlog', 'with --key: do not require a transparency log entry');
+  return addTrustedRootOption(cmd);
+}
+
+/** `--trusted-root FILE`, and gh's name for it, `--custom-trusted-root`. */
+export function addTrustedRootOption(cmd: Command, description?: string): Command {
+  return withAliases(
+    cmd,
+    once('--trusted-root <file>', description ?? 'trusted root JSON, or JSON Lines of several'),
+    ['--custom-trusted-root <file>'],
+  );
 }
 
 export interface PolicyOptions extends PolicyFlags {
+  /** Boxes: accept a self-hosted runner (they are refused by default). */
+  allowSelfHostedRunners?: boolean;
   predicateType?: string;
   key?: string;
   insecureIgnoreTlog?: boolean;

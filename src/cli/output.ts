@@ -3,15 +3,42 @@
 import type { Check } from '../check.ts';
 import { bundleFacts } from '../sigstore/facts.ts';
 import type { VerificationResult } from '../sigstore/verify-bundle.ts';
+import type { JqFilter } from './jq.ts';
 
 export type Format = 'text' | 'json';
 
+let filter: JqFilter | undefined;
+
+/** `--jq EXPR`: every JSON document printed goes through the expression. */
+export function setJqFilter(f: JqFilter | undefined): void {
+  filter = f;
+}
+
 export function printJson(value: unknown): void {
+  if (filter) {
+    const text = filter.apply(value);
+    process.stdout.write(text && !text.endsWith('\n') ? `${text}\n` : text);
+    return;
+  }
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 export function printNotes(notes: string[], format: Format): void {
   if (format === 'text') for (const n of notes) process.stderr.write(`${n}\n`);
+}
+
+/**
+ * The failure a headline names: a wrong artifact before anything else (its
+ * signature then fails too, as a consequence), else the first failed check.
+ */
+export function headlineFailure(checks: Check[]): Check | undefined {
+  return checks.find((c) => !c.ok && c.name === 'artifact') ?? checks.find((c) => !c.ok);
+}
+
+/** `CODE: reason` of the failure a headline names. */
+export function failureText(checks: Check[]): string {
+  const f = headlineFailure(checks);
+  return f ? `${f.code}: ${f.reason}` : 'not verified';
 }
 
 function checkLine(c: Check): string {
@@ -41,11 +68,10 @@ export function printVerification(
   printNotes(notes, format);
   const lines: string[] = [];
   for (const b of result.bundles) {
-    const failedCheck = b.checks.find((c) => !c.ok);
     lines.push(
       b.ok
         ? `OK: ${artifact} verified with bundle ${b.bundle}`
-        : `FAIL: ${artifact} with bundle ${b.bundle}: ${failedCheck?.reason ?? 'not verified'}`,
+        : `FAIL: ${artifact} with bundle ${b.bundle}: ${failureText(b.checks)}`,
     );
     for (const [k, v] of bundleFacts(b)) lines.push(`  ${(k + ':').padEnd(16)} ${v}`);
     lines.push(...b.checks.map(checkLine));

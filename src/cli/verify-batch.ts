@@ -3,7 +3,7 @@ import { readBatch, verifyBatch } from '../node/batch.ts';
 import { readTextFile } from '../node/files.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { parseWorkers, type PolicyOptions } from './options.ts';
-import { printJson, printNotes, type Format } from './output.ts';
+import { failureText, printJson, printNotes, type Format } from './output.ts';
 import { policyFromOptions } from './verify.ts';
 
 export async function verifyBatchCommand(
@@ -42,7 +42,7 @@ export async function verifyBatchCommand(
   } else {
     printNotes(notes, o.format);
     for (const r of results) {
-      const failure = r.error ?? r.checks.find((c) => !c.ok)?.reason;
+      const failure = r.error ?? failureText(r.checks);
       process.stdout.write(r.ok ? `OK: ${r.label}\n` : `FAIL: ${r.label}: ${failure}\n`);
     }
     process.stdout.write(

@@ -4,10 +4,11 @@ import { readTextFile, resolveArtifact } from '../node/files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { parseBundleText } from '../sigstore/bundle.ts';
+import { digestOnlyLimitation, parseBundleText } from '../sigstore/bundle.ts';
 import { verifyBundles, type Policy, type VerificationResult } from '../sigstore/verify-bundle.ts';
 import { identityFlagsGiven, type PolicyOptions } from './options.ts';
 import { printVerification, type Format } from './output.ts';
+import { localStackRootHint } from './wrong-root.ts';
 
 export interface VerifyCommandOptions extends PolicyOptions {
   bundle?: string;
@@ -54,6 +55,8 @@ export async function verifyArtifact(
   const bundles = o.bundle
     ? parseBundleText(await readTextFile(o.bundle, 'bundle'), o.bundle)
     : await bundlesFromGithub(o.repo!, artifact.digests.sha256);
+  const limitation = digestOnlyLimitation(bundles, artifact);
+  if (limitation) throw new SealboxError('UNSUPPORTED', limitation);
   const result = await verifyBundles(bundles, artifact, policy, {
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
@@ -61,20 +64,27 @@ export async function verifyArtifact(
     requireTlog: !o.insecureIgnoreTlog,
     predicateType: o.predicateType,
   });
-  return { result, artifact: artifact.label, notes };
+  const hint = localStackRootHint(
+    bundles.map((b) => b.json),
+    result.bundles.some((b) => b.checks.some((c) => c.name === 'signature' && !c.ok)),
+    o.trustedRoot,
+  );
+  return { result, artifact: artifact.label, notes: hint ? [...notes, hint] : notes };
 }
 
 /** The only online step: fetch; the verification that follows is offline as always. */
 async function bundlesFromGithub(repository: string, sha256: string | undefined) {
   if (!sha256)
     throw new SealboxError('USAGE', '--from-github looks attestations up by a sha256 digest');
-  const { githubClientFromEnv } = await import('../github/client.ts');
+  const { githubClientFromEnv } = await import('../node/github-client.ts');
   const { fetchAttestationBundles } = await import('../github/attestations.ts');
   const { parseBundle } = await import('../sigstore/bundle.ts');
+  const { timedFetch } = await import('../node/network.ts');
   const found = await fetchAttestationBundles(
     githubClientFromEnv(),
     repository,
     `sha256:${sha256}`,
+    timedFetch("GitHub's attestation storage"),
   );
   if (!found.length)
     throw new SealboxError(

@@ -196,7 +196,8 @@ export class DevStack {
       SEALBOX_FULCIO_URL: this.fulcioUrl,
       SEALBOX_REKOR_URL: this.rekorUrl,
       SEALBOX_TSA_URL: this.tsaUrl,
-      SEALBOX_TRUSTED_ROOT: this.trustedRootPath,
+      // No trusted root: which root to trust is the verifier's decision, made
+      // with --trusted-root, never taken silently from the environment.
     };
   }
 

@@ -200,14 +200,16 @@ async function verifySigstore(
   const keySigned = parsed.bundle.verificationMaterial.content.$case === 'publicKey';
   let policy: Policy | undefined;
   const checks: Check[] = [];
+  // A key-signed bundle verifies against --key, or against a dev key given as an anchor.
+  const keys = trust.key !== undefined ? [trust.key] : trust.devKeys.map((k) => k.pem);
   if (keySigned) {
-    if (trust.key !== undefined) policy = { kind: 'key' };
+    if (keys.length) policy = { kind: 'key' };
     else
       checks.push(
         failed(
           'trust',
           'NO_KEY',
-          'the bundle is key-signed: give --key with the public key to trust',
+          'the bundle is key-signed: give --key (or --dev-public-key) with the public key to trust',
         ),
       );
   } else if (trust.identity) policy = { kind: 'identity', identity: trust.identity };
@@ -221,13 +223,22 @@ async function verifySigstore(
     );
   let extra: Partial<EnvelopeVerification> = {};
   if (policy) {
-    const r = await verifyBundles([parsed], artifact, policy, {
-      trustedRoots: trust.trustedRoots,
-      verifier: trust.verifier,
-      publicKey: trust.key,
-      requireTlog: trust.requireTlog ?? true,
-      predicateType: env.format === 'sealbox' ? ENVELOPE_PREDICATE_TYPE : undefined,
-    });
+    const verify = (publicKey: string | undefined) =>
+      verifyBundles([parsed], artifact, policy, {
+        trustedRoots: trust.trustedRoots,
+        verifier: trust.verifier,
+        publicKey,
+        requireTlog: trust.requireTlog ?? true,
+        predicateType: env.format === 'sealbox' ? ENVELOPE_PREDICATE_TYPE : undefined,
+        noun: 'envelope',
+      });
+    // With several anchors, the one that verifies decides; else the first one's checks are reported.
+    let r = await verify(keySigned ? keys[0] : undefined);
+    for (const k of keySigned ? keys.slice(1) : []) {
+      if (r.ok) break;
+      const other = await verify(k);
+      if (other.ok) r = other;
+    }
     // The content hash first: when the body changed, that is the reason to give,
     // though the signature check then fails too.
     for (const c of r.checks) {

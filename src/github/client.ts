@@ -5,8 +5,25 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { isSealboxError } from '../errors.ts';
 
-const Hardened = Octokit.plugin(retry, throttling);
+/**
+ * A request that failed for want of a connection, or ran out of time, is not
+ * retried: the caller's fetch already waited its limits (src/node/network.ts),
+ * and the user should get one line, not the same wait three more times. It
+ * runs inside the retry plugin, which retries only errors with a status of
+ * 400 and above.
+ */
+function noRetryWithoutNetwork(octokit: { hook: Octokit['hook'] }) {
+  octokit.hook.error('request', (error) => {
+    const cause = (error as { cause?: unknown }).cause;
+    if (isSealboxError(cause) && (cause.code === 'NETWORK' || cause.code === 'TIMEOUT'))
+      (error as { status?: number }).status = 0;
+    throw error;
+  });
+}
+
+const Hardened = Octokit.plugin(noRetryWithoutNetwork, retry, throttling);
 
 export type GitHubClient = InstanceType<typeof Hardened>;
 
@@ -20,6 +37,8 @@ export interface ClientOptions {
    * interactive page should say so, not sit through an hour's reset).
    */
   maxWaitSeconds?: number;
+  /** The fetch requests go through (Node: with connect and total timeouts). */
+  fetch?: typeof fetch;
 }
 
 export function githubClient(
@@ -40,6 +59,7 @@ export function githubClient(
   return new Hardened({
     auth: token,
     baseUrl,
+    ...(options.fetch && { request: { fetch: options.fetch } }),
     // Failures reach the caller as errors (and 304s are answers): Octokit's
     // own request log would print them a second time.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => console.warn(m), error: () => {} },
@@ -52,16 +72,4 @@ export function githubClient(
         again(after, count),
     },
   });
-}
-
-/**
- * The client a command uses: GITHUB_API_URL (default api.github.com) and
- * GITHUB_TOKEN when set (public repositories read without one). Typed as
- * plain Octokit for the modules that take one.
- */
-export function githubClientFromEnv(env: NodeJS.ProcessEnv = process.env): Octokit {
-  return githubClient(
-    env.GITHUB_TOKEN,
-    env.GITHUB_API_URL ?? 'https://api.github.com',
-  ) as unknown as Octokit;
 }

@@ -13,7 +13,7 @@ import {
   type Subject,
 } from '../sigstore/provenance.ts';
 import { githubFromEnv, storeAttestation } from './attestation-store.ts';
-import { readJsonFile, readTextFile, resolveArtifact } from './files.ts';
+import { STDIN, readJsonFile, readTextFile, resolveArtifact } from './files.ts';
 import { endpointsFrom, identityToken, keySigner, signStatement } from './signing.ts';
 
 export interface AttestFilesOptions {
@@ -49,6 +49,11 @@ export async function attestFiles(files: string[], o: AttestFilesOptions): Promi
   if (!tlog && !o.key) throw new SealboxError('USAGE', '--no-tlog applies only with --key');
   const subjects: Subject[] = [];
   for (const file of files) {
+    if (file === STDIN)
+      throw new SealboxError(
+        'USAGE',
+        'attest -: a subject is a file, named in the statement; write standard input to a file and attest that',
+      );
     const artifact = await resolveArtifact(file);
     if (!artifact.read) throw new SealboxError('USAGE', `attest ${file}: give files, not digests`);
     subjects.push({ name: basename(file), digest: { sha256: artifact.digests.sha256! } });

@@ -1,6 +1,6 @@
 // GitHub's artifact attestations API, through Octokit: store a bundle.
 import type { Octokit } from '@octokit/rest';
-import { githubClient } from '../github/client.ts';
+import { nodeGithubClient } from './github-client.ts';
 import { SealboxError, describe } from '../errors.ts';
 
 export function githubFromEnv(
@@ -11,10 +11,7 @@ export function githubFromEnv(
   if (!token || !repository) return undefined;
   return {
     // The hardened client: Retry-After, secondary limits and 5xx are handled by GitHub's own plugins.
-    octokit: githubClient(
-      token,
-      env.GITHUB_API_URL ?? 'https://api.github.com',
-    ) as unknown as Octokit,
+    octokit: nodeGithubClient(token, env.GITHUB_API_URL ?? 'https://api.github.com'),
     repository,
   };
 }

@@ -1,8 +1,8 @@
 // One batch item's verification, and the worker thread that runs it. The
 // same function serves one-by-one verification, so verdicts cannot differ.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isSealboxError } from '../errors.ts';
-import { parseBundleText } from '../sigstore/bundle.ts';
+import { SealboxError, isSealboxError } from '../errors.ts';
+import { digestOnlyLimitation, parseBundleText } from '../sigstore/bundle.ts';
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 import { verifyBundles, type VerifyOptions } from '../sigstore/verify-bundle.ts';
 import { parseEnvelope } from '../envelope/envelope.ts';
@@ -54,6 +54,8 @@ export async function verifyItem(item: BatchItem, ctx: ItemContext): Promise<Bat
   try {
     const bundles = parseBundleText(item.bundle, item.label);
     const artifact = await resolveArtifact(item.artifact);
+    const limitation = digestOnlyLimitation(bundles, artifact);
+    if (limitation) throw new SealboxError('UNSUPPORTED', limitation);
     const result = await verifyBundles(bundles, artifact, ctx.init.policy, ctx.options);
     return { label: item.label, ok: result.ok, checks: result.checks };
   } catch (e) {
@@ -66,6 +68,8 @@ export async function verifyItem(item: BatchItem, ctx: ItemContext): Promise<Bat
 export interface EnvelopeItem {
   label: string;
   path: string;
+  /** The envelope's text when it was not a file (standard input). */
+  text?: string;
 }
 
 export type EnvelopeResult = EnvelopeVerification | { ok: false; label: string; error: string };
@@ -95,7 +99,8 @@ export async function verifyEnvelopeFile(
   ctx: EnvelopeContext,
 ): Promise<EnvelopeResult> {
   try {
-    const env = parseEnvelope(await readTextFile(item.path, 'envelope'), item.label, ctx.formatIn);
+    const text = item.text ?? (await readTextFile(item.path, 'envelope'));
+    const env = parseEnvelope(text, item.label, ctx.formatIn);
     return await verifyEnvelope(env, ctx.trust);
   } catch (e) {
     if (!isSealboxError(e)) throw e;

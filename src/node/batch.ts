@@ -11,7 +11,7 @@ import type { EnvelopeFormat } from '../envelope/envelope.ts';
 import type { Check } from '../check.ts';
 import type { IdentityPolicy } from '../policy/identity.ts';
 import type { Policy } from '../sigstore/verify-bundle.ts';
-import { readTextFile } from './files.ts';
+import { STDIN, readTextFile } from './files.ts';
 
 /** One thing to verify: a bundle (its JSON text) and the artifact (a path, or sha256:/sha512: digest). */
 export interface BatchItem {
@@ -77,19 +77,22 @@ function workerUrl(): URL {
 }
 
 /**
- * Reads a batch: a directory of artifacts each beside its `NAME.sigstore.json`
- * bundle, or a JSON Lines file of `{"artifact": PATH_OR_DIGEST, "bundle": {...}}`
- * (paths relative to the file).
+ * A batch: a directory where each NAME.sigstore.json bundle has its artifact
+ * beside it, named NAME or (as a box's files are) NAME.json; or JSON Lines of
+ * {artifact, bundle} from a file or standard input (-). No item at all is an
+ * input error, as for an empty directory.
  */
 export async function readBatch(source: string): Promise<BatchItem[]> {
+  const label = source === STDIN ? 'standard input' : source;
   let entries: string[] | undefined;
-  try {
-    entries = (await readdir(source)).sort();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+  if (source !== STDIN) {
+    try {
+      entries = (await readdir(source)).sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT')
         throw new SealboxError('INPUT_NOT_FOUND', `batch ${source}: no such file or directory`);
-      throw e;
+      if (code !== 'ENOTDIR') throw e;
     }
   }
   if (entries) {
@@ -97,11 +100,16 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
     const items: BatchItem[] = [];
     for (const name of entries) {
       if (!name.endsWith('.sigstore.json')) continue;
-      const artifact = name.slice(0, -'.sigstore.json'.length);
-      if (!names.has(artifact))
+      const stem = name.slice(0, -'.sigstore.json'.length);
+      const artifact = names.has(stem)
+        ? stem
+        : names.has(`${stem}.json`)
+          ? `${stem}.json`
+          : undefined;
+      if (!artifact)
         throw new SealboxError(
           'INPUT_INVALID',
-          `batch ${source}: ${name} has no artifact ${artifact} beside it`,
+          `batch ${source}: ${name} has no artifact ${stem} (or ${stem}.json) beside it`,
         );
       items.push({
         label: artifact,
@@ -117,7 +125,8 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
     return items;
   }
   const text = await readTextFile(source, 'batch');
-  return text
+  const base = source === STDIN ? '.' : dirname(source);
+  const items = text
     .split(/\r?\n/)
     .map((line, i) => ({ line, i }))
     .filter(({ line }) => line.trim())
@@ -126,19 +135,30 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
       try {
         doc = JSON.parse(line);
       } catch {
-        throw new SealboxError('INPUT_INVALID', `batch ${source}: line ${i + 1} is not JSON`);
+        throw new SealboxError('INPUT_INVALID', `batch ${label}: line ${i + 1} is not JSON`);
       }
       if (typeof doc.artifact !== 'string' || doc.bundle === undefined) {
         throw new SealboxError(
           'INPUT_INVALID',
-          `batch ${source}: line ${i + 1} needs "artifact" and "bundle"`,
+          `batch ${label}: line ${i + 1} needs "artifact" and "bundle"`,
         );
       }
       const isDigest = /^sha(256|512):/.test(doc.artifact);
       const artifact =
-        isDigest || isAbsolute(doc.artifact) ? doc.artifact : join(dirname(source), doc.artifact);
-      return { label: `${source}#${i + 1}`, bundle: JSON.stringify(doc.bundle), artifact };
+        isDigest || isAbsolute(doc.artifact) ? doc.artifact : join(base, doc.artifact);
+      return { label: `${label}#${i + 1}`, bundle: JSON.stringify(doc.bundle), artifact };
     });
+  if (!items.length)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `batch ${label}: no {"artifact", "bundle"} lines (the JSON Lines input is empty)`,
+    );
+  return items;
+}
+
+/** Worker threads when --workers is not given, for every command that has it: one per core. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
 }
 
 /** A pool of verification workers, started once and reused for any number of batches. */
@@ -146,11 +166,7 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
   readonly #workers: Worker[];
   readonly #ready: Promise<void>;
 
-  constructor(
-    init: AnyWorkerInit,
-    size = Math.max(1, availableParallelism()),
-    entry: URL = workerUrl(),
-  ) {
+  constructor(init: AnyWorkerInit, size = defaultWorkers(), entry: URL = workerUrl()) {
     this.#workers = Array.from({ length: size }, () => new Worker(entry, { workerData: init }));
     this.#ready = Promise.all(
       this.#workers.map(
@@ -216,7 +232,7 @@ export async function verifyBatch(
 ): Promise<BatchResult[]> {
   const size = Math.max(
     1,
-    Math.min(options.workers ?? availableParallelism(), Math.ceil(items.length / 4)),
+    Math.min(options.workers ?? defaultWorkers(), Math.ceil(items.length / 4)),
   );
   const pool = new VerifierPool(options, size);
   try {

@@ -21,8 +21,46 @@ function fileError(e: unknown, what: string, path: string): SealboxError {
   );
 }
 
-/** Reads a whole text file (bundles, roots, keys: small inputs). */
+/** `-` names standard input wherever a file is read, as gh, cosign and age take it. */
+export const STDIN = '-';
+
+let stdin: { what: string; bytes: Promise<Buffer> } | undefined;
+
+/**
+ * Standard input, read once, for one input of the command (read again for
+ * that input, it gives the same bytes; a second input given as `-` is a usage
+ * error). A terminal is refused: nobody means to type a bundle.
+ */
+export function readStdin(
+  what: string,
+  stream: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): Promise<Buffer> {
+  if (stdin) {
+    if (stdin.what !== what)
+      throw new SealboxError(
+        'USAGE',
+        `${what} -: standard input is already the ${stdin.what}; only one input can be -`,
+      );
+    return stdin.bytes;
+  }
+  if (stream.isTTY)
+    throw new SealboxError(
+      'USAGE',
+      `${what} -: reads standard input, which is a terminal; pipe the ${what} in or name a file`,
+    );
+  const bytes = (async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of stream)
+      chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    return Buffer.concat(chunks);
+  })();
+  stdin = { what, bytes };
+  return bytes;
+}
+
+/** Reads a whole text file (bundles, roots, keys: small inputs), or standard input for `-`. */
 export async function readTextFile(path: string, what: string): Promise<string> {
+  if (path === STDIN) return (await readStdin(what)).toString('utf8');
   try {
     if (statSync(path).isDirectory()) {
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -33,13 +71,16 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   }
 }
 
-/** Reads and parses a JSON file. */
+/** Reads and parses a JSON file (or standard input for `-`). */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
   const text = await readTextFile(path, what);
   try {
     return JSON.parse(text);
   } catch {
-    throw new SealboxError('INPUT_INVALID', `${what} ${path}: is not JSON`);
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${what} ${path === STDIN ? 'on standard input' : path}: is not JSON`,
+    );
   }
 }
 
@@ -53,6 +94,18 @@ const DIGEST_LENGTH = { sha256: 64, sha512: 128 } as const;
  * and sha512 in one pass), never read whole unless a verifier asks.
  */
 export async function resolveArtifact(arg: string): Promise<Artifact> {
+  if (arg === STDIN) {
+    const bytes = await readStdin('artifact');
+    return {
+      label: 'standard input',
+      digests: {
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sha512: createHash('sha512').update(bytes).digest('hex'),
+      },
+      size: bytes.length,
+      read: async () => new Uint8Array(bytes),
+    };
+  }
   const m = DIGEST.exec(arg);
   if (m && !existsSync(arg)) {
     const alg = m[1] as 'sha256' | 'sha512';

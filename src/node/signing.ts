@@ -16,6 +16,7 @@ import {
   type Witness,
 } from '@sigstore/sign';
 import { SealboxError, describe } from '../errors.ts';
+import { networkLimits, timedFetch, withServices } from './network.ts';
 
 export const PUBLIC_GOOD = {
   fulcioUrl: 'https://fulcio.sigstore.dev',
@@ -69,10 +70,11 @@ export async function identityToken(given: string | undefined, env = process.env
   tokenUrl.searchParams.set('audience', 'sigstore');
   let response: Response;
   try {
-    response = await fetch(tokenUrl, {
+    response = await timedFetch('the OIDC token endpoint')(tokenUrl, {
       headers: { authorization: `bearer ${bearer}`, accept: 'application/json' },
     });
   } catch (e) {
+    if (e instanceof SealboxError) throw e;
     throw new SealboxError(
       'SERVICE',
       `OIDC token endpoint ${tokenUrl.origin}: unreachable (${describe((e as Error).cause ?? e)})`,
@@ -125,11 +127,13 @@ function witnesses(endpoints: SigningEndpoints): Witness[] {
         entryType: 'dsse',
         fetchOnConflict: true,
         retry: 1,
-        timeout: 15_000,
+        timeout: networkLimits().totalMs,
       }),
     );
   if (endpoints.tsaUrl)
-    list.push(new TSAWitness({ tsaBaseURL: endpoints.tsaUrl, retry: 1, timeout: 15_000 }));
+    list.push(
+      new TSAWitness({ tsaBaseURL: endpoints.tsaUrl, retry: 1, timeout: networkLimits().totalMs }),
+    );
   return list;
 }
 
@@ -151,7 +155,7 @@ function signerFor(options: SignOptions): Signer {
     fulcioBaseURL: options.endpoints.fulcioUrl,
     identityProvider: { getToken: async () => token },
     retry: 1,
-    timeout: 15_000,
+    timeout: networkLimits().totalMs,
   });
 }
 
@@ -203,7 +207,20 @@ async function build(
             signer: signerFor(options),
             witnesses: witnesses(options.endpoints),
           });
-    return await builder.create({ data: Buffer.from(data), type });
+    // Sigstore's client has a total timeout only: each service must first
+    // accept a connection within the connect timeout, and the whole signing
+    // gets one deadline.
+    const ep = options.endpoints;
+    const services: [string, string][] = options.signingConfig
+      ? []
+      : [
+          ...(options.signer ? [] : [['Fulcio', ep.fulcioUrl] as [string, string]]),
+          ...(ep.rekorUrl ? [['Rekor', ep.rekorUrl] as [string, string]] : []),
+          ...(ep.tsaUrl ? [['the timestamp authority', ep.tsaUrl] as [string, string]] : []),
+        ];
+    return await withServices(services, 'signing', () =>
+      builder.create({ data: Buffer.from(data), type }),
+    );
   } catch (e) {
     throw serviceError(e, options.endpoints);
   }

@@ -10,9 +10,13 @@ export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.co
 export type SignerRule =
   | { kind: 'identity'; identity: string }
   | { kind: 'identity-regex'; pattern: string }
-  /** SAN starts with the prefix, compared case-insensitively (a repo or workflow). */
+  /**
+   * SAN starts with the prefix (a repository, or a workflow at any ref). As on
+   * GitHub, the host, owner and repository names compare case-insensitively;
+   * the rest (a workflow's path) exactly.
+   */
   | { kind: 'prefix'; prefix: string; describe: string }
-  /** SAN is exactly the workflow at the ref, case-insensitively. */
+  /** SAN is the workflow at the ref: owner and repository case-insensitively, path and ref exactly. */
   | { kind: 'workflow-at-ref'; identity: string };
 
 export interface IdentityPolicy {
@@ -179,16 +183,38 @@ export function describeSigner(rule: SignerRule): string {
   }
 }
 
+/**
+ * GitHub's names: the host, the owner and the repository are case-insensitive
+ * (github.com/Octo/App is github.com/octo/app); a workflow's file path and a
+ * ref are not (refs/heads/Main is another branch than refs/heads/main). So a
+ * URI's first three parts compare case-insensitively and the rest exactly.
+ */
+function splitGitHubUri(uri: string): [string, string] {
+  const m = /^(https:\/\/[^/]+\/[^/]+\/[^/@]+)(.*)$/s.exec(uri);
+  return m ? [m[1]!.toLowerCase(), m[2]!] : [uri.toLowerCase(), ''];
+}
+
+/** `uri` starts with `prefix`, GitHub's names case-insensitively and paths and refs exactly. */
+export function githubUriStartsWith(uri: string, prefix: string): boolean {
+  const [uriRepo, uriRest] = splitGitHubUri(uri);
+  const [prefixRepo, prefixRest] = splitGitHubUri(prefix);
+  if (!prefixRest) return (uriRepo + uriRest.toLowerCase()).startsWith(prefixRepo);
+  return uriRepo === prefixRepo && uriRest.startsWith(prefixRest);
+}
+
 function signerMatches(rule: SignerRule, san: string): boolean {
   switch (rule.kind) {
     case 'identity':
       return san === rule.identity;
-    case 'workflow-at-ref':
-      return san.toLowerCase() === rule.identity.toLowerCase();
+    case 'workflow-at-ref': {
+      const [sanRepo, sanRest] = splitGitHubUri(san);
+      const [wantRepo, wantRest] = splitGitHubUri(rule.identity);
+      return sanRepo === wantRepo && sanRest === wantRest;
+    }
     case 'identity-regex':
       return new RegExp(rule.pattern).test(san);
     case 'prefix':
-      return san.toLowerCase().startsWith(rule.prefix.toLowerCase());
+      return githubUriStartsWith(san, rule.prefix);
   }
 }
 

@@ -162,3 +162,19 @@ export function parseBundleText(text: string, label: string): ParsedBundle[] {
     return parseBundle(unwrap(doc), lineLabel);
   });
 }
+
+/**
+ * A digest stands for an artifact only where the signature covers a digest
+ * (DSSE statements name their subjects by digest). A message signature is
+ * checked against the artifact's bytes, so when every bundle is one, a digest
+ * given instead of the file is an input limitation, not a failed verification.
+ */
+export function digestOnlyLimitation(
+  bundles: ParsedBundle[],
+  artifact: { label: string; read?: unknown },
+): string | undefined {
+  if (artifact.read !== undefined || !bundles.length) return undefined;
+  if (!bundles.every((b) => b.bundle.content.$case === 'messageSignature')) return undefined;
+  const which = bundles.length === 1 ? `bundle ${bundles[0]!.label} is` : 'the bundles are';
+  return `artifact ${artifact.label}: ${which} a message signature, an EC signature over the file's bytes that a digest alone cannot check; give the file (a digest is enough only for DSSE attestations)`;
+}

@@ -47,10 +47,14 @@ test('dev up prints exports that make attest work in another shell; Ctrl-C stops
       'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
       'GITHUB_REPOSITORY',
       'GITHUB_TOKEN',
-      'SEALBOX_TRUSTED_ROOT',
     ]) {
       assert.ok(env[name], `${name} is exported`);
     }
+    // A root taken from the environment would be a trust decision nobody made.
+    assert.equal(env.SEALBOX_TRUSTED_ROOT, undefined, 'no trusted root is exported');
+    assert.doesNotMatch(stdout, /TRUSTED_ROOT/);
+    const root = /^# Verify what it signs with --trusted-root (\S+)$/m.exec(stdout)?.[1];
+    assert.ok(root, 'dev up says which root to give with --trusted-root');
     const file = join(dir, 'artifact.bin');
     writeFileSync(file, 'from another shell');
     const attest = await sealbox(['attest', file], env);
@@ -64,7 +68,7 @@ test('dev up prints exports that make attest work in another shell; Ctrl-C stops
       '--repo',
       env.GITHUB_REPOSITORY!,
       '--trusted-root',
-      env.SEALBOX_TRUSTED_ROOT!,
+      root,
     ]);
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
   } finally {
