@@ -24,7 +24,6 @@ import { localStackRootHint } from './wrong-root.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
-  allowUnreleasedBoxWorkflow?: boolean;
   showWorkflow?: boolean;
   /** Write the evidence pack (the four files and verify.html) into this directory. */
   export?: string;
@@ -84,6 +83,10 @@ export async function boxVerifyCommand(
   let located: LocatedBox | undefined;
   let octokit: Octokit | undefined;
   const allNotes = [...notes];
+  if (o.allowUnreleasedBoxWorkflow)
+    allNotes.push(
+      'warning: --allow-unreleased-box-workflow: evidence that a released box workflow did not make is accepted (development only)',
+    );
   if (address.kind === 'dir') {
     files = await boxFilesInDir(address.path);
     v = await verifyBox(files, options);
@@ -118,6 +121,7 @@ export async function boxVerifyCommand(
       claims: v.claims ?? null,
       counts: v.result?.counts ?? null,
       output: v.result?.output ?? null,
+      allow_unreleased_box_workflow: Boolean(o.allowUnreleasedBoxWorkflow),
       notes: allNotes,
     });
   } else {

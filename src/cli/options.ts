@@ -126,10 +126,15 @@ export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Comma
     .addOption(once('--source-digest <sha>', 'source commit the run was built from'));
   if (runner === 'deny') cmd.option('--deny-self-hosted-runners', 'require a GitHub-hosted runner');
   else
-    cmd.option(
-      '--allow-self-hosted-runners',
-      "accept a self-hosted runner (refused by default: its operator controls the machine and the box's key)",
-    );
+    cmd
+      .option(
+        '--allow-self-hosted-runners',
+        "accept a self-hosted runner (refused by default: its operator controls the machine and the box's key)",
+      )
+      .option(
+        '--allow-unreleased-box-workflow',
+        'development only: accept box evidence a released box workflow did not make (v1 evidence); warns',
+      );
   if (predicateType)
     cmd.addOption(once('--predicate-type <type>', "the in-toto statement's predicate type"));
   if (key)
@@ -151,6 +156,8 @@ export function addTrustedRootOption(cmd: Command, description?: string): Comman
 export interface PolicyOptions extends PolicyFlags {
   /** Boxes: accept a self-hosted runner (they are refused by default). */
   allowSelfHostedRunners?: boolean;
+  /** Boxes: accept evidence of unreleased box workflows (development only). */
+  allowUnreleasedBoxWorkflow?: boolean;
   predicateType?: string;
   key?: string;
   insecureIgnoreTlog?: boolean;
