@@ -44,9 +44,10 @@ async function againstIssue(result: BoxResult, origin: IssueOrigin) {
   const present = new Set<number>();
   for (const c of origin.comments) {
     present.add(c.id);
-    const text = findArmour(c.body);
     const created = parseTime(c.created_at);
-    if (text === undefined || created === undefined || created >= closed) continue;
+    if (created === undefined || created >= closed) continue;
+    const text = findArmour(c.body);
+    if (text === undefined) continue;
     const editedLater = (parseTime(c.updated_at) ?? 0) > closed;
     const s = recorded.get(c.id);
     if (!s) {
