@@ -105,7 +105,7 @@ export async function sealFor(
   if (manifest.rules.signed_submissions && !sign)
     throw new SealboxError(
       'INPUT_INVALID',
-      `box ${manifest.box_id}: requires signed submissions: sign with an SSH key registered as a signing key on your GitHub account (sealbox box submit --sign-with KEY)`,
+      `box ${manifest.box_id}: requires signed submissions: sign with an SSH key registered as a signing key on your GitHub account ('sealbox box submit --sign-with KEY')`,
     );
   let body = await sealSubmission(manifest, box.digest, publicKeyOf(manifest), authorId, {
     message,

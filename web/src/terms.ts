@@ -45,6 +45,8 @@ export const FLAG_FIELDS: Record<string, string> = {
   '--allow-self-hosted-runners': FIELD.allowSelfHosted,
   '--key': FIELD.key,
   '--insecure-ignore-tlog': FIELD.ignoreTlog,
+  // Named by a verdict on what the signer did, not by a field of the page.
+  '--no-tlog': 'no transparency log',
   '--predicate-type': FIELD.predicateType,
   '--receipt': FIELD.receipt,
   '--dev-public-key': FIELD.anchors,

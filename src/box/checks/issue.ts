@@ -13,7 +13,7 @@ export function issueCheck(e: BoxEvidence, o: BoxVerifyOptions): Check {
       : failed(
           'issue',
           'V1_EVIDENCE',
-          'v1 evidence is not bound to its issue (a manifest of sealbox-box/v1); it verifies only with --allow-unreleased-box-workflow',
+          "v1 evidence is not bound to its issue (a manifest of sealbox-box/v1); it verifies only where unreleased box workflows are allowed ('sealbox box verify --allow-unreleased-box-workflow')",
         );
   const origin = o.origin;
   if (m.bus.kind === 'directory')
