@@ -6,65 +6,44 @@
 // of a sealed vote. On the local stack, through the CLI and GitHub's API.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { parseAnnouncement } from '../../src/box/bus.ts';
 import { hostBox as hostInProcess } from '../../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
 import { sealSubmission } from '../../src/box/sealing.ts';
 import { sha256Hex } from '../../src/bytes.ts';
-import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
 import { forgetCommentEdits, setSshSigningKeys } from '../../src/devstack/index.ts';
-import { boxConfig, boxDeps, firstBoxIssue, hostBoxCli, manifestRun } from '../helpers/box.ts';
+import {
+  asUser,
+  attackRun,
+  clientAs,
+  hostAttackBox,
+  messageFile,
+  OPERATOR,
+  REPO,
+} from '../helpers/attack.ts';
+import { boxConfig, boxDeps, manifestRun } from '../helpers/box.ts';
 import { sealbox } from '../helpers/cli.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-const REPO = { owner: 'demo', repo: 'sealbox' };
 const root = () => ['--trusted-root', ctx.stack.trustedRootPath];
-const as = (login: string) => ({
-  GITHUB_TOKEN: ctx.stack.github.tokenFor(login),
-  GITHUB_API_URL: ctx.stack.githubApiUrl,
-});
-const client = (login: string) =>
-  new Octokit({ auth: ctx.stack.github.tokenFor(login), baseUrl: ctx.stack.githubApiUrl });
-/** The operator: the owner of demo/sealbox, who may edit and delete anyone's comments. */
-const operator = () => client('demo');
-
-function boxRun(runId: number): RunIdentity {
-  return {
-    ...DEFAULT_RUN,
-    runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
-}
-
-async function hostBox(runId: number, window: number, extra: string[] = []) {
-  const out = join(ctx.dir, `box-${runId}`);
-  const host = hostBoxCli(ctx.stack, boxRun(runId), [
+const as = (login: string) => asUser(ctx.stack, login);
+const client = (login: string) => clientAs(ctx.stack, login);
+const operator = () => client(OPERATOR);
+const boxRun = attackRun;
+const hostBox = (runId: number, window: number, extra: string[] = []) =>
+  hostAttackBox(ctx.stack, ctx.dir, runId, [
     '--computation',
     'reveal',
     '--window',
     String(window),
-    '--suite',
-    'x25519',
-    '--out',
-    out,
     ...extra,
   ]);
-  const issue = await firstBoxIssue(ctx.stack, host.stderr(), runId);
-  return { issue, box: `demo/sealbox#${issue}`, host, out };
-}
-
-function messageFile(name: string, text: string) {
-  mkdirSync(join(ctx.dir, 'messages'), { recursive: true });
-  const f = join(ctx.dir, 'messages', name);
-  writeFileSync(f, text);
-  return f;
-}
+const messageFileIn = (name: string, text: string) => messageFile(ctx.dir, name, text);
 
 /** The armour `login`'s account would post (or anyone, for `authorId`), printed without posting. */
 async function printed(box: string, text: string, authorId: number, extra: string[] = []) {
@@ -80,7 +59,7 @@ async function printed(box: string, text: string, authorId: number, extra: strin
       '--author-id',
       String(authorId),
       '--file',
-      messageFile(`${authorId}-${text.length}.txt`, text),
+      messageFileIn(`${authorId}-${text.length}.txt`, text),
       ...extra,
     ],
     { GITHUB_API_URL: ctx.stack.githubApiUrl },
@@ -99,7 +78,7 @@ const submit = (box: string, login: string, text: string, extra: string[] = []) 
       'demo/sealbox',
       ...root(),
       '--file',
-      messageFile(`${login}.txt`, text),
+      messageFileIn(`${login}.txt`, text),
       '--receipt-out',
       join(ctx.dir, 'messages', `${login}-receipt.json`),
       ...extra,

@@ -7,66 +7,25 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { gzip } from '../../src/box/gzip.ts';
-import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
-import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
+import { asUser, clientAs, hostAttackBox, messageFile, OPERATOR, REPO } from '../helpers/attack.ts';
 import { sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-const REPO = { owner: 'demo', repo: 'sealbox' };
 const root = () => ['--trusted-root', ctx.stack.trustedRootPath];
-const as = (login: string) => ({
-  GITHUB_TOKEN: ctx.stack.github.tokenFor(login),
-  GITHUB_API_URL: ctx.stack.githubApiUrl,
-});
-/** A client acting as a user, or as the box's account (the job's token) for 'github-actions[bot]'. */
-const client = (login: string) =>
-  new Octokit({
-    auth:
-      login === 'github-actions[bot]'
-        ? ctx.stack.github.jobToken('demo/sealbox')
-        : ctx.stack.github.tokenFor(login),
-    baseUrl: ctx.stack.githubApiUrl,
-  });
-/** The operator: the owner of demo/sealbox, who may edit and delete anyone's comments. */
-const OPERATOR = 'demo';
-
-function boxRun(runId: number): RunIdentity {
-  return {
-    ...DEFAULT_RUN,
-    runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
-}
-
-/** A box hosted by `box host` in a simulated job; resolves with its issue once announced. */
-async function hostBox(runId: number, window: number, extra: string[] = []) {
-  const out = join(ctx.dir, `box-${runId}`);
-  const host = hostBoxCli(ctx.stack, boxRun(runId), [
+const as = (login: string) => asUser(ctx.stack, login);
+const client = (login: string) => clientAs(ctx.stack, login);
+const hostBox = (runId: number, window: number) =>
+  hostAttackBox(ctx.stack, ctx.dir, runId, [
     '--computation',
     'auction',
     '--parameters',
     '{"reveal_bids": true}',
     '--window',
     String(window),
-    '--suite',
-    'x25519',
-    '--out',
-    out,
-    ...extra,
   ]);
-  const issue = await firstBoxIssue(ctx.stack, host.stderr(), runId);
-  return { issue, host, out };
-}
-
-function bidFile(name: string, amount: string) {
-  mkdirSync(join(ctx.dir, 'bids'), { recursive: true });
-  const f = join(ctx.dir, 'bids', `${name}.txt`);
-  writeFileSync(f, amount);
-  return f;
-}
+const bidFile = (name: string, amount: string) => messageFile(ctx.dir, `${name}.txt`, amount);
 
 const submit = (box: string, login: string, amount: string, extra: string[] = []) =>
   sealbox(
@@ -80,7 +39,7 @@ const submit = (box: string, login: string, amount: string, extra: string[] = []
       '--file',
       bidFile(login, amount),
       '--receipt-out',
-      join(ctx.dir, 'bids', `${login}-${box.replace(/\W/g, '_')}.json`),
+      join(ctx.dir, 'messages', `${login}-${box.replace(/\W/g, '_')}.json`),
       ...extra,
     ],
     as(login),
