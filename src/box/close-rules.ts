@@ -218,6 +218,18 @@ export async function classify(
 }
 
 /**
+ * When a first-per-author box is full (docs/spec/sealed-box-v1.1.md,
+ * "Collecting and closing"): one second after the created_at of the comment
+ * that filled it, as milliseconds; undefined when it is not full or the rule
+ * is last-per-author. `classified` is the listing classified up to closes_at.
+ */
+export function earlyCloseAt(rules: Manifest['rules'], classified: Classified): number | undefined {
+  if (rules.one_per_author !== 'first') return undefined;
+  const filler = classified.accepted[rules.max_submissions - 1]?.record;
+  return filler ? at(filler.created_at) + 1000 : undefined;
+}
+
+/**
  * What two final listings must agree on: the comments created before
  * closed_at, each with its status and reason (edits to later comments cannot
  * stall agreement).

@@ -12,6 +12,7 @@ import {
   agreementKey,
   armourOf,
   classify,
+  earlyCloseAt,
   type BusComment,
   type Classified,
   type CloseContext,
@@ -258,10 +259,8 @@ async function collect(
     if (manifest.rules.one_per_author !== 'first') continue;
     // Full only if there are at least as many armoured comments as places.
     if (armoured < manifest.rules.max_submissions) continue;
-    const found = await classify(polled, ctx(closesAt));
-    if (found.accepted.length >= manifest.rules.max_submissions) {
-      const filler = found.accepted[manifest.rules.max_submissions - 1]!.record;
-      const closedAt = Date.parse(filler.created_at) + 1000;
+    const closedAt = earlyCloseAt(manifest.rules, await classify(polled, ctx(closesAt)));
+    if (closedAt !== undefined) {
       deps.log?.(`box full: closing early at ${formatTime(closedAt)}`);
       return closedAt;
     }
