@@ -206,8 +206,9 @@ test('a secondary limit is waited out for its Retry-After plus a random jitter',
   const most = await timed(0.9);
   assert.ok(none >= 1000, `waited ${none.toFixed(0)} ms for a Retry-After of 1 s`);
   assert.ok(most >= 1900, `waited ${most.toFixed(0)} ms for 1 s plus a 900 ms jitter`);
+  // 900 ms apart by the jitter; a loaded machine adds its own delay to either wait.
   assert.ok(
-    most - none >= 800,
+    most - none >= 500,
     `the jitter is what differs (${none.toFixed(0)} vs ${most.toFixed(0)} ms)`,
   );
 });
