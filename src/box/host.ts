@@ -16,6 +16,7 @@ import {
   type BusComment,
   type Classified,
   type CloseContext,
+  type RejectReason,
   type SeenArmour,
 } from './close-rules.ts';
 import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
@@ -124,8 +125,19 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       judge,
     });
     let final: Classified;
+    // Comments a final listing rejected for good (edited, deleted, ...): they never fill the box again.
+    const refuted = new Set<number>();
     for (;;) {
-      const early = await collect(deps, manifest, ctx, seen, opensAt, closesAt, config.pollMs);
+      const early = await collect(
+        deps,
+        manifest,
+        ctx,
+        seen,
+        refuted,
+        opensAt,
+        closesAt,
+        config.pollMs,
+      );
       closedAt = early ?? closesAt;
       // Wait for closed_at (an early close falls a second after the filling
       // comment, possibly still ahead), so the result is attested after it.
@@ -138,6 +150,9 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       // The box was not full after all (a filling comment was edited or
       // deleted): nothing about closed_at is published yet, so collect on.
       log(`the box is not full after all (${final.accepted.length} accepted): collecting on`);
+      for (const r of final.records)
+        if (r.status === 'deleted' || (r.reason && PERMANENT.has(r.reason)))
+          refuted.add(r.comment_id);
       await deps.bus.unlock?.().catch((e: unknown) => log(`unlocking failed: ${describe(e)}`));
     }
     records = final.records;
@@ -206,6 +221,16 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   };
 }
 
+/** Reasons a comment keeps whatever happens later (an edit makes it `edited`, for good). */
+const PERMANENT = new Set<RejectReason>([
+  'edited',
+  'not_allowed',
+  'too_large',
+  'malformed',
+  'bad_signature',
+  'undecryptable',
+]);
+
 /** Every armoured comment the box has seen, with the last armour seen in it. */
 class SeenComments {
   readonly #byId = new Map<number, { body: string; armour: SeenArmour }>();
@@ -241,6 +266,7 @@ async function collect(
   manifest: Manifest,
   ctx: (closed: number) => CloseContext,
   seen: SeenComments,
+  refuted: Set<number>,
   opensAt: number,
   closesAt: number,
   pollMs = 500,
@@ -259,7 +285,15 @@ async function collect(
     if (manifest.rules.one_per_author !== 'first') continue;
     // Full only if there are at least as many armoured comments as places.
     if (armoured < manifest.rules.max_submissions) continue;
-    const closedAt = earlyCloseAt(manifest.rules, await classify(polled, ctx(closesAt)));
+    let candidates = polled.filter((c) => !refuted.has(c.id));
+    if (earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt))) === undefined)
+      continue;
+    // Full by the polls: GitHub's edit record must agree before the box closes
+    // (an edit within a comment's creation second shows nowhere else).
+    const edits = await deps.bus.editRecords?.().catch(() => undefined);
+    if (deps.bus.editRecords && !edits) continue;
+    if (edits) candidates = candidates.map((c) => ({ ...c, editRecord: edits.get(c.id) }));
+    const closedAt = earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt)));
     if (closedAt !== undefined) {
       deps.log?.(`box full: closing early at ${formatTime(closedAt)}`);
       return closedAt;

@@ -1,6 +1,7 @@
 // `sealbox box verify BOX_DIR [policy]`.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BUNDLE_BOUNDS } from '../box/bus.ts';
+import { MANIFEST_BOUNDS, RESULT_BOUNDS } from '../box/document.ts';
 import { SealboxError } from '../errors.ts';
 import { githubClientFromEnv } from '../node/github-client.ts';
 import type { BoxJobSettings } from '../node/box-job.ts';
@@ -30,25 +31,26 @@ export interface BoxVerifyCommandOptions extends PolicyOptions {
   format: Format;
 }
 
-async function bytes(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SealboxError(
-      code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE',
-      `box ${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
-    );
-  }
-}
-
-/** A box's four files from a directory. */
+/**
+ * A box's four files from a directory, each a regular file read within the
+ * spec's bounds (docs/spec/sealed-box-v1.1.md, "Reading a box"): evidence
+ * handed to a verifier may be anything.
+ */
 async function boxFilesInDir(dir: string): Promise<BoxFiles> {
+  const { readBoundedFile, readJsonFile } = await import('../node/files.ts');
   return {
-    manifest: await bytes(join(dir, 'manifest.json')),
-    manifestBundle: await readJsonFile(join(dir, 'manifest.sigstore.json'), 'bundle'),
-    result: await bytes(join(dir, 'result.json')),
-    resultBundle: await readJsonFile(join(dir, 'result.sigstore.json'), 'bundle'),
+    manifest: await readBoundedFile(join(dir, 'manifest.json'), 'box', MANIFEST_BOUNDS.maxLength),
+    manifestBundle: await readJsonFile(
+      join(dir, 'manifest.sigstore.json'),
+      'bundle',
+      BUNDLE_BOUNDS.maxLength,
+    ),
+    result: await readBoundedFile(join(dir, 'result.json'), 'box', RESULT_BOUNDS.maxLength),
+    resultBundle: await readJsonFile(
+      join(dir, 'result.sigstore.json'),
+      'bundle',
+      BUNDLE_BOUNDS.maxLength,
+    ),
   };
 }
 
@@ -188,14 +190,15 @@ function parseAuthorId(value: string): number {
 }
 
 async function readMessage(file: string | undefined): Promise<string> {
-  const { readStdin, readTextFile } = await import('../node/files.ts');
+  const { readStdin, readTextFile, utf8 } = await import('../node/files.ts');
+  // Strict UTF-8 either way: a message is sealed exactly as given, never repaired.
   if (file !== undefined) return readTextFile(file, 'message');
   if (process.stdin.isTTY)
     throw new SealboxError(
       'USAGE',
       'give the message on standard input or with --file (never as an argument: it would sit in shell history)',
     );
-  return (await readStdin('message')).toString('utf8');
+  return utf8(await readStdin('message'), 'message', '-');
 }
 
 /** A participant: check the manifest under the policy, seal, post once, keep a receipt. */

@@ -1,8 +1,8 @@
 // Files and artifacts on Node: every failure becomes one clear line naming the
 // input and the reason.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, createReadStream, existsSync, statSync } from 'node:fs';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { SealboxError } from '../errors.ts';
 import type { Artifact } from '../sigstore/verify-bundle.ts';
 
@@ -34,6 +34,7 @@ let stdin: { what: string; bytes: Promise<Buffer> } | undefined;
 export function readStdin(
   what: string,
   stream: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+  maxBytes = MAX_INPUT_BYTES,
 ): Promise<Buffer> {
   if (stdin) {
     if (stdin.what !== what)
@@ -50,30 +51,97 @@ export function readStdin(
     );
   const bytes = (async () => {
     const chunks: Buffer[] = [];
-    for await (const c of stream)
-      chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    let size = 0;
+    for await (const c of stream) {
+      const chunk = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+      size += chunk.length;
+      if (size > maxBytes)
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `${what} on standard input: is larger than ${maxBytes} bytes`,
+        );
+      chunks.push(chunk);
+    }
     return Buffer.concat(chunks);
   })();
   stdin = { what, bytes };
   return bytes;
 }
 
-/** Reads a whole text file (bundles, roots, keys: small inputs), or standard input for `-`. */
-export async function readTextFile(path: string, what: string): Promise<string> {
-  if (path === STDIN) return (await readStdin(what)).toString('utf8');
+/** What a small input (a bundle, a root, a key, a document) may weigh at most, by default. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a whole regular file of at most `maxBytes` (evidence handed to a
+ * verifier may be a link to /dev/zero, a named pipe or a sparse giant): it is
+ * opened without blocking, refused unless a regular file, and never read
+ * past the bound.
+ */
+export async function readBoundedFile(
+  path: string,
+  what: string,
+  maxBytes = MAX_INPUT_BYTES,
+): Promise<Uint8Array> {
+  let handle: FileHandle | undefined;
   try {
-    if (statSync(path).isDirectory()) {
-      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!stat.isFile())
+      throw new SealboxError('INPUT_INVALID', `${what} ${path}: is not a regular file`);
+    if (stat.size > maxBytes)
+      throw new SealboxError('INPUT_INVALID', `${what} ${path}: is larger than ${maxBytes} bytes`);
+    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes)
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `${what} ${path}: is larger than ${maxBytes} bytes`,
+        );
+      if (length === buffer.length) break;
     }
-    return await readFile(path, 'utf8');
+    return new Uint8Array(buffer.subarray(0, length));
   } catch (e) {
+    if (e instanceof SealboxError) throw e;
     throw fileError(e, what, path);
+  } finally {
+    await handle?.close();
   }
 }
 
+/** Text, strictly UTF-8; anything else is an input error naming the input. */
+export function utf8(bytes: Uint8Array, what: string, path: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `${what} ${path === STDIN ? 'on standard input' : path}: is not UTF-8 text`,
+    );
+  }
+}
+
+/** Reads a whole text file (bundles, roots, keys: small inputs), or standard input for `-`. */
+export async function readTextFile(
+  path: string,
+  what: string,
+  maxBytes = MAX_INPUT_BYTES,
+): Promise<string> {
+  if (path === STDIN) return utf8(await readStdin(what, process.stdin, maxBytes), what, path);
+  return utf8(await readBoundedFile(path, what, maxBytes), what, path);
+}
+
 /** Reads and parses a JSON file (or standard input for `-`). */
-export async function readJsonFile(path: string, what: string): Promise<unknown> {
-  const text = await readTextFile(path, what);
+export async function readJsonFile(
+  path: string,
+  what: string,
+  maxBytes = MAX_INPUT_BYTES,
+): Promise<unknown> {
+  const text = await readTextFile(path, what, maxBytes);
   try {
     return JSON.parse(text);
   } catch {
