@@ -45,8 +45,6 @@ export const FLAG_FIELDS: Record<string, string> = {
   '--allow-self-hosted-runners': FIELD.allowSelfHosted,
   '--key': FIELD.key,
   '--insecure-ignore-tlog': FIELD.ignoreTlog,
-  // Named by a verdict on what the signer did, not by a field of the page.
-  '--no-tlog': 'no transparency log',
   '--predicate-type': FIELD.predicateType,
   '--receipt': FIELD.receipt,
   '--dev-public-key': FIELD.anchors,
@@ -56,6 +54,12 @@ export const FLAG_FIELDS: Record<string, string> = {
   '--trusted-root': `${FIELD.trustedRoot} (Settings)`,
   '--custom-trusted-root': `${FIELD.trustedRoot} (Settings)`,
 };
+
+/**
+ * Flags a message names to say how the evidence was made (by its signer, with
+ * the CLI), not what the reader should set: the page leaves them as they are.
+ */
+export const SIGNER_FLAGS = new Set(['--no-tlog']);
 
 // A flag: at the start or after a space or opening punctuation, up to a
 // character that cannot be part of it. Linear: one pass, no backtracking.
