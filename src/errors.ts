@@ -15,7 +15,14 @@ export type InputErrorCode =
   | 'NO_IDENTITY'
   | 'SERVICE'
   | 'UNSUPPORTED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** A login (OAuth) the person denied, or whose device code expired or got no answer in time. */
+  | 'LOGIN_DENIED'
+  | 'LOGIN_EXPIRED'
+  /** A login that went wrong: an answer for another request (state), a code refused (PKCE). */
+  | 'LOGIN_FAILED'
+  /** An identity token that is not the issuer's: another issuer, another login, a bad signature. */
+  | 'TOKEN_INVALID';
 
 export class SealboxError extends Error {
   readonly code: InputErrorCode;

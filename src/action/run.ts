@@ -110,7 +110,8 @@ async function attest(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> 
 
 async function envelopeSign(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> {
   const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
-  const { endpointsFrom, identityToken } = await import('../node/signing.ts');
+  const { endpointsFrom } = await import('../node/signing.ts');
+  const { identityToken } = await import('../node/identity-token.ts');
   const file = required(io, 'envelope-path', 'envelope-sign');
   const format = io.input('envelope-format').trim() || 'sealbox';
   if (format !== 'sealbox' && format !== 'inferencebench')

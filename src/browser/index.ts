@@ -21,7 +21,7 @@ import {
   type Receipt,
 } from '../box/verify.ts';
 import { parseEnvelope } from '../envelope/envelope.ts';
-import { builtinPolicy, BUILTIN_POLICIES } from '../envelope/trust-policy.ts';
+import { builtinPolicy, BUILTIN_POLICIES, identityPolicyOf } from '../envelope/trust-policy.ts';
 import { hasTrustDecision, verifyEnvelope, type EnvelopeVerification } from '../envelope/verify.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readIssue, verifyBoxOnGitHub, type LocatedBox } from '../github/box-locator.ts';
@@ -29,6 +29,8 @@ import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { githubClient } from '../github/client.ts';
 import {
   GITHUB_ACTIONS_ISSUER,
+  emailNeedsIssuer,
+  isEmailIdentity,
   policyFromFlags,
   type IdentityPolicy,
   type PolicyFlags,
@@ -210,6 +212,8 @@ export interface EnvelopeTrustInput {
   key?: string;
   /** --require-identity-pattern / --require-issuer */
   identityPattern?: string;
+  /** --cert-identity: the signer exactly (an email address needs the issuer). */
+  identity?: string;
   issuer?: string;
   /** --repo and the other identity flags. */
   flags?: PolicyFlags;
@@ -233,17 +237,26 @@ export async function verifyEnvelopeText(
         certOidcIssuer: t.issuer || GITHUB_ACTIONS_ISSUER,
       }),
     ]);
+  if (t.identity) {
+    // The envelope view's issuer is InferenceBench's --require-issuer.
+    if (!t.issuer && isEmailIdentity(t.identity))
+      throw emailNeedsIssuer(t.identity, 'with --require-issuer');
+    identities.push([
+      'an identity',
+      policyFromFlags({
+        certIdentity: t.identity,
+        certOidcIssuer: t.issuer || GITHUB_ACTIONS_ISSUER,
+      }),
+    ]);
+  }
   if (t.flags && Object.values(t.flags).some((v) => v !== undefined && v !== ''))
     identities.push(['a repository or signer', policyFromFlags(t.flags)]);
   if (t.policy) {
     const p = builtinPolicy(t.policy);
     if (!p) throw new SealboxError('USAGE', `trust policy ${t.policy}: no such built-in policy`);
     for (const a of p.anchors) if (a.pem) devKeys.push({ label: `${p.name} anchor`, pem: a.pem });
-    if (p.identityPattern)
-      identities.push([
-        `the policy ${p.name}`,
-        policyFromFlags({ certIdentityRegex: p.identityPattern, certOidcIssuer: p.issuer }),
-      ]);
+    const identity = identityPolicyOf(p);
+    if (identity) identities.push([`the policy ${p.name}`, identity]);
   }
   if (identities.length > 1)
     throw new SealboxError(

@@ -1,9 +1,10 @@
 // `sealbox attest FILE... [--predicate-type T --predicate FILE] [--out FILE]`:
 // see src/node/attest-files.ts; this prints what it did.
 import { attestFiles } from '../node/attest-files.ts';
+import { loginRequest, type LoginFlags } from './options.ts';
 import { printJson, type Format } from './output.ts';
 
-export interface AttestOptions {
+export interface AttestOptions extends LoginFlags {
   predicateType?: string;
   predicate?: string;
   out?: string;
@@ -20,7 +21,7 @@ export interface AttestOptions {
 }
 
 export async function attestCommand(files: string[], o: AttestOptions): Promise<number> {
-  const a = await attestFiles(files, o);
+  const a = await attestFiles(files, { ...o, login: loginRequest(o) });
   if (o.format === 'json')
     printJson({
       ok: true,

@@ -11,6 +11,7 @@ import {
 import {
   BUILTIN_POLICIES,
   builtinPolicy,
+  identityPolicyOf,
   parseTrustPolicy,
   type TrustPolicy,
 } from '../envelope/trust-policy.ts';
@@ -23,10 +24,17 @@ import {
 } from '../node/batch-worker.ts';
 import { VerifierPool, defaultWorkers, type EnvelopeWorkerInit } from '../node/batch.ts';
 import { STDIN, readTextFile } from '../node/files.ts';
-import { endpointsFrom, identityToken } from '../node/signing.ts';
+import { identityToken } from '../node/identity-token.ts';
+import { endpointsFrom } from '../node/signing.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags, type IdentityPolicy } from '../policy/identity.ts';
-import { identityFlagsGiven, parseWorkers, type PolicyOptions } from './options.ts';
+import {
+  identityFlagsGiven,
+  loginRequest,
+  parseWorkers,
+  type LoginFlags,
+  type PolicyOptions,
+} from './options.ts';
 import { printJson, printNotes, type Format } from './output.ts';
 
 export async function hashCommand(
@@ -47,7 +55,7 @@ export async function hashCommand(
   return 0;
 }
 
-export interface SignCommandOptions {
+export interface SignCommandOptions extends LoginFlags {
   devKey?: string;
   keyless?: boolean;
   out?: string;
@@ -63,6 +71,11 @@ export interface SignCommandOptions {
 export async function signCommand(file: string, o: SignCommandOptions): Promise<number> {
   if (Boolean(o.devKey) === Boolean(o.keyless))
     throw new SealboxError('USAGE', 'give one of --dev-key KEY or --keyless');
+  if (o.devKey && (o.oidcInteractive || o.oidcDeviceFlow || o.identityToken !== undefined))
+    throw new SealboxError(
+      'USAGE',
+      '--dev-key signs with a key: --identity-token and the login flags go with --keyless',
+    );
   try {
     return await sign(file, o);
   } catch (e) {
@@ -90,7 +103,12 @@ async function sign(file: string, o: SignCommandOptions): Promise<number> {
     formatIn: o.formatIn,
     formatOut: o.formatOut,
     devKey: o.devKey ? { pem: await readTextFile(o.devKey, 'key'), label: o.devKey } : undefined,
-    keyless: o.keyless ? { endpoints, token: await identityToken(o.identityToken) } : undefined,
+    keyless: o.keyless
+      ? {
+          endpoints,
+          token: () => identityToken(o.identityToken, process.env, loginRequest(o)),
+        }
+      : undefined,
     endpoints: o.tlog ? endpoints : undefined,
   };
   if (file === STDIN && o.out === undefined) {
@@ -169,11 +187,8 @@ async function envelopeTrust(
         devKeys.push({ label: path, pem: await readTextFile(path, `trust anchor of ${p.name}`) });
       }
     }
-    if (p.identityPattern)
-      identities.push([
-        `--trust-policy ${p.name}`,
-        policyFromFlags({ certIdentityRegex: p.identityPattern, certOidcIssuer: p.issuer }),
-      ]);
+    const identity = identityPolicyOf(p);
+    if (identity) identities.push([`--trust-policy ${p.name}`, identity]);
   }
   if (identities.length > 1)
     throw new SealboxError(

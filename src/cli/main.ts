@@ -7,6 +7,7 @@ import { setJqFilter } from './output.ts';
 import { BOX_DEFAULTS } from '../node/box-defaults.ts';
 import {
   addFormatOption,
+  addLoginOptions,
   addPolicyOptions,
   addTrustedRootOption,
   collectField,
@@ -96,21 +97,32 @@ function build(): Command {
     ),
   ).action(run(async () => (await import('./verify-bundle.ts')).verifyBundleCommand));
 
-  program
-    .command('sign-bundle')
-    .description('sign as the sigstore-conformance client protocol calls it')
-    .argument('<file>')
-    .option('--staging', 'use the Sigstore staging instance (not available)')
-    .option('--in-toto', 'FILE is an in-toto statement: sign it as DSSE')
-    .addOption(once('--identity-token <token>', 'OIDC identity token').makeOptionMandatory())
-    .addOption(once('--bundle <file>', 'where to write the bundle').makeOptionMandatory())
-    .addOption(
-      once('--trusted-root <file>', 'trusted root JSON (accepted; signing does not need it)'),
-    )
-    .addOption(once('--signing-config <file>', 'SigningConfig JSON naming the services'))
-    .action(run(async () => (await import('./sign-bundle.ts')).signBundleCommand));
+  addLoginOptions(
+    program
+      .command('sign-bundle')
+      .description('sign as the sigstore-conformance client protocol calls it')
+      .argument('<file>')
+      .option('--staging', 'use the Sigstore staging instance (not available)')
+      .option('--in-toto', 'FILE is an in-toto statement: sign it as DSSE')
+      .addOption(
+        once(
+          '--identity-token <token>',
+          'OIDC identity token (default SIGSTORE_ID_TOKEN, the Actions token protocol, or a login)',
+        ),
+      )
+      .addOption(once('--bundle <file>', 'where to write the bundle').makeOptionMandatory())
+      .addOption(
+        once('--trusted-root <file>', 'trusted root JSON (accepted; signing does not need it)'),
+      )
+      .addOption(
+        once(
+          '--signing-config <file>',
+          'SigningConfig JSON naming the services (and the issuer a login goes to)',
+        ),
+      ),
+  ).action(run(async () => (await import('./sign-bundle.ts')).signBundleCommand));
 
-  addFormatOption(
+  const attest = addFormatOption(
     program
       .command('attest')
       .description(
@@ -123,7 +135,7 @@ function build(): Command {
       .addOption(
         once(
           '--identity-token <token>',
-          'OIDC token (default SIGSTORE_ID_TOKEN, then the Actions token protocol)',
+          'OIDC token (default SIGSTORE_ID_TOKEN, then the Actions token protocol, then a login on a terminal)',
         ),
       )
       .addOption(
@@ -161,7 +173,8 @@ function build(): Command {
         ]),
       )
       .option('--no-upload', 'do not store the bundle to the attestation API'),
-  ).action(run(async () => (await import('./attest.ts')).attestCommand));
+  );
+  addLoginOptions(attest).action(run(async () => (await import('./attest.ts')).attestCommand));
 
   program
     .command('keygen')
@@ -184,7 +197,7 @@ function build(): Command {
       .argument('<file>')
       .addOption(formatIn()),
   ).action(run(async () => (await import('./envelope.ts')).hashCommand));
-  envelope
+  const envelopeSign = envelope
     .command('sign')
     .description('sign an envelope with a dev key or keyless through Sigstore')
     .argument('<file>')
@@ -198,12 +211,19 @@ function build(): Command {
         'inferencebench',
       ]),
     )
-    .addOption(once('--identity-token <token>', 'OIDC token for --keyless'))
+    .addOption(
+      once(
+        '--identity-token <token>',
+        'OIDC token for --keyless (default SIGSTORE_ID_TOKEN, the Actions token protocol, then a login on a terminal)',
+      ),
+    )
     .addOption(once('--fulcio-url <url>', 'Fulcio'))
     .addOption(once('--rekor-url <url>', 'Rekor'))
     .addOption(once('--tsa-url <url>', 'timestamp authority'))
-    .option('--no-tlog', 'with --dev-key in sealbox format: do not log to Rekor')
-    .action(run(async () => (await import('./envelope.ts')).signCommand));
+    .option('--no-tlog', 'with --dev-key in sealbox format: do not log to Rekor');
+  addLoginOptions(envelopeSign).action(
+    run(async () => (await import('./envelope.ts')).signCommand),
+  );
   addFormatOption(
     addPolicyOptions(
       envelope

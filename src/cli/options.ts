@@ -2,6 +2,7 @@
 // policy flags of `gh attestation verify`, and output formats.
 import { Option, type Command } from 'commander';
 import { SealboxError } from '../errors.ts';
+import type { LoginRequest } from '../node/identity-token.ts';
 import type { PolicyFlags } from '../policy/identity.ts';
 
 /** A value option that is a usage error when given twice. */
@@ -178,6 +179,42 @@ export function identityFlagsGiven(o: PolicyFlags): string[] {
     ['denySelfHostedRunners', '--deny-self-hosted-runners'],
   ];
   return names.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
+}
+
+/** The flags of a person's login, for commands that sign keyless. */
+export interface LoginFlags {
+  oidcIssuer?: string;
+  oidcInteractive?: boolean;
+  oidcDeviceFlow?: boolean;
+}
+
+/** What identity-token.ts needs to log a person in: the flags, and the login itself. */
+export function loginRequest(o: LoginFlags, issuer = o.oidcIssuer): LoginRequest {
+  return {
+    oidcInteractive: o.oidcInteractive,
+    oidcDeviceFlow: o.oidcDeviceFlow,
+    oidcIssuer: issuer,
+    logIn: async (request) => (await (await import('../node/login/index.ts')).login(request)).token,
+  };
+}
+
+/** `--oidc-issuer`, `--oidc-interactive`, `--oidc-device-flow`: logging in to sign as a person. */
+export function addLoginOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      once(
+        '--oidc-issuer <url>',
+        'where a login goes (default $SEALBOX_OIDC_ISSUER, else https://oauth2.sigstore.dev/auth)',
+      ),
+    )
+    .option(
+      '--oidc-interactive',
+      'log in through a browser to sign as yourself (the default on a terminal when no token is at hand)',
+    )
+    .option(
+      '--oidc-device-flow',
+      'log in on another device: print an address and a code to enter there (no browser here)',
+    );
 }
 
 /** `--workers N`: a whole number of at least 1, or undefined for the default. */

@@ -4,6 +4,7 @@
 // and switch faults on, including hooks that act between the pages of a
 // comment listing in flight. Everything an attack on a box needs, without
 // importing internals; docs/devstack.md has a worked example.
+import type { LoginIssuer } from './login.ts';
 import { DevStack, type Faults, type StackOptions } from './stack.ts';
 import type {
   Fault,
@@ -27,6 +28,7 @@ export type {
 } from './github-api.ts';
 export { ACTIONS_BOT, LOCK_REASONS, REPOSITORY_ROLES } from './github-access.ts';
 export type { RunIdentity } from './identity.ts';
+export { LOGIN_ISSUER, type LoginIssuer, type LoginFaults } from './login.ts';
 export { DEFAULT_RUN } from './identity.ts';
 
 /** Starts a stack on 127.0.0.1 (a free port unless `port` is given). */
@@ -132,6 +134,15 @@ export function forgetCommentEdits(stack: DevStack, on: boolean): void {
 /** Runs `hook.act` before a page of a comment listing (REST or GraphQL) is answered. */
 export function betweenPages(stack: DevStack, hook: PageHook): void {
   stack.github.betweenPages(hook);
+}
+
+/**
+ * The issuer people log in through (at `stack.loginUrl`): set `faults`
+ * (`foreignIssuer`), `deviceCodeLifetime` and `pollInterval` on it; `issued`
+ * lists the ID tokens it handed out.
+ */
+export function loginIssuer(stack: DevStack): LoginIssuer {
+  return stack.login;
 }
 
 /** Fulcio down or slow, Rekor refusing: set fields on the returned object. */

@@ -5,6 +5,9 @@
 //   them (the mock only decodes them);
 // - the certificate's SAN is what GitHub's Fulcio writes:
 //   https://github.com/ + job_workflow_ref;
+// - for a person's token from the login issuer, the SAN is the token's email
+//   address (an rfc822Name) and the issuer the upstream login
+//   (federated_claims.connector_id), as Fulcio configures Sigstore's Dex;
 // - `dsse` entries are stored in Rekor's canonical form, not as proposed.
 import { createHash } from 'node:crypto';
 import {
@@ -18,8 +21,10 @@ import {
 } from '@sigstore/mock';
 import { HashAlgorithm, TransparencyLogEntry } from '@sigstore/protobuf-specs';
 import { CreateEntryRequest, Entry } from '@sigstore/protobuf-specs/rekor/v2';
-import { UnsecuredJWT } from 'jose';
+import { decodeJwt, UnsecuredJWT } from 'jose';
 import { describe } from '../errors.ts';
+import { emailCertificateAuthority } from './fulcio-email.ts';
+import type { LoginIssuer } from './login.ts';
 import type { OidcIssuer } from './oidc.ts';
 import type { StackState } from './state.ts';
 
@@ -33,6 +38,7 @@ export interface HandlerResult {
   status: number;
   body: string | Uint8Array;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export interface SigstoreServices {
@@ -238,6 +244,7 @@ function trustedRootFor(options: {
 export async function startSigstoreServices(
   state: StackState,
   issuer: OidcIssuer,
+  login: LoginIssuer,
   existingRoot: unknown | undefined,
   faults: { rekorRefuses?: boolean },
 ): Promise<SigstoreServices> {
@@ -247,6 +254,10 @@ export async function startSigstoreServices(
   const tsa = await initializeTSA(state.keys.tsa, wholeSecondClock());
   // The SAN claim we add after verifying the token; the mock reads it.
   const fulcio = fulcioHandler(ca, { strict: true, subjectClaim: 'sealbox_fulcio_san' });
+  const emailFulcio = fulcioHandler(emailCertificateAuthority(ca, ctLog, state.keys.ca), {
+    strict: true,
+    subjectClaim: 'email',
+  });
   const timestamp = tsaHandler(tsa, { strict: true });
   const trustedRoot =
     existingRoot ??
@@ -257,6 +268,31 @@ export async function startSigstoreServices(
       tsaChain: [tsa.intCertificate, tsa.rootCertificate],
       start: new Date(Date.now() - 60_000),
     });
+
+  // Fulcio's email principal: a verified address, and for Dex the upstream
+  // issuer the person logged in through.
+  async function personCertificate(
+    request: { credentials?: { oidcIdentityToken?: unknown } },
+    token: string,
+  ): Promise<HandlerResult> {
+    let claims: Record<string, unknown>;
+    try {
+      claims = await login.verify(token);
+    } catch (e) {
+      return error(401, `the OIDC identity token is not valid: ${describe(e)}`);
+    }
+    const upstream = (claims.federated_claims as { connector_id?: unknown } | undefined)
+      ?.connector_id;
+    if (typeof claims.email !== 'string' || claims.email_verified !== true)
+      return error(400, 'the token has no verified email claim');
+    if (typeof upstream !== 'string')
+      return error(400, 'the token has no federated_claims.connector_id claim');
+    request.credentials!.oidcIdentityToken = new UnsecuredJWT({
+      iss: upstream,
+      email: claims.email,
+    }).encode();
+    return call(emailFulcio.fn, JSON.stringify(request));
+  }
 
   return {
     trustedRoot,
@@ -269,6 +305,13 @@ export async function startSigstoreServices(
       }
       const token = request.credentials?.oidcIdentityToken;
       if (typeof token !== 'string') return error(400, 'no OIDC identity token in the request');
+      let tokenIssuer: unknown;
+      try {
+        tokenIssuer = decodeJwt(token).iss;
+      } catch {
+        return error(401, 'the OIDC identity token is not a JWT');
+      }
+      if (tokenIssuer === login.issuer) return personCertificate(request, token);
       let claims: Record<string, unknown>;
       try {
         claims = await issuer.verify(token);

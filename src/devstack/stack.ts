@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DEFAULT_RUN, type RunIdentity } from './identity.ts';
 import { WorkflowRunner } from './runner.ts';
 import { GitHubApi } from './github-api.ts';
+import { LoginIssuer } from './login.ts';
 import { OidcIssuer } from './oidc.ts';
 import {
   startSigstoreServices,
@@ -58,7 +59,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, r: HandlerResult): void {
-  res.writeHead(r.status, { 'content-type': r.contentType ?? 'text/plain' });
+  res.writeHead(r.status, { 'content-type': r.contentType ?? 'text/plain', ...r.headers });
   res.end(r.body);
 }
 
@@ -66,6 +67,8 @@ export class DevStack {
   readonly url: string;
   readonly state: StackState;
   readonly issuer: OidcIssuer;
+  /** The issuer people log in through (browser or device flow), at loginUrl. */
+  readonly login: LoginIssuer;
   readonly github: GitHubApi;
   /** Runs dispatched workflows (the sealbox Action in a child process). */
   runner!: WorkflowRunner;
@@ -77,6 +80,7 @@ export class DevStack {
     url: string,
     state: StackState,
     issuer: OidcIssuer,
+    login: LoginIssuer,
     github: GitHubApi,
     faults: Faults,
     server: Server,
@@ -84,6 +88,7 @@ export class DevStack {
     this.url = url;
     this.state = state;
     this.issuer = issuer;
+    this.login = login;
     this.github = github;
     this.faults = faults;
     this.#server = server;
@@ -92,12 +97,13 @@ export class DevStack {
   static async start(options: StackOptions = {}): Promise<DevStack> {
     const state = loadState(options.stateDir);
     const issuer = new OidcIssuer(state.keys.oidc);
+    const login = new LoginIssuer(state.keys.login, issuer);
     const existing =
       state.fresh || !existsSync(state.trustedRootPath)
         ? undefined
         : JSON.parse(readFileSync(state.trustedRootPath, 'utf8'));
     const faults: Faults = {};
-    const services = await startSigstoreServices(state, issuer, existing, faults);
+    const services = await startSigstoreServices(state, issuer, login, existing, faults);
     if (!existing)
       writeFileSync(state.trustedRootPath, JSON.stringify(services.trustedRoot, null, 2) + '\n');
     const github = new GitHubApi();
@@ -114,7 +120,7 @@ export class DevStack {
     });
     const { port } = server.address() as { port: number };
     const url = `http://127.0.0.1:${port}`;
-    const stack = new DevStack(url, state, issuer, github, faults, server);
+    const stack = new DevStack(url, state, issuer, login, github, faults, server);
     github.baseUrl = stack.githubApiUrl;
     stack.runner = new WorkflowRunner(stack);
     writeFileSync(state.signingConfigPath, JSON.stringify(stack.signingConfig(), null, 2) + '\n');
@@ -132,6 +138,10 @@ export class DevStack {
   }
   get oidcUrl() {
     return `${this.url}/oidc`;
+  }
+  /** The login issuer's address (what --oidc-issuer and SEALBOX_OIDC_ISSUER take); its name is LOGIN_ISSUER. */
+  get loginUrl() {
+    return `${this.url}/login`;
   }
   get githubApiUrl() {
     return `${this.url}/github/api`;
@@ -155,7 +165,7 @@ export class DevStack {
     return {
       mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
       caUrls: [service(this.fulcioUrl)],
-      oidcUrls: [],
+      oidcUrls: [service(this.loginUrl)],
       rekorTlogUrls: [service(this.rekorUrl)],
       tsaUrls: [service(this.tsaUrl)],
       rekorTlogConfig: { selector: 'ANY' },
@@ -214,6 +224,19 @@ export class DevStack {
     const url = new URL(req.url ?? '/', this.url);
     const path = url.pathname;
     if (path.startsWith('/github/')) return this.github.handle(req, res, url, await readBody(req));
+    if (path.startsWith('/login/')) {
+      const body = req.method === 'POST' ? await readBody(req) : '';
+      return send(
+        res,
+        await this.login.handle(
+          req.method ?? 'GET',
+          path.slice('/login'.length),
+          url.searchParams,
+          body,
+          this.loginUrl,
+        ),
+      );
+    }
     if (req.method === 'POST' && path === '/fulcio/api/v2/signingCert') {
       const body = await readBody(req);
       if (this.faults.fulcioDelayMs)

@@ -2,7 +2,7 @@
 // config, created on first use and reused after, so separate runs (and
 // separate processes) share one root.
 //
-//   STATE/keys/{ca,ctlog,rekor,tsa,oidc}.pem   private keys (PKCS#8, mode 0600)
+//   STATE/keys/{ca,ctlog,rekor,tsa,oidc,login}.pem   private keys (PKCS#8, mode 0600)
 //   STATE/trusted_root.json                    what verifiers trust for this stack
 //   STATE/signing_config.json                  the endpoints of the stack last started
 import {
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { cacheDir } from '../node/cache-dir.ts';
 import { SealboxError, describe } from '../errors.ts';
 
-export const STATE_KEYS = ['ca', 'ctlog', 'rekor', 'tsa', 'oidc'] as const;
+export const STATE_KEYS = ['ca', 'ctlog', 'rekor', 'tsa', 'oidc', 'login'] as const;
 export type StateKey = (typeof STATE_KEYS)[number];
 
 export interface KeyPair {

@@ -1,15 +1,24 @@
 // Named trust policies: a small JSON or YAML file naming who may sign
-// (issuer and identity pattern) and which dev keys are anchors, or one of a
-// few built-in names. Portable: reading anchor files is the caller's job.
+// (issuer, and an identity pattern or a list of identities such as email
+// addresses) and which dev keys are anchors, or one of a few built-in names.
+// Portable: reading anchor files is the caller's job.
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
 import { SealboxError } from '../errors.ts';
-import { GITHUB_ACTIONS_ISSUER } from '../policy/identity.ts';
+import {
+  GITHUB_ACTIONS_ISSUER,
+  emailNeedsIssuer,
+  isEmailIdentity,
+  policyFromFlags,
+  type IdentityPolicy,
+} from '../policy/identity.ts';
 
 export interface TrustPolicy {
   name: string;
   issuer: string;
   identityPattern?: string;
+  /** Exact signer identities (SANs): email addresses, or URIs. */
+  identities?: string[];
   /** PEM texts, or paths (relative to the policy file) for the caller to read. */
   anchors: { pem?: string; path?: string }[];
 }
@@ -34,6 +43,9 @@ const schema = z.object(
   {
     issuer: z.optional(z.string('is not a string')),
     identity_pattern: z.optional(z.string('is not a string')),
+    identities: z.optional(
+      z.array(z.string('is not a string').check(z.minLength(1, 'is empty')), 'is not a list'),
+    ),
     anchors: z.optional(z.array(z.string('is not a string'), 'is not a list')),
   },
   'is not a mapping',
@@ -58,13 +70,24 @@ export function parseTrustPolicy(text: string, label: string): TrustPolicy {
       `trust policy ${label}: ${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`,
     );
   }
-  const { issuer, identity_pattern, anchors } = r.data;
-  if (identity_pattern === undefined && !anchors?.length) {
+  const { issuer, identity_pattern, identities, anchors } = r.data;
+  if (identity_pattern === undefined && !identities?.length && !anchors?.length) {
     throw new SealboxError(
       'INPUT_INVALID',
-      `trust policy ${label}: names neither identity_pattern nor anchors, so it trusts nothing`,
+      `trust policy ${label}: names neither identity_pattern, identities nor anchors, so it trusts nothing`,
     );
   }
+  if (identity_pattern !== undefined && identities !== undefined)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `trust policy ${label}: names both identity_pattern and identities; give one`,
+    );
+  const email = issuer === undefined ? identities?.find(isEmailIdentity) : undefined;
+  if (email !== undefined)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `trust policy ${label}: ${emailNeedsIssuer(email, "in the policy's issuer").message}`,
+    );
   if (identity_pattern !== undefined) {
     try {
       new RegExp(identity_pattern);
@@ -79,6 +102,7 @@ export function parseTrustPolicy(text: string, label: string): TrustPolicy {
     name: label,
     issuer: issuer ?? GITHUB_ACTIONS_ISSUER,
     identityPattern: identity_pattern,
+    identities: identities?.length ? identities : undefined,
     anchors: (anchors ?? []).map((a) => (a.includes('-----BEGIN') ? { pem: a } : { path: a })),
   };
 }
@@ -86,4 +110,13 @@ export function parseTrustPolicy(text: string, label: string): TrustPolicy {
 export function builtinPolicy(name: string): TrustPolicy | undefined {
   const p = BUILTIN_POLICIES[name];
   return p && { name, issuer: p.issuer, identityPattern: p.identityPattern, anchors: p.anchors };
+}
+
+/** Who a policy says must have signed keyless envelopes, or undefined when it names only anchors. */
+export function identityPolicyOf(p: TrustPolicy): IdentityPolicy | undefined {
+  if (p.identities)
+    return { issuer: p.issuer, signer: { kind: 'one-of', identities: p.identities } };
+  if (p.identityPattern !== undefined)
+    return policyFromFlags({ certIdentityRegex: p.identityPattern, certOidcIssuer: p.issuer });
+  return undefined;
 }

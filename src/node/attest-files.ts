@@ -14,7 +14,8 @@ import {
 } from '../sigstore/provenance.ts';
 import { githubFromEnv, storeAttestation } from './attestation-store.ts';
 import { STDIN, readJsonFile, readTextFile, resolveArtifact } from './files.ts';
-import { endpointsFrom, identityToken, keySigner, signStatement } from './signing.ts';
+import { identitySource, identityToken, isLogin, type LoginRequest } from './identity-token.ts';
+import { endpointsFrom, keySigner, signStatement } from './signing.ts';
 
 export interface AttestFilesOptions {
   predicateType?: string;
@@ -22,6 +23,8 @@ export interface AttestFilesOptions {
   predicate?: string;
   out?: string;
   identityToken?: string;
+  /** A person's command: may log in (--oidc-interactive, --oidc-device-flow, a terminal). */
+  login?: LoginRequest;
   key?: string;
   tlog?: boolean;
   fulcioUrl?: string;
@@ -68,8 +71,20 @@ export async function attestFiles(files: string[], o: AttestFilesOptions): Promi
       );
     endpoints.rekorVersion = 2;
   }
+  if (o.key && (o.login?.oidcInteractive || o.login?.oidcDeviceFlow))
+    throw new SealboxError('USAGE', '--key signs with a key: it takes no login');
   const signer = o.key ? keySigner(await readTextFile(o.key, 'key'), o.key) : undefined;
-  const token = signer ? undefined : await identityToken(o.identityToken, env);
+  // Provenance describes a CI run; a person's login has none to describe.
+  if (
+    !signer &&
+    o.predicate === undefined &&
+    isLogin(identitySource(o.identityToken, env, o.login))
+  )
+    throw new SealboxError(
+      'USAGE',
+      'signing as a person (a login), give --predicate-type and --predicate: the default predicate, SLSA provenance, describes a CI run',
+    );
+  const token = signer ? undefined : await identityToken(o.identityToken, env, o.login);
   let predicateType = o.predicateType;
   let predicate: unknown;
   if (o.predicate !== undefined) predicate = await readJsonFile(o.predicate, 'predicate');

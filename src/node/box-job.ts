@@ -15,7 +15,8 @@ import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { githubFromEnv, storeAttestation } from './attestation-store.ts';
 import { boxAttester } from './box-attest.ts';
 import { checkExec, runExec, type ExecOptions } from './exec-sandbox.ts';
-import { endpointsFrom, identityToken } from './signing.ts';
+import { identityToken } from './identity-token.ts';
+import { endpointsFrom } from './signing.ts';
 
 export interface BoxJobSettings {
   computation: string;

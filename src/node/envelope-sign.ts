@@ -1,6 +1,7 @@
 // Signing envelopes on Node: dev keys (Ed25519, node:crypto) and Sigstore
 // bundles (keyless or key-signed, through @sigstore/sign).
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'lossless-json';
 import { SealboxError, describe } from '../errors.ts';
@@ -23,8 +24,11 @@ export interface EnvelopeSignOptions {
   formatOut?: EnvelopeFormat;
   /** An Ed25519 private key (PEM): InferenceBench dev-key, or a key-signed bundle in sealbox format. */
   devKey?: { pem: string; label: string };
-  /** Keyless: where to sign and with which token. */
-  keyless?: { endpoints: SigningEndpoints; token: string };
+  /**
+   * Keyless: where to sign and with which token, or how to get it (a login),
+   * asked only once the envelope has parsed.
+   */
+  keyless?: { endpoints: SigningEndpoints; token: string | (() => Promise<string>) };
   /** For key-signed sealbox bundles: the log to use (none when undefined). */
   endpoints?: SigningEndpoints;
 }
@@ -75,6 +79,10 @@ export async function signEnvelope(
   const env: ParsedEnvelope = { ...parsed, format, body, document: body };
   const hash = await contentHash(env);
   const hexBytes = new TextEncoder().encode(hash);
+  const keyless = o.keyless && {
+    endpoints: o.keyless.endpoints,
+    token: typeof o.keyless.token === 'string' ? o.keyless.token : await o.keyless.token(),
+  };
   let signature: unknown;
   if (format === 'inferencebench') {
     if (o.devKey) {
@@ -85,17 +93,20 @@ export async function signEnvelope(
         rekor_log_index: -1,
         bundle: b64(sign(null, hexBytes, key)),
       };
-    } else if (o.keyless) {
-      const bundle = (await signMessage(hexBytes, {
-        endpoints: o.keyless.endpoints,
-        token: o.keyless.token,
-      })) as {
+    } else if (keyless) {
+      const bundle = (await signMessage(hexBytes, keyless)) as {
         verificationMaterial: {
           certificate?: { rawBytes: string };
+          x509CertificateChain?: { certificates: { rawBytes: string }[] };
           tlogEntries: { logIndex: string }[];
         };
       };
-      const raw = bundle.verificationMaterial.certificate?.rawBytes ?? '';
+      // A v0.3 bundle holds the leaf alone; earlier ones the chain, leaf first.
+      const material = bundle.verificationMaterial;
+      const raw =
+        material.certificate?.rawBytes ??
+        material.x509CertificateChain?.certificates[0]?.rawBytes ??
+        '';
       signature = {
         method: 'sigstore-cosign',
         certificate: `-----BEGIN CERTIFICATE-----\n${(raw.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`,
@@ -121,14 +132,8 @@ export async function signEnvelope(
           signer: keySigner(o.devKey.pem, o.devKey.label),
         }),
       };
-    } else if (o.keyless) {
-      signature = {
-        method: 'sigstore',
-        bundle: await signStatement(payload, {
-          endpoints: o.keyless.endpoints,
-          token: o.keyless.token,
-        }),
-      };
+    } else if (keyless) {
+      signature = { method: 'sigstore', bundle: await signStatement(payload, keyless) };
     }
   }
   if (signature === undefined) throw new SealboxError('USAGE', 'give --dev-key KEY or --keyless');
@@ -144,11 +149,14 @@ export async function signEnvelopeFile(
   out: string | undefined,
   o: EnvelopeSignOptions,
 ): Promise<string> {
-  const signed = await signEnvelope(await readTextFile(file, 'envelope'), file, o);
   const target = out ?? file.replace(/(\.json)?$/, '.signed.json');
+  // Refused before anyone is asked to log in, and again when writing.
+  const exists = () =>
+    new SealboxError('USAGE', `${target} exists; pass --out to choose where to write`);
+  if (!out && existsSync(target)) throw exists();
+  const signed = await signEnvelope(await readTextFile(file, 'envelope'), file, o);
   await writeFile(target, signed, { flag: out ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST')
-      throw new SealboxError('USAGE', `${target} exists; pass --out to choose where to write`);
+    if (e.code === 'EEXIST') throw exists();
     throw e;
   });
   return target;

@@ -1,6 +1,6 @@
-// Signing with @sigstore/sign: keyless through Fulcio (identity from GitHub
-// Actions' token protocol, --identity-token or SIGSTORE_ID_TOKEN) or with a
-// key, witnessed by Rekor v1 and optionally a timestamp authority.
+// Signing with @sigstore/sign: keyless through Fulcio (the identity token
+// comes from identity-token.ts) or with a key, witnessed by Rekor v1 and
+// optionally a timestamp authority.
 import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import { bundleToJSON } from '@sigstore/bundle';
@@ -16,7 +16,7 @@ import {
   type Witness,
 } from '@sigstore/sign';
 import { SealboxError, describe } from '../errors.ts';
-import { networkLimits, timedFetch, withServices } from './network.ts';
+import { networkLimits, withServices } from './network.ts';
 
 export const PUBLIC_GOOD = {
   fulcioUrl: 'https://fulcio.sigstore.dev',
@@ -49,45 +49,6 @@ export function endpointsFrom(
     rekorUrl: flags.rekorUrl ?? env.SEALBOX_REKOR_URL ?? PUBLIC_GOOD.rekorUrl,
     tsaUrl: flags.tsaUrl ?? env.SEALBOX_TSA_URL,
   };
-}
-
-/**
- * The identity token: given explicitly, else SIGSTORE_ID_TOKEN, else fetched
- * with GitHub Actions' token protocol (audience `sigstore`).
- */
-export async function identityToken(given: string | undefined, env = process.env): Promise<string> {
-  if (given) return given;
-  if (env.SIGSTORE_ID_TOKEN) return env.SIGSTORE_ID_TOKEN;
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !bearer) {
-    throw new SealboxError(
-      'NO_IDENTITY',
-      'no identity token: pass --identity-token, set SIGSTORE_ID_TOKEN, or run in GitHub Actions with permissions id-token: write (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN)',
-    );
-  }
-  const tokenUrl = new URL(url);
-  tokenUrl.searchParams.set('audience', 'sigstore');
-  let response: Response;
-  try {
-    response = await timedFetch('the OIDC token endpoint')(tokenUrl, {
-      headers: { authorization: `bearer ${bearer}`, accept: 'application/json' },
-    });
-  } catch (e) {
-    if (e instanceof SealboxError) throw e;
-    throw new SealboxError(
-      'SERVICE',
-      `OIDC token endpoint ${tokenUrl.origin}: unreachable (${describe((e as Error).cause ?? e)})`,
-    );
-  }
-  const body = (await response.json().catch(() => ({}))) as { value?: string; message?: string };
-  if (!response.ok || typeof body.value !== 'string') {
-    throw new SealboxError(
-      'SERVICE',
-      `OIDC token endpoint ${tokenUrl.origin}: ${response.status} ${body.message ?? 'no token in the answer'}`,
-    );
-  }
-  return body.value;
 }
 
 /** A signer holding a private key (ECDSA P-256 or Ed25519, PEM): key-signed bundles. */

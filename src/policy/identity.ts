@@ -6,6 +6,29 @@ import type { CertificateClaims } from './claims.ts';
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
+/**
+ * An identity that is an email address (a person who logged in), not a URI:
+ * one @, no scheme, no spaces or slashes. GitHub Actions never signs as one,
+ * so its issuer is never the default for it.
+ */
+export function isEmailIdentity(identity: string): boolean {
+  const at = identity.indexOf('@');
+  return (
+    at > 0 &&
+    at === identity.lastIndexOf('@') &&
+    at < identity.length - 1 &&
+    !/[\s/:]/.test(identity)
+  );
+}
+
+/** The refusal when an email identity comes without its issuer (`where`: "with --flag"). */
+export function emailNeedsIssuer(identity: string, where: string): SealboxError {
+  return new SealboxError(
+    'USAGE',
+    `${JSON.stringify(identity)} is an email address: name the issuer it logged in through ${where} (GitHub Actions, the default issuer, never signs as a person; through Sigstore's public-good login it is https://github.com/login/oauth, https://accounts.google.com or https://login.microsoftonline.com)`,
+  );
+}
+
 /** Who must have signed: one rule, from one signer flag or a default. */
 export type SignerRule =
   | { kind: 'identity'; identity: string }
@@ -17,7 +40,9 @@ export type SignerRule =
    */
   | { kind: 'prefix'; prefix: string; describe: string }
   /** SAN is the workflow at the ref: owner and repository case-insensitively, path and ref exactly. */
-  | { kind: 'workflow-at-ref'; identity: string };
+  | { kind: 'workflow-at-ref'; identity: string }
+  /** SAN is one of these, exactly (a trust policy's `identities`). */
+  | { kind: 'one-of'; identities: string[] };
 
 export interface IdentityPolicy {
   /** Exact OIDC issuer. */
@@ -123,6 +148,8 @@ export function policyFromFlags(
   } else if (flags.signerWorkflow !== undefined) {
     signer = signerWorkflowRule(flags.signerWorkflow);
   } else if (flags.certIdentity !== undefined) {
+    if (flags.certOidcIssuer === undefined && isEmailIdentity(flags.certIdentity))
+      throw emailNeedsIssuer(flags.certIdentity, 'with --cert-oidc-issuer');
     signer = { kind: 'identity', identity: flags.certIdentity };
   } else if (flags.certIdentityRegex !== undefined) {
     try {
@@ -180,6 +207,10 @@ export function describeSigner(rule: SignerRule): string {
       return `matching /${rule.pattern}/`;
     case 'prefix':
       return rule.describe;
+    case 'one-of':
+      return rule.identities.length === 1
+        ? rule.identities[0]!
+        : `one of ${rule.identities.join(', ')}`;
   }
 }
 
@@ -215,6 +246,8 @@ function signerMatches(rule: SignerRule, san: string): boolean {
       return new RegExp(rule.pattern).test(san);
     case 'prefix':
       return githubUriStartsWith(san, rule.prefix);
+    case 'one-of':
+      return rule.identities.includes(san);
   }
 }
 

@@ -1,7 +1,8 @@
 // The identity policy as pure code: the rules gh applies without writing them down.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluatePolicy, policyFromFlags } from '../../src/policy/identity.ts';
+import type { SealboxError } from '../../src/errors.ts';
+import { evaluatePolicy, isEmailIdentity, policyFromFlags } from '../../src/policy/identity.ts';
 import type { CertificateClaims } from '../../src/policy/claims.ts';
 
 // A bundle signed by a reusable workflow in another repository: the source
@@ -103,4 +104,76 @@ test('a missing claim fails its check with a reason', () => {
   const ref = checks.find((c) => c.name === 'source_ref')!;
   assert.equal(ref.ok, false);
   assert.match(ref.reason, /no source ref claim/);
+});
+
+// A person's certificate from a login (an email SAN, the upstream login as issuer).
+const person: CertificateClaims = {
+  subjectAlternativeName: 'alice@example.com',
+  issuer: 'https://github.com/login/oauth',
+  extensions: {},
+  notBefore: '',
+  notAfter: '',
+};
+
+test('an email identity is told apart from workflow URIs, which carry an @ too', () => {
+  for (const id of ['alice@example.com', 'a.b+c@sub.example.org'])
+    assert.equal(isEmailIdentity(id), true, id);
+  for (const id of [
+    'https://github.com/o/r/.github/workflows/x.yml@refs/heads/main',
+    'spiffe://example.org/ns/default',
+    '@example.com',
+    'alice@',
+    'a@b@c',
+    'alice @example.com',
+  ])
+    assert.equal(isEmailIdentity(id), false, id);
+});
+
+test('--cert-identity EMAIL without --cert-oidc-issuer is refused: the GitHub Actions default never applies', () => {
+  assert.throws(
+    () => policyFromFlags({ certIdentity: 'alice@example.com' }),
+    (e: SealboxError) =>
+      e.code === 'USAGE' &&
+      /"alice@example\.com" is an email address: .* with --cert-oidc-issuer/.test(e.message),
+  );
+  // A workflow URI keeps the default issuer, as before.
+  assert.equal(
+    policyFromFlags({ certIdentity: reusable.subjectAlternativeName! }).issuer,
+    'https://token.actions.githubusercontent.com',
+  );
+});
+
+test('an email identity with its issuer passes on its certificate, and fails on another issuer', () => {
+  const policy = (certOidcIssuer: string) =>
+    policyFromFlags({ certIdentity: 'alice@example.com', certOidcIssuer });
+  assert.deepEqual(
+    evaluatePolicy(policy('https://github.com/login/oauth'), person).filter((c) => !c.ok),
+    [],
+  );
+  assert.deepEqual(
+    evaluatePolicy(policy('https://accounts.google.com'), person)
+      .filter((c) => !c.ok)
+      .map((c) => c.code),
+    ['ISSUER_MISMATCH'],
+  );
+});
+
+test('a one-of signer rule (a trust policy listing identities) matches exactly', () => {
+  const policy = {
+    issuer: 'https://github.com/login/oauth',
+    signer: { kind: 'one-of' as const, identities: ['bob@example.com', 'alice@example.com'] },
+  };
+  assert.deepEqual(
+    evaluatePolicy(policy, person).map((c) => [c.name, c.ok]),
+    [
+      ['issuer', true],
+      ['signer', true],
+    ],
+  );
+  const other = evaluatePolicy(policy, { ...person, subjectAlternativeName: 'ALICE@example.com' });
+  assert.equal(other.find((c) => c.name === 'signer')?.code, 'SIGNER_MISMATCH');
+  assert.match(
+    other.find((c) => c.name === 'signer')!.reason,
+    /is not one of bob@example\.com, alice@example\.com/,
+  );
 });

@@ -66,8 +66,12 @@ export function envelopeView(): HTMLElement {
     `${FIELD.identityPattern}: a regular expression the signer must match`,
     'envelope-identity',
   );
+  const identity = textField(
+    `${FIELD.certIdentity}: the signer exactly, such as a person's email address`,
+    'envelope-cert-identity',
+  );
   const issuer = textField(FIELD.identityIssuer, 'envelope-issuer', {
-    hint: 'Default: GitHub Actions (https://token.actions.githubusercontent.com).',
+    hint: "Default: GitHub Actions (https://token.actions.githubusercontent.com). A person's email address needs the issuer they logged in through, such as https://github.com/login/oauth.",
   });
   const repo = textField(`${FIELD.repo} (OWNER/REPO) whose workflow signed it`, 'envelope-repo');
   const select = h(
@@ -88,6 +92,7 @@ export function envelopeView(): HTMLElement {
       h('legend', {}, 'Whom you trust (one of these)'),
       anchors.row,
       pattern.row,
+      identity.row,
       issuer.row,
       repo.row,
       policy.row,
@@ -104,6 +109,7 @@ export function envelopeView(): HTMLElement {
       {
         devKeys: keys.map((k) => ({ label: k.name, pem: new TextDecoder().decode(k.bytes) })),
         identityPattern: valueOf(pattern) || undefined,
+        identity: valueOf(identity) || undefined,
         issuer: valueOf(issuer) || undefined,
         flags: valueOf(repo) ? { repo: valueOf(repo) } : undefined,
         policy: valueOf(policy) || undefined,
