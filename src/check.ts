@@ -55,7 +55,10 @@ export type BoxCode =
   | 'TRANSCRIPT'
   | 'RECEIPT'
   | 'RECOMPUTE'
-  | 'WRONG_RUN';
+  | 'WRONG_RUN'
+  | 'REPLY'
+  | 'SHARE'
+  | 'REPLY_PROOF';
 
 /** Codes of an envelope document the sealbox format refuses (src/envelope/refusal.ts). */
 export type EnvelopeCode =

@@ -22,7 +22,14 @@ import {
 import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, MANIFEST_VERSION, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
-import { sealReplies, takeReplies, type SealedReply } from './replies.ts';
+import type { EmitEvent } from './events.ts';
+import {
+  sealReplies,
+  takeReplies,
+  usableReplyKey,
+  type ReplyRecipient,
+  type SealedReply,
+} from './replies.ts';
 import { boxJudge, submissionSignatures } from './sealing.ts';
 import { formatTime, windowFrom } from './times.ts';
 
@@ -42,6 +49,10 @@ export interface HostDeps {
   exec?(inputs: ComputeInput[], parameters: Record<string, unknown>): Promise<unknown>;
   /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
   generateKey?: typeof generateBoxKeyPair;
+  /** Randomness for the computation (the ceremony's seed) and reply salts (default: the platform's CSPRNG). */
+  randomBytes?(n: number): Uint8Array;
+  /** What happened, for programs watching (`--events jsonl`). */
+  event?: EmitEvent;
 }
 
 export interface BoxConfig {
@@ -68,6 +79,8 @@ export interface HostedBox {
 
 export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<HostedBox> {
   const log = deps.log ?? (() => {});
+  const emit = deps.event ?? (() => {});
+  const randomBytes = deps.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
   const key = await (deps.generateKey ?? generateBoxKeyPair)(config.suite);
   // The issue first: the manifest names it and who posts as the box.
   const bus = await deps.bus.open(config.boxId);
@@ -108,6 +121,15 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       closesAt: formatTime(closesAt),
     });
     log(`box open on ${bus.address} from ${formatTime(opensAt)} to ${formatTime(closesAt)}`);
+    emit({
+      event: 'opened',
+      box: bus.address,
+      box_id: config.boxId,
+      manifest_digest: digest,
+      computation: config.computation.name,
+      opens_at: formatTime(opensAt),
+      closes_at: formatTime(closesAt),
+    });
     const judge = boxJudge(
       manifest,
       digest,
@@ -117,7 +139,15 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
         ? submissionSignatures(manifest, digest, (login, id) => deps.bus.signingKeys!(login, id))
         : undefined,
     );
-    const seen = new SeenComments();
+    const seen = new SeenComments((c) =>
+      emit({
+        event: 'submitted',
+        box: bus.address,
+        comment_id: c.id,
+        author_login: c.author_login,
+        created_at: c.created_at,
+      }),
+    );
     const ctx = (closed: number): CloseContext => ({
       rules: manifest.rules,
       opensAt,
@@ -156,12 +186,20 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       await deps.bus.unlock?.().catch((e: unknown) => log(`unlocking failed: ${describe(e)}`));
     }
     records = final.records;
-    const inputs: ComputeInput[] = final.accepted.map((a) => ({
-      author_id: a.record.author_id,
-      author_login: a.record.author_login,
-      comment_id: a.record.comment_id,
-      message: a.plaintext.message,
-    }));
+    // Reply keys the suite can seal to: their submissions get a reply (and may be ceremony recipients).
+    const recipients: ReplyRecipient[] = [];
+    const inputs: ComputeInput[] = [];
+    for (const a of final.accepted) {
+      const replyKey = await usableReplyKey(manifest.hpke.suite, a.plaintext.reply_public_key);
+      if (replyKey) recipients.push({ submission: a.record, key: replyKey });
+      inputs.push({
+        author_id: a.record.author_id,
+        author_login: a.record.author_login,
+        comment_id: a.record.comment_id,
+        message: a.plaintext.message,
+        reply_key: Boolean(replyKey),
+      });
+    }
     const { name, parameters } = manifest.computation;
     if (name === 'exec') {
       if (!deps.exec) throw new Error('the exec computation cannot run here');
@@ -172,18 +210,27 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
               withheld: true,
               reason: `fewer than min_participants (${manifest.rules.min_participants}) submissions were accepted`,
             }
-          : await deps.exec(inputs, parameters);
+          : await deps.exec(
+              inputs.map(({ reply_key: _, ...input }) => input),
+              parameters,
+            );
     } else {
-      output = compute(name, parameters, inputs, manifest.rules.min_participants);
+      // The ceremony's key is made from these bytes: they live in this scope only.
+      const seed = randomBytes(32);
+      try {
+        output = compute(name, parameters, inputs, manifest.rules.min_participants, { seed });
+      } finally {
+        seed.fill(0);
+      }
     }
     const taken = takeReplies(output, inputs);
     output = taken.output;
     replies = await sealReplies(
       manifest.hpke.suite,
-      digest,
-      config.boxId,
-      final.accepted,
+      { box_id: config.boxId, manifest_digest: digest },
+      recipients,
       taken.replies,
+      randomBytes,
     );
     log(`closed: ${final.accepted.length} accepted of ${records.length} armoured comments`);
   } catch (e) {
@@ -211,6 +258,15 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   const rAttested = await deps.attest(rBytes, 'result.json');
   await deps.bus.publishResult(rBytes, rAttested.bundle);
   await deps.bus.close();
+  emit({
+    event: 'closed',
+    box: bus.address,
+    status,
+    closed_at: formatTime(closedAt),
+    accepted: result.counts.accepted,
+    rejected: result.counts.rejected,
+    result_posted: true,
+  });
   log('result attested and published; the key is dropped');
   return {
     manifest: mBytes,
@@ -234,11 +290,16 @@ const PERMANENT = new Set<RejectReason>([
 /** Every armoured comment the box has seen, with the last armour seen in it. */
 class SeenComments {
   readonly #byId = new Map<number, { body: string; armour: SeenArmour }>();
+  readonly #onNew: (c: BusComment) => void;
+  constructor(onNew: (c: BusComment) => void = () => {}) {
+    this.#onNew = onNew;
+  }
   async add(comments: BusComment[]): Promise<void> {
     for (const c of comments) {
       if (this.#byId.get(c.id)?.body === c.body) continue;
       const text = armourOf(c);
       if (text === undefined) continue;
+      if (!this.#byId.has(c.id)) this.#onNew(c);
       this.#byId.set(c.id, {
         body: c.body,
         armour: {

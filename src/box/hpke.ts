@@ -68,7 +68,11 @@ export async function generateBoxKeyPair(suite: SuiteName): Promise<BoxKeyPair> 
   return { suite, keyPair, publicKey };
 }
 
-/** A key pair from a 32-byte seed: for test vectors only, never for a box. */
+/**
+ * A key pair from a 32-byte seed (X-Wing: the seed is its private key;
+ * X25519: RFC 9180 DeriveKeyPair): a reply key's, kept as its seed, or a test
+ * vector's. A box's own key is generated and never has a seed.
+ */
 export async function boxKeyPairFromSeed(suite: SuiteName, given: Uint8Array): Promise<BoxKeyPair> {
   const s = cipherSuite(suite);
   // A copy: a Node Buffer is often a view into a larger pool, and the KEM reads the whole backing buffer.

@@ -6,7 +6,7 @@
 // verifier is injected.
 import * as z from 'zod/mini';
 import { SealboxError } from '../errors.ts';
-import { sha256Hex } from '../bytes.ts';
+import { sha256Hex, toBase64 } from '../bytes.ts';
 import { findArmour } from './armour.ts';
 import type { Announcement } from './bus.ts';
 import type { Receipt } from './checks/evidence.ts';
@@ -91,7 +91,8 @@ export type SubmissionSigner = (message: Uint8Array) => Promise<string>;
 /**
  * The comment to post: the message sealed to the box's key, bound to the box
  * and to the author's user id; under `signed_submissions`, followed by the
- * author's SSH signature over the box, manifest, author and ciphertext.
+ * author's SSH signature over the box, manifest, author and ciphertext. With
+ * a reply public key (of the box's suite), the box can answer privately.
  * Refuses (INPUT_INVALID) a signed box without a signer, and a comment over
  * the box's size limit.
  */
@@ -100,6 +101,7 @@ export async function sealFor(
   authorId: number,
   message: string,
   sign?: SubmissionSigner,
+  replyPublicKey?: Uint8Array,
 ): Promise<string> {
   const { manifest } = box;
   if (manifest.rules.signed_submissions && !sign)
@@ -109,6 +111,7 @@ export async function sealFor(
     );
   let body = await sealSubmission(manifest, box.digest, publicKeyOf(manifest), authorId, {
     message,
+    ...(replyPublicKey ? { reply_public_key: toBase64(replyPublicKey) } : {}),
   });
   if (sign) {
     const ciphertext = await sha256Hex(new TextEncoder().encode(findArmour(body)!));

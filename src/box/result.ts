@@ -25,8 +25,11 @@ export interface BoxResult {
     by_reason: Partial<Record<RejectReason, number>>;
   };
   output: unknown;
-  /** Private replies, each sealed to the reply key its submission carried. */
-  replies?: { comment_id: number; armour: string }[];
+  /**
+   * Private replies, each sealed to the reply key its submission carried,
+   * with a salted commitment to its text (v1.1; v1 had none).
+   */
+  replies?: { comment_id: number; armour: string; commitment?: string }[];
 }
 
 export function buildResult(fields: Omit<BoxResult, 'version' | 'counts'>): BoxResult {
@@ -98,15 +101,21 @@ const fields = {
     by_reason: z.record(z.string(), count),
   }),
   output: z.unknown(),
-  replies: z.optional(z.array(z.object({ comment_id: count, armour: z.string() }))),
 };
 
 /** result.json's shape; a verifier reads nothing from it before this holds. */
 export const resultSchema = z.object({
   version: z.literal(RESULT_VERSION, `is not ${RESULT_VERSION}`),
   ...fields,
+  replies: z.optional(
+    z.array(z.object({ comment_id: count, armour: z.string(), commitment: hex64 })),
+  ),
 });
-const resultSchemaV1 = z.object({ version: z.literal(RESULT_VERSION_V1), ...fields });
+const resultSchemaV1 = z.object({
+  version: z.literal(RESULT_VERSION_V1),
+  ...fields,
+  replies: z.optional(z.array(z.object({ comment_id: count, armour: z.string() }))),
+});
 
 /** A result of either version (v1 evidence verifies only where explicitly allowed). */
 export function parseResult(bytes: Uint8Array, label = 'result.json'): BoxResult {

@@ -22,6 +22,7 @@ import { issueCheck } from './checks/issue.ts';
 import { linkageCheck } from './checks/linkage.ts';
 import { manifestDigestCheck } from './checks/manifest-digest.ts';
 import { receiptCheck } from './checks/receipt.ts';
+import { replyProofCheck } from './checks/reply-proof.ts';
 import { recomputeCheck } from './checks/recompute.ts';
 import { runCheck } from './checks/run.ts';
 import { runnerCheck } from './checks/runner.ts';
@@ -145,6 +146,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
     await total('window', () => windowCheck(e)),
     await total('transcript', () => transcriptCheck(e, o.origin)),
     ...(o.receipt ? [await total('receipt', () => receiptCheck(e, o.receipt!))] : []),
+    ...(o.replyProof ? [await total('reply_proof', () => replyProofCheck(e, o.replyProof!))] : []),
     await total('recompute', () => recomputeCheck(e)),
     ...(o.expectedRun ? [await total('run', () => runCheck(e, o.expectedRun!))] : []),
   ];

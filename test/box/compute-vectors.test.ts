@@ -12,8 +12,15 @@ interface Vector {
   in: {
     computation: string;
     parameters: Record<string, unknown>;
-    submissions: { author_id: number; author_login: string; comment_id: number; message: string }[];
+    submissions: {
+      author_id: number;
+      author_login: string;
+      comment_id: number;
+      message: string;
+      reply_key?: boolean;
+    }[];
     min_participants: number;
+    seed?: string;
   };
   out?: Record<string, unknown>;
   rejected?: string;
@@ -30,7 +37,7 @@ const file = JSON.parse(
 test('the vectors file is the version this test reads, and covers every computation', () => {
   assert.equal(file.version, 'sealbox-compute-vectors/1');
   const names = new Set(file.vectors.map((v) => v.in.computation));
-  for (const n of ['reveal', 'auction', 'tally', 'stats']) assert.ok(names.has(n), n);
+  for (const n of ['reveal', 'auction', 'tally', 'stats', 'ceremony']) assert.ok(names.has(n), n);
   for (const v of file.vectors)
     assert.equal(('out' in v ? 1 : 0) + ('rejected' in v ? 1 : 0), 1, `${v.name}: out or rejected`);
 });
@@ -41,19 +48,20 @@ const published = (x: unknown) => JSON.parse(JSON.stringify(x));
 for (const v of file.vectors) {
   test(`vector: ${v.name}`, () => {
     const { computation, parameters, submissions, min_participants } = v.in;
+    const context = v.in.seed ? { seed: Uint8Array.from(Buffer.from(v.in.seed, 'hex')) } : {};
     if (v.rejected !== undefined) {
       const want =
         v.rejected === 'computation'
           ? `computation ${JSON.stringify(computation)} is not one of`
           : `parameter ${v.rejected} `;
       assert.throws(
-        () => compute(computation, parameters, submissions, min_participants),
+        () => compute(computation, parameters, submissions, min_participants, context),
         (e: unknown) => e instanceof SealboxError && e.code === 'USAGE' && e.message.includes(want),
       );
       return;
     }
     const { output, replies } = takeReplies(
-      compute(computation, parameters, submissions, min_participants),
+      compute(computation, parameters, submissions, min_participants, context),
       submissions,
     );
     const got = published(output);

@@ -9,6 +9,7 @@ import type { LoadedTrustedRoot } from '../../sigstore/trusted-root.ts';
 import type { BundleVerification, SignatureVerifier } from '../../sigstore/verify-bundle.ts';
 import type { BusComment } from '../close-rules.ts';
 import type { AnyManifest } from '../manifest.ts';
+import type { ReplyDocument } from '../reply-document.ts';
 import type { BoxResult } from '../result.ts';
 
 export interface BoxFiles {
@@ -46,6 +47,8 @@ export interface BoxVerifyOptions {
   /** v1 evidence and unreleased box workflows (development only). */
   allowUnreleasedBoxWorkflow?: boolean;
   receipt?: Receipt;
+  /** A reply a participant revealed: the result's commitment must be to it. */
+  replyProof?: ReplyDocument;
   /** The box was named by its run: the attestations must be that run's (and attempt's). */
   expectedRun?: { runId: number; attempt?: number };
   /** The evidence was read from this issue. */

@@ -1,11 +1,12 @@
 // `recompute`: where a computation reveals its inputs, its output follows from
-// them.
+// them; a ceremony's key is consistent with what was published.
 import { describe } from '../../errors.ts';
 import { failed, notEvaluated, passed, type Check } from '../../check.ts';
 import { compute } from '../compute/index.ts';
 import { takeReplies } from '../replies.ts';
 import { MANIFEST_VERSION_V1, type AnyManifest } from '../manifest.ts';
 import type { BoxResult } from '../result.ts';
+import { ceremonyCheck } from './ceremony.ts';
 import type { BoxEvidence } from './evidence.ts';
 
 export function recomputeCheck(e: BoxEvidence): Check {
@@ -25,6 +26,7 @@ function recompute(manifest: AnyManifest, result: BoxResult): Check {
   if (result.status !== 'complete')
     return passed('recompute', `nothing to recompute: the box ${result.status}`);
   const accepted = result.submissions.filter((s) => s.status === 'accepted');
+  if (name === 'ceremony') return ceremonyCheck(manifest, result);
   if (name === 'reveal') {
     const out = result.output as {
       submissions?: { author_id: number; comment_id: number; message: string }[];

@@ -1,13 +1,15 @@
 // `transcript`: the result's submissions are a consistent record, and, read
 // from GitHub, every armoured comment on the issue from inside the window is
 // in it as it was posted (comments deleted or edited after the close are
-// noted, not failed: people may do that to their own comments).
+// noted, not failed: people may do that to their own comments); its private
+// replies answer accepted submissions, one each, padded.
 import { failed, notEvaluated, passed, type Check } from '../../check.ts';
 import { findArmour } from '../armour.ts';
 import { sha256Hex } from '../../bytes.ts';
 import type { BoxResult } from '../result.ts';
 import { parseTime } from '../times.ts';
 import type { BoxEvidence, IssueOrigin } from './evidence.ts';
+import { replyProblems } from './replies.ts';
 
 function consistency(result: BoxResult): string[] {
   const problems: string[] = [];
@@ -75,8 +77,10 @@ export async function transcriptCheck(e: BoxEvidence, origin?: IssueOrigin): Pro
   if (!e.result.ok) return notEvaluated('transcript', e.result.reason);
   const result = e.result.value;
   const problems = consistency(result);
+  if (e.manifest.ok) problems.push(...replyProblems(e.manifest.value, result));
   const deleted = result.submissions.filter((s) => s.status === 'deleted').length;
-  const summary = `${result.submissions.length} armoured comment(s)${deleted ? `, ${deleted} deleted during collection` : ''}`;
+  const replies = result.replies?.length ?? 0;
+  const summary = `${result.submissions.length} armoured comment(s)${deleted ? `, ${deleted} deleted during collection` : ''}${replies ? `, ${replies} private repl${replies === 1 ? 'y' : 'ies'}` : ''}`;
   if (!origin) {
     return problems.length
       ? failed('transcript', 'TRANSCRIPT', problems.join('; '))

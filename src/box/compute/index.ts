@@ -1,16 +1,17 @@
 // The computations a box can run, by name (docs/spec/computations-v1.1.md).
 import { SealboxError } from '../../errors.ts';
 import { auction } from './auction.ts';
+import { ceremony } from './ceremony.ts';
 import { reveal } from './reveal.ts';
 import { stats } from './stats.ts';
 import { tally } from './tally.ts';
-import { ParameterError, type Computation, type ComputeInput } from './types.ts';
+import { ParameterError, type Computation, type ComputeInput, type RunContext } from './types.ts';
 
-export type { Computation, ComputeInput } from './types.ts';
+export type { Computation, ComputeInput, RunContext } from './types.ts';
 
 // A Map: a name such as "constructor" is not a computation.
 export const COMPUTATIONS: ReadonlyMap<string, Computation> = new Map(
-  [reveal, auction, tally, stats].map((c) => [c.name, c]),
+  [reveal, auction, tally, stats, ceremony].map((c) => [c.name, c]),
 );
 
 export function computation(name: string, parameters: Record<string, unknown>): Computation {
@@ -40,6 +41,7 @@ export function compute(
   parameters: Record<string, unknown>,
   inputs: ComputeInput[],
   minParticipants: number,
+  context: RunContext = {},
 ): unknown {
   const c = computation(name, parameters);
   if (!c.reveals(parameters) && c.validInputs(inputs, parameters) < minParticipants) {
@@ -48,5 +50,5 @@ export function compute(
       reason: `fewer than min_participants (${minParticipants}) valid inputs among the accepted submissions: the output would reveal them`,
     };
   }
-  return c.run(inputs, parameters);
+  return c.run(inputs, parameters, context);
 }

@@ -5,6 +5,14 @@ export interface ComputeInput {
   author_login: string;
   comment_id: number;
   message: string;
+  /** The submission carried a reply key the box can seal to (a ceremony's recipients need one). */
+  reply_key?: boolean;
+}
+
+/** What a computation may need besides its inputs: randomness, held by the box in memory only. */
+export interface RunContext {
+  /** 32 random bytes (the ceremony's key is made from them); fixed in the vectors. */
+  seed?: Uint8Array;
 }
 
 export interface Computation {
@@ -15,7 +23,7 @@ export interface Computation {
   validate(parameters: Record<string, unknown>): void;
   /** How many inputs are valid inputs to it: those counted against min_participants. */
   validInputs(inputs: ComputeInput[], parameters: Record<string, unknown>): number;
-  run(inputs: ComputeInput[], parameters: Record<string, unknown>): unknown;
+  run(inputs: ComputeInput[], parameters: Record<string, unknown>, context: RunContext): unknown;
 }
 
 /** A parameter a computation refuses, by name. */
