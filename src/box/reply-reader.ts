@@ -49,6 +49,20 @@ const fail = (code: 'REPLY' | 'SHARE', name: string, reason: string): ReplyReadi
   checks: [failed(name, code, reason)],
 });
 
+/** Refuses (INPUT_INVALID) a reply key made for another box. */
+export function checkKeyIsFor(key: ReplyKey, manifest: AnyManifest, manifestDigest: string): void {
+  if (key.file.box_id !== manifest.box_id)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `reply key: is for box ${key.file.box_id}, not box ${manifest.box_id}`,
+    );
+  if (key.file.manifest_digest !== manifestDigest)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      `reply key: is for another manifest of box ${manifest.box_id} (sha256 ${key.file.manifest_digest.slice(0, 12)}...)`,
+    );
+}
+
 /**
  * Opens the reply to the key's submission. `commentId` (from a receipt)
  * names it; else the key file's; else every reply is tried.
@@ -59,12 +73,7 @@ export async function readReply(
   commentId?: number,
 ): Promise<ReplyReading> {
   const { manifest, result } = box;
-  const label = key.file.box ?? key.file.box_id;
-  if (key.file.manifest_digest !== box.manifestDigest || key.file.box_id !== manifest.box_id)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `reply key: is for box ${label}, not box ${manifest.box_id}`,
-    );
+  checkKeyIsFor(key, manifest, box.manifestDigest);
   if (manifest.version === MANIFEST_VERSION_V1)
     throw new SealboxError(
       'INPUT_INVALID',

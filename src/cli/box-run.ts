@@ -18,6 +18,7 @@ import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { githubClientFromEnv } from '../node/github-client.ts';
 import type { PolicyOptions } from './options.ts';
+import { eventSink, type EventsFormat } from './events.ts';
 import { printJson, type Format } from './output.ts';
 
 export interface BoxRunOptions extends PolicyOptions {
@@ -27,6 +28,7 @@ export interface BoxRunOptions extends PolicyOptions {
   interval: string;
   timeout: string;
   format: Format;
+  events?: EventsFormat;
 }
 
 function fieldsOf(list: string[] = []): Record<string, string> {
@@ -112,10 +114,11 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const { roots } = await selectTrustedRoots(o.trustedRoot);
   const octokit = githubClientFromEnv();
   const [owner, repo] = o.repo.split('/') as [string, string];
+  const emit = eventSink(o.events);
   const p = progress();
   const say = (line: string) => {
     p.done();
-    if (o.format === 'text') process.stdout.write(`${line}\n`);
+    if (o.format === 'text' && !emit) process.stdout.write(`${line}\n`);
   };
 
   const ref =
@@ -217,9 +220,27 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   ];
   if (problems.length) {
     say(`FAIL: the manifest of ${located.address} does not verify: ${problems.join('; ')}`);
-    if (o.format === 'json') printJson({ ok: false, box: located.address, run: runId, problems });
+    if (emit)
+      emit({
+        event: 'verified',
+        box: located.address,
+        ok: false,
+        checks: check.checks,
+        status: null,
+      });
+    else if (o.format === 'json')
+      printJson({ ok: false, box: located.address, run: runId, problems });
     return 1;
   }
+  emit?.({
+    event: 'opened',
+    box: located.address,
+    box_id: manifest.box_id,
+    manifest_digest: digest,
+    computation: manifest.computation.name,
+    opens_at: opensAt,
+    closes_at: closesAt,
+  });
   say(`box ${located.address} is open from ${opensAt} to ${closesAt}`);
   say(`manifest verified: box ${manifest.box_id}, ${manifest.computation.name}, sha256:${digest}`);
   say('participants submit with:');
@@ -230,6 +251,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     const r = await getRun();
     return r.status === 'completed' ? r : undefined;
   });
+  emit?.({ event: 'closed', box: located.address, status: finished.conclusion ?? undefined });
   let verified;
   try {
     verified = await verifyBoxOnGitHub(
@@ -246,7 +268,15 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
     say(
       `FAIL: run ${runId} ended (${finished.conclusion}) without a result on ${located.address}: ${describe(e)}`,
     );
-    if (o.format === 'json')
+    if (emit)
+      emit({
+        event: 'verified',
+        box: located.address,
+        ok: false,
+        checks: [],
+        status: null,
+      });
+    else if (o.format === 'json')
       printJson({ ok: false, box: located.address, run: runId, problems: ['no result'] });
     return 1;
   }
@@ -256,7 +286,17 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   };
   p.done();
   const complete = v.result?.status === 'complete';
-  if (o.format === 'json') {
+  if (emit) {
+    for (const n of v.notes) process.stderr.write(`sealbox: note: ${n}\n`);
+    emit({
+      event: 'verified',
+      box: located.address,
+      ok: v.ok && complete,
+      checks: v.checks,
+      status: v.result?.status ?? null,
+      output: v.result?.output ?? null,
+    });
+  } else if (o.format === 'json') {
     printJson({
       ok: v.ok && complete,
       box: located.address,

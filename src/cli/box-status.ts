@@ -8,9 +8,14 @@ import { parseResult } from '../box/result.ts';
 import { SealboxError } from '../errors.ts';
 import { locateBox, readBox } from '../github/box-locator.ts';
 import { githubClientFromEnv } from '../node/github-client.ts';
+import { sha256Hex } from '../bytes.ts';
+import { eventSink, type EventsFormat } from './events.ts';
 import { printJson, type Format } from './output.ts';
 
-export async function boxStatusCommand(text: string, o: { format: Format }): Promise<number> {
+export async function boxStatusCommand(
+  text: string,
+  o: { format: Format; events?: EventsFormat },
+): Promise<number> {
   const address = parseBoxAddress(text);
   if (address.kind === 'dir')
     throw new SealboxError(
@@ -40,6 +45,35 @@ export async function boxStatusCommand(text: string, o: { format: Format }): Pro
         ? 'open'
         : 'closed: result not posted yet';
   const armoured = box.comments.filter((c) => findArmour(c.body) !== undefined).length;
+  const emit = eventSink(o.events);
+  if (emit) {
+    // Unverified, as the whole command: where the box stands, as one event.
+    if (state === 'open' || state === 'not open yet')
+      emit({
+        event: 'opened',
+        box: located.address,
+        box_id: manifest.box_id,
+        manifest_digest: await sha256Hex(box.announcement.manifest),
+        computation: manifest.computation.name,
+        opens_at: box.announcement.opensAt,
+        closes_at: box.announcement.closesAt,
+      });
+    else
+      emit({
+        event: 'closed',
+        box: located.address,
+        ...(result
+          ? {
+              status: result.status,
+              closed_at: result.closed_at,
+              accepted: result.counts.accepted,
+              rejected: result.counts.rejected,
+            }
+          : {}),
+        result_posted: Boolean(result),
+      });
+    return 0;
+  }
   if (o.format === 'json') {
     printJson({
       box: located.address,

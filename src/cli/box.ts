@@ -13,22 +13,28 @@ import {
   type BoxVerification,
 } from '../box/verify.ts';
 import { parseReceipt } from '../box/participant.ts';
+import { parseReplyDocument, type ReplyDocument } from '../box/reply-document.ts';
+import type { Receipt } from '../box/checks/evidence.ts';
 import type { LocatedBox } from '../github/box-locator.ts';
 import type { Octokit } from '@octokit/rest';
-import { readJsonFile } from '../node/files.ts';
+import { readJsonFile, readTextFile } from '../node/files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import type { PolicyOptions } from './options.ts';
+import { eventSink, type EventsFormat } from './events.ts';
 import { headlineFailure, printJson, printNotes, type Format } from './output.ts';
 import { localStackRootHint } from './wrong-root.ts';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
+  /** A reply document a participant revealed: check the result's commitment to it. */
+  replyProof?: string;
   showWorkflow?: boolean;
   /** Write the evidence pack (the four files and verify.html) into this directory. */
   export?: string;
   format: Format;
+  events?: EventsFormat;
 }
 
 /**
@@ -54,30 +60,44 @@ async function boxFilesInDir(dir: string): Promise<BoxFiles> {
   };
 }
 
-export async function boxVerifyCommand(
-  boxText: string,
-  o: BoxVerifyCommandOptions,
-): Promise<number> {
+/** A box verified from its directory or its issue, with every note for the reader. */
+export interface VerifiedBoxAt {
+  v: BoxVerification;
+  files: BoxFiles;
+  located?: LocatedBox;
+  octokit?: Octokit;
+  /** OWNER/REPO#N, or the directory. */
+  where: string;
+  notes: string[];
+}
+
+/** The policy box verify applies; refused (exit 2) without a repository or owner. */
+export function boxPolicy(o: PolicyOptions, command: string) {
   if (o.repo === undefined && o.owner === undefined) {
     throw new SealboxError(
       'POLICY_MISSING',
-      'box verify needs --repo OWNER/REPO (or --owner): whose box it is',
+      `${command} needs --repo OWNER/REPO (or --owner): whose box it is`,
     );
   }
-  const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
-  const pack = o.export === undefined ? undefined : await import('../node/evidence-pack.ts');
-  if (pack && o.export !== undefined) await pack.checkExportDir(o.export);
+  return policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
+}
+
+/** Reads and verifies a box as `box verify` does (the policy required first). */
+export async function verifyBoxAt(
+  boxText: string,
+  o: PolicyOptions,
+  command: string,
+  extra: { receipt?: Receipt; replyProof?: ReplyDocument } = {},
+): Promise<VerifiedBoxAt> {
+  const policy = boxPolicy(o, command);
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
-  const receipt = o.receipt
-    ? parseReceipt(await readJsonFile(o.receipt, 'receipt'), o.receipt)
-    : undefined;
   const options = {
     policy,
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
     allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
-    receipt,
+    ...extra,
   };
   const address = parseBoxAddress(boxText);
   let v: BoxVerification;
@@ -114,8 +134,61 @@ export async function boxVerifyCommand(
         `warning: the trusted root ${o.trustedRoot} is inside the evidence directory ${address.path}: whoever supplied the evidence chose whom you trust; use a root you obtained yourself`,
       );
   }
-  const where = located?.address ?? boxText;
-  if (o.format === 'json') {
+  return { v, files, located, octokit, where: located?.address ?? boxText, notes: allNotes };
+}
+
+/** Notes on stderr as a person reads them. */
+export function printBoxNotes(notes: string[], format: Format): void {
+  printNotes(
+    notes.map((n) => (n.startsWith('hint: ') ? n : `note: ${n}`)),
+    format,
+  );
+}
+
+/** The verdict and every check, as lines. */
+export function verdictLines(v: BoxVerification, where: string): string[] {
+  const failedCheck = headlineFailure(v.checks);
+  return [
+    v.ok
+      ? `OK: box ${v.manifest?.box_id} in ${where} verified`
+      : `FAIL: box in ${where}: ${failedCheck?.reason}`,
+    ...v.checks.map(
+      (c) =>
+        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}`,
+    ),
+  ];
+}
+
+export async function boxVerifyCommand(
+  boxText: string,
+  o: BoxVerifyCommandOptions,
+): Promise<number> {
+  const emit = eventSink(o.events);
+  boxPolicy(o, 'box verify'); // refused before anything is read
+  const pack = o.export === undefined ? undefined : await import('../node/evidence-pack.ts');
+  if (pack && o.export !== undefined) await pack.checkExportDir(o.export);
+  const receipt = o.receipt
+    ? parseReceipt(await readJsonFile(o.receipt, 'receipt'), o.receipt)
+    : undefined;
+  const replyProof =
+    o.replyProof === undefined
+      ? undefined
+      : parseReplyDocument(await readTextFile(o.replyProof, 'reply document'), o.replyProof);
+  const { v, files, octokit, where, notes } = await verifyBoxAt(boxText, o, 'box verify', {
+    receipt,
+    replyProof,
+  });
+  if (emit) {
+    printBoxNotes(notes, 'text');
+    emit({
+      event: 'verified',
+      box: where,
+      ok: v.ok,
+      checks: v.checks,
+      status: v.result?.status ?? null,
+      output: v.result?.output ?? null,
+    });
+  } else if (o.format === 'json') {
     printJson({
       ok: v.ok,
       box: where,
@@ -124,21 +197,11 @@ export async function boxVerifyCommand(
       counts: v.result?.counts ?? null,
       output: v.result?.output ?? null,
       allow_unreleased_box_workflow: Boolean(o.allowUnreleasedBoxWorkflow),
-      notes: allNotes,
+      notes,
     });
   } else {
-    printNotes(
-      allNotes.map((n) => (n.startsWith('hint: ') ? n : `note: ${n}`)),
-      o.format,
-    );
-    const failedCheck = headlineFailure(v.checks);
-    process.stdout.write(
-      `${v.ok ? `OK: box ${v.manifest?.box_id} in ${where} verified` : `FAIL: box in ${where}: ${failedCheck?.reason}`}\n`,
-    );
-    for (const c of v.checks)
-      process.stdout.write(
-        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(16)} ${c.ok ? c.reason : `${c.code}: ${c.reason}`}\n`,
-      );
+    printBoxNotes(notes, o.format);
+    process.stdout.write(`${verdictLines(v, where).join('\n')}\n`);
   }
   if (pack && o.export !== undefined) {
     await pack.writeEvidencePack(o.export, files);
@@ -155,18 +218,23 @@ export async function boxVerifyCommand(
 
 // ---------------------------------------------------------------- box host
 
-export type BoxHostOptions = BoxJobSettings;
+export type BoxHostOptions = BoxJobSettings & { events?: EventsFormat };
 
 /** Inside the job: the whole ceremony in one process, configured by the run's environment and flags. */
 export async function boxHostCommand(o: BoxHostOptions): Promise<number> {
   const { runBoxJob } = await import('../node/box-job.ts');
-  const job = await runBoxJob(o, process.env, (line) =>
-    process.stderr.write(`sealbox box: ${line}\n`),
+  const emit = eventSink(o.events);
+  const job = await runBoxJob(
+    o,
+    process.env,
+    (line) => process.stderr.write(`sealbox box: ${line}\n`),
+    emit,
   );
   for (const w of job.warnings) process.stderr.write(`sealbox: warning: ${w}\n`);
-  process.stdout.write(
-    `box ${job.box}: ${job.result.status}, ${job.result.counts.accepted} accepted; files in ${o.out}\n`,
-  );
+  if (!emit)
+    process.stdout.write(
+      `box ${job.box}: ${job.result.status}, ${job.result.counts.accepted} accepted; files in ${o.out}\n`,
+    );
   return job.result.status === 'complete' ? 0 : 1;
 }
 
@@ -179,7 +247,11 @@ export interface BoxSubmitOptions extends PolicyOptions {
   /** With print: the numeric id of the account that will post the armour (no token needed). */
   authorId?: string;
   receiptOut?: string;
+  /** false with --no-reply-key: no private reply. */
+  replyKey?: boolean;
+  replyKeyOut?: string;
   format: Format;
+  events?: EventsFormat;
 }
 
 function parseAuthorId(value: string): number {
@@ -214,6 +286,9 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'POLICY_MISSING',
       'box submit needs --repo OWNER/REPO: whose box you expect',
     );
+  const emit = eventSink(o.events);
+  if (emit && o.print)
+    throw new SealboxError('USAGE', '--events goes with posting: --print only prints the armour');
   const authorId = o.authorId === undefined ? undefined : parseAuthorId(o.authorId);
   if (authorId !== undefined && !o.print)
     throw new SealboxError(
@@ -259,6 +334,15 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     process.stderr.write(`sealbox: the box opens at ${box.opensAt}; waiting\n`);
     await new Promise((r) => setTimeout(r, wait + 100));
   }
+  emit?.({
+    event: 'opened',
+    box: address,
+    box_id: box.manifest.box_id,
+    manifest_digest: box.digest,
+    computation: box.manifest.computation.name,
+    opens_at: box.opensAt,
+    closes_at: box.closesAt,
+  });
   const signWith = o.signWith;
   const sign = signWith
     ? async (data: Uint8Array) =>
@@ -271,15 +355,46 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
           })
         ).armoured
     : undefined;
+  // A fresh reply key for this submission, kept in its own file (never in the
+  // receipt, which people hand to verifiers), written before anything is posted.
+  const keyPath =
+    o.replyKey === false
+      ? undefined
+      : (o.replyKeyOut ?? `sealbox-reply-key-${box.manifest.box_id}.json`);
+  const files = await import('../node/secret-file.ts');
+  if (keyPath !== undefined) files.refuseExisting(keyPath, 'reply key');
+  const { newReplyKey, replyKeyText } = await import('../box/reply-key.ts');
+  const replyKey =
+    keyPath === undefined
+      ? undefined
+      : await newReplyKey(box.manifest.hpke.suite, {
+          box_id: box.manifest.box_id,
+          manifest_digest: box.digest,
+          box: address,
+        });
+  const keyNote = keyPath
+    ? `your reply key is ${keyPath} (mode 0600): keep it, it alone opens the box's private reply to you ('sealbox box reply ${address} --reply-key ${keyPath}')`
+    : undefined;
+  const seal = async (id: number) => {
+    const body = await sealFor(box, id, message, sign, replyKey?.keyPair.publicKey);
+    if (keyPath && replyKey)
+      await files.writeNewFile(keyPath, replyKeyText(replyKey.file), 'reply key', true);
+    return body;
+  };
   if (authorId !== undefined) {
-    process.stdout.write(`${await sealFor(box, authorId, message, sign)}\n`);
+    process.stdout.write(`${await seal(authorId)}\n`);
+    if (keyNote) process.stderr.write(`sealbox: ${keyNote}\n`);
     return 0;
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
-  const body = await sealFor(box, me.id, message, sign);
+  const body = await seal(me.id);
   if (o.print) {
-    if (o.format === 'json') printJson({ ok: true, box: address, armour: body });
-    else process.stdout.write(`${body}\n`);
+    if (o.format === 'json')
+      printJson({ ok: true, box: address, armour: body, reply_key_path: keyPath ?? null });
+    else {
+      process.stdout.write(`${body}\n`);
+      if (keyNote) process.stderr.write(`sealbox: ${keyNote}\n`);
+    }
     return 0;
   }
   let posted;
@@ -287,14 +402,35 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     posted = await bus.post(body);
   } catch (e) {
     // A retry after a timeout finds its own earlier comment instead of posting twice.
-    posted = (await bus.comments()).find((c) => c.author_id === me.id && c.body === body);
-    if (!posted)
+    posted = (await bus.comments().catch(() => [])).find(
+      (c) => c.author_id === me.id && c.body === body,
+    );
+    if (!posted) {
+      // Nothing was posted: the key opens nothing, and a retry makes a new one.
+      if (keyPath) await (await import('node:fs/promises')).rm(keyPath, { force: true });
       throw new SealboxError('SERVICE', `${address}: posting failed: ${(e as Error).message}`);
+    }
   }
+  if (keyPath && replyKey)
+    await files.replaceSecretFile(
+      keyPath,
+      replyKeyText({ ...replyKey.file, comment_id: posted.id }),
+      'reply key',
+    );
   const receipt = await receiptFor(box, address, body, posted);
   const out = o.receiptOut ?? `sealbox-receipt-${box.manifest.box_id}.json`;
   const { writeFile } = await import('node:fs/promises');
   await writeFile(out, JSON.stringify(receipt, null, 2) + '\n');
+  emit?.({
+    event: 'submitted',
+    box: address,
+    comment_id: posted.id,
+    author_login: me.login,
+    created_at: posted.created_at,
+    receipt_path: out,
+    ...(keyPath ? { reply_key_path: keyPath } : {}),
+  });
+  if (emit) return 0;
   if (o.format === 'json')
     printJson({
       ok: true,
@@ -302,11 +438,12 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       author: me.login,
       comment_id: posted.id,
       receipt_path: out,
+      reply_key_path: keyPath ?? null,
       receipt,
     });
   else
     process.stdout.write(
-      `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}\n`,
+      `submitted to ${address} as ${me.login} (comment ${posted.id}); receipt ${out}${keyPath ? `; reply key ${keyPath} (keep it secret: it opens your private reply)` : ''}\n`,
     );
   return 0;
 }

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SealboxError, isSealboxError, describe } from '../errors.ts';
 import { setJqFilter } from './output.ts';
 import { BOX_DEFAULTS } from '../node/box-defaults.ts';
+import { addEventsOption } from './events.ts';
 import {
   addFormatOption,
   addLoginOptions,
@@ -37,6 +38,16 @@ function build(): Command {
     })
     .showSuggestionAfterError()
     .hook('preAction', async (_program, command) => {
+      // --events streams; --format json and --jq print one document: not both.
+      if (
+        command.opts().events !== undefined &&
+        (command.opts().jq !== undefined ||
+          (command.getOptionValueSource('format') === 'cli' && command.opts().format === 'json'))
+      )
+        throw new SealboxError(
+          'USAGE',
+          '--events prints a stream of JSON lines; --format json and --jq print one document: give one of them',
+        );
       // --jq EXPR implies --format json, as in gh; with another format it is a usage error.
       const jq = command.opts().jq as string | undefined;
       if (jq === undefined) return;
@@ -260,132 +271,208 @@ function build(): Command {
   const box = program
     .command('box')
     .description('sealed boxes: attested computation over encrypted submissions');
-  addFormatOption(
-    addPolicyOptions(
-      box
-        .command('verify')
-        .description(
-          "verify a box's manifest, result and their link (default signer: sealbox's reusable box workflow)",
-        )
-        .argument(
-          '<box>',
-          'OWNER/REPO#ISSUE, an issue or run URL, or a directory with manifest.json, manifest.sigstore.json, result.json, result.sigstore.json',
-        )
-        .addOption(
-          once('--receipt <file>', 'your submission receipt: check it is in the result, accepted'),
-        )
-        .option(
-          '--show-workflow',
-          'also print the caller and box workflow files at the commits the attestation names',
-        )
-        .addOption(
-          once(
-            '--export <dir>',
-            'write an evidence pack: the four files and verify.html, which verifies them in a browser from the folder',
+  addEventsOption(
+    addFormatOption(
+      addPolicyOptions(
+        box
+          .command('verify')
+          .description(
+            "verify a box's manifest, result and their link (default signer: sealbox's reusable box workflow)",
+          )
+          .argument(
+            '<box>',
+            'OWNER/REPO#ISSUE, an issue or run URL, or a directory with manifest.json, manifest.sigstore.json, result.json, result.sigstore.json',
+          )
+          .addOption(
+            once(
+              '--receipt <file>',
+              'your submission receipt: check it is in the result, accepted',
+            ),
+          )
+          .addOption(
+            once(
+              '--reply-proof <file>',
+              'a reply document someone revealed (box reply --out): check the box told them that',
+            ),
+          )
+          .option(
+            '--show-workflow',
+            'also print the caller and box workflow files at the commits the attestation names',
+          )
+          .addOption(
+            once(
+              '--export <dir>',
+              'write an evidence pack: the four files and verify.html, which verifies them in a browser from the folder',
+            ),
           ),
-        ),
-      BOX_POLICY,
+        BOX_POLICY,
+      ),
     ),
   ).action(run(async () => (await import('./box.ts')).boxVerifyCommand));
-  box
-    .command('host')
-    .description(
-      'inside the job: the whole ceremony in one process (reusable workflow, or the Action)',
-    )
-    .requiredOption('--computation <name>', 'reveal, auction, tally, stats or exec')
-    .addOption(once('--parameters <json>', 'computation parameters as JSON'))
-    .option('--window <seconds>', 'how long submissions are open', BOX_DEFAULTS.window)
-    .option(
-      '--max-submissions <n>',
-      'accepted submissions at most',
-      BOX_DEFAULTS['max-submissions'],
-    )
-    .option('--max-bytes <n>', 'comment size limit in bytes', BOX_DEFAULTS['max-bytes'])
-    .addOption(
-      new Option('--one-per-author <rule>', 'which submission of an author counts')
-        .choices(['first', 'last'])
-        .default(BOX_DEFAULTS['one-per-author']),
-    )
-    .addOption(
-      once('--allowed-authors <ids>', 'numeric GitHub user ids, comma-separated (default: open)'),
-    )
-    .option(
-      '--min-participants <n>',
-      'withhold non-revealing outputs below this',
-      BOX_DEFAULTS['min-participants'],
-    )
-    .addOption(
-      new Option('--suite <suite>', 'HPKE suite')
-        .choices(['x-wing', 'x25519'])
-        .default(BOX_DEFAULTS.suite),
-    )
-    .option(
-      '--signed-submissions',
-      "require each submission to be signed with one of its author's GitHub SSH signing keys",
-    )
-    .option('--out <dir>', 'where to write the four box files', '.')
-    .option('--allow-self-hosted-runners', 'run on a self-hosted runner anyway')
-    .option(
-      '--trusted-exec',
-      'exec: run the command as this user when no separate user can be made (local use only)',
-    )
-    .action(run(async () => (await import('./box.ts')).boxHostCommand));
-  addFormatOption(
-    addPolicyOptions(
-      box
-        .command('submit')
-        .description('submit to a box: check its manifest, seal, post once, keep a receipt')
-        .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
-        .addOption(once('--file <file>', 'the message (default, or -: standard input)'))
-        .option('--print', 'print the armour to paste by hand instead of posting')
-        .addOption(
-          once(
-            '--author-id <n>',
-            'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
-          ),
-        )
-        .addOption(
-          once(
-            '--sign-with <key>',
-            'sign the submission with this SSH key (a signing key of your GitHub account; a box with signed submissions requires it)',
-          ),
-        )
-        .addOption(once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)')),
-      BOX_POLICY,
+  addEventsOption(
+    box
+      .command('host')
+      .description(
+        'inside the job: the whole ceremony in one process (reusable workflow, or the Action)',
+      )
+      .requiredOption('--computation <name>', 'reveal, auction, tally, stats, ceremony or exec')
+      .addOption(once('--parameters <json>', 'computation parameters as JSON'))
+      .option('--window <seconds>', 'how long submissions are open', BOX_DEFAULTS.window)
+      .option(
+        '--max-submissions <n>',
+        'accepted submissions at most',
+        BOX_DEFAULTS['max-submissions'],
+      )
+      .option('--max-bytes <n>', 'comment size limit in bytes', BOX_DEFAULTS['max-bytes'])
+      .addOption(
+        new Option('--one-per-author <rule>', 'which submission of an author counts')
+          .choices(['first', 'last'])
+          .default(BOX_DEFAULTS['one-per-author']),
+      )
+      .addOption(
+        once('--allowed-authors <ids>', 'numeric GitHub user ids, comma-separated (default: open)'),
+      )
+      .option(
+        '--min-participants <n>',
+        'withhold non-revealing outputs below this',
+        BOX_DEFAULTS['min-participants'],
+      )
+      .addOption(
+        new Option('--suite <suite>', 'HPKE suite')
+          .choices(['x-wing', 'x25519'])
+          .default(BOX_DEFAULTS.suite),
+      )
+      .option(
+        '--signed-submissions',
+        "require each submission to be signed with one of its author's GitHub SSH signing keys",
+      )
+      .option('--out <dir>', 'where to write the four box files', '.')
+      .option('--allow-self-hosted-runners', 'run on a self-hosted runner anyway')
+      .option(
+        '--trusted-exec',
+        'exec: run the command as this user when no separate user can be made (local use only)',
+      ),
+  ).action(run(async () => (await import('./box.ts')).boxHostCommand));
+  addEventsOption(
+    addFormatOption(
+      addPolicyOptions(
+        box
+          .command('submit')
+          .description('submit to a box: check its manifest, seal, post once, keep a receipt')
+          .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL')
+          .addOption(once('--file <file>', 'the message (default, or -: standard input)'))
+          .option('--print', 'print the armour to paste by hand instead of posting')
+          .addOption(
+            once(
+              '--author-id <n>',
+              'with --print: seal for this numeric GitHub user id (the account that will post it); no token needed',
+            ),
+          )
+          .addOption(
+            once(
+              '--sign-with <key>',
+              'sign the submission with this SSH key (a signing key of your GitHub account; a box with signed submissions requires it)',
+            ),
+          )
+          .addOption(
+            once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)'),
+          )
+          .addOption(
+            once(
+              '--reply-key-out <file>',
+              'where your reply key goes (default sealbox-reply-key-BOX.json, mode 0600; never in the receipt)',
+            ),
+          )
+          .option('--no-reply-key', 'attach no reply key: the box cannot answer you privately'),
+        BOX_POLICY,
+      ),
     ),
   ).action(run(async () => (await import('./box.ts')).boxSubmitCommand));
-
-  addFormatOption(
-    addPolicyOptions(
-      box
-        .command('run')
-        .description(
-          "the operator's one command: dispatch the box workflow, verify its manifest, print the address, wait, verify the result",
-        )
-        .addOption(
-          once(
-            '--workflow <file>',
-            'the caller workflow file, e.g. auction.yml',
-          ).makeOptionMandatory(),
-        )
-        .addOption(
-          once(
-            '--ref <ref>',
-            'branch or tag to run the workflow from (default: the default branch)',
+  addEventsOption(
+    addFormatOption(
+      addPolicyOptions(
+        box
+          .command('reply')
+          .description(
+            "the box's private reply to your submission: verify the box, open the reply with your reply key, check its commitment (and a ceremony share)",
+          )
+          .argument(
+            '<box>',
+            'OWNER/REPO#ISSUE, an issue or run URL, or a directory with the four box files',
+          )
+          .addOption(
+            once(
+              '--reply-key <file>',
+              'the reply key box submit wrote (sealbox-reply-key-BOX.json)',
+            ),
+          )
+          .addOption(
+            once('--receipt <file>', 'your receipt: names your submission (and is checked)'),
+          )
+          .addOption(
+            once(
+              '-o, --out <file>',
+              'keep the reply as a reply document (mode 0600): proof of what you were told, a ceremony share',
+            ),
           ),
-        )
-        .option('-f, --field <key=value>', 'a workflow input (repeatable)', collectField)
-        .option('--interval <seconds>', 'how often to look at the run and the issue', '5')
-        .option('--timeout <seconds>', 'give up after this long', String(6 * 3600 + 600)),
-      BOX_POLICY,
+        BOX_POLICY,
+      ),
+    ),
+  ).action(run(async () => (await import('./box-reply.ts')).boxReplyCommand));
+
+  addEventsOption(
+    addFormatOption(
+      addPolicyOptions(
+        box
+          .command('run')
+          .description(
+            "the operator's one command: dispatch the box workflow, verify its manifest, print the address, wait, verify the result",
+          )
+          .addOption(
+            once(
+              '--workflow <file>',
+              'the caller workflow file, e.g. auction.yml',
+            ).makeOptionMandatory(),
+          )
+          .addOption(
+            once(
+              '--ref <ref>',
+              'branch or tag to run the workflow from (default: the default branch)',
+            ),
+          )
+          .option('-f, --field <key=value>', 'a workflow input (repeatable)', collectField)
+          .option('--interval <seconds>', 'how often to look at the run and the issue', '5')
+          .option('--timeout <seconds>', 'give up after this long', String(6 * 3600 + 600)),
+        BOX_POLICY,
+      ),
     ),
   ).action(run(async () => (await import('./box-run.ts')).boxRunCommand));
-  addFormatOption(
-    box
-      .command('status')
-      .description('where a box stands: open, closed, result posted (verifies nothing)')
-      .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL'),
+  addEventsOption(
+    addFormatOption(
+      box
+        .command('status')
+        .description('where a box stands: open, closed, result posted (verifies nothing)')
+        .argument('<box>', 'OWNER/REPO#ISSUE, or an issue or run URL'),
+    ),
   ).action(run(async () => (await import('./box-status.ts')).boxStatusCommand));
+
+  const ceremony = program
+    .command('ceremony')
+    .description('key ceremonies: a key made in a box, handed out as shares in private replies');
+  addFormatOption(
+    ceremony
+      .command('combine')
+      .description(
+        "recombine a ceremony's private key from at least threshold shares (reply documents), each checked against the commitments",
+      )
+      .argument('<share...>', 'reply documents box reply --out wrote')
+      .addOption(
+        once(
+          '-o, --out <key>',
+          'private key path (default sealbox-ceremony-BOX.key, mode 0600); the public key goes to KEY.pub',
+        ),
+      ),
+  ).action(run(async () => (await import('./ceremony.ts')).combineCommand));
 
   const roots = program
     .command('trusted-root')

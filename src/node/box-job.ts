@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execParameters } from '../box/compute/exec.ts';
 import { computation } from '../box/compute/index.ts';
 import { MIN_BUCKET, plaintextCap } from '../box/padding.ts';
+import type { EmitEvent } from '../box/events.ts';
 import { hostBox, type HostedBox } from '../box/host.ts';
 import type { BoxResult } from '../box/result.ts';
 import { sha256Hex } from '../bytes.ts';
@@ -121,6 +122,7 @@ export async function runBoxJob(
   o: BoxJobSettings,
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
+  event?: EmitEvent,
 ): Promise<BoxJobOutcome> {
   const missing = ['GITHUB_REPOSITORY', 'GITHUB_TOKEN', 'GITHUB_RUN_ID', 'GITHUB_SHA'].filter(
     (k) => !env[k],
@@ -155,6 +157,7 @@ export async function runBoxJob(
       now: () => new Date(),
       sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
       log,
+      event,
       exec: (inputs, params) => runExec(inputs, params, execOptions),
     },
     {

@@ -78,9 +78,11 @@ export function hostBoxCli(stack: DevStack, run: RunIdentity, args: string[]) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
   host.stderr.on('data', (d) => (err += d));
+  host.stdout.on('data', (d) => (out += d));
   const done = new Promise<number | null>((resolve) => host.on('close', resolve));
-  return { done, stderr: () => err };
+  return { done, stderr: () => err, stdout: () => out };
 }
 
 /** The number of the first box issue of demo/sealbox (of run `runId` if given), waited for (about 30 s at most). */
