@@ -48,6 +48,8 @@ export interface BoxVerification {
   checks: Check[];
   notes: string[];
   manifest?: AnyManifest;
+  /** SHA-256 (hex) of manifest.json's bytes. */
+  manifestDigest?: string;
   result?: BoxResult;
   claims?: CertificateClaims;
   /** The transparency log entries of the two attestations, for a reader to look up. */
@@ -179,6 +181,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
     checks,
     notes,
     manifest: e.manifest.ok ? e.manifest.value : undefined,
+    manifestDigest: e.manifestDigest,
     result: e.result.ok ? e.result.value : undefined,
     claims,
     logEntries,

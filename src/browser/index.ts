@@ -20,6 +20,9 @@ import {
   type BoxVerification,
   type Receipt,
 } from '../box/verify.ts';
+import { readReply, type ReplyReading } from '../box/reply-reader.ts';
+import { replyDocumentText, type ReplyDocument } from '../box/reply-document.ts';
+import { newReplyKey, parseReplyKey, replyKeyText, type ReplyKey } from '../box/reply-key.ts';
 import { parseEnvelope } from '../envelope/envelope.ts';
 import { builtinPolicy, BUILTIN_POLICIES, identityPolicyOf } from '../envelope/trust-policy.ts';
 import { hasTrustDecision, verifyEnvelope, type EnvelopeVerification } from '../envelope/verify.ts';
@@ -46,6 +49,7 @@ export { toArtifact, verifyBundle } from '../adapters/verify-bundle.ts';
 export { bundleFacts, claimFacts } from '../sigstore/facts.ts';
 export { BUILTIN_POLICIES, EMBEDDED_ROOT_DATE, GITHUB_ACTIONS_ISSUER };
 export type { BoxVerification, EnvelopeVerification, OpenBox, PolicyFlags, Receipt };
+export type { ReplyDocument, ReplyReading };
 export type { VerificationResult, VerifyPolicy };
 
 export const PUBLIC_API = 'https://api.github.com';
@@ -317,10 +321,37 @@ export async function userId(login: string, s: Settings): Promise<{ login: strin
   }
 }
 
-/** The comment text for `author`, to paste into the box's issue. */
-export function sealForAuthor(target: SubmissionTarget, authorId: number, message: string) {
+/**
+ * A reply key for one submission to this box: held in this page's memory,
+ * offered to the participant as a file to save before anything is posted
+ * (a reload loses it), the same file `sealbox box submit` writes.
+ */
+export interface PageReplyKey {
+  key: ReplyKey;
+  /** The reply key file's text and a name for it. */
+  text: string;
+  fileName: string;
+}
+
+export async function newPageReplyKey(target: SubmissionTarget): Promise<PageReplyKey> {
+  const m = target.box.manifest;
+  const key = await newReplyKey(m.hpke.suite, {
+    box_id: m.box_id,
+    manifest_digest: target.box.digest,
+    box: target.located.address,
+  });
+  return { key, text: replyKeyText(key.file), fileName: `sealbox-reply-key-${m.box_id}.json` };
+}
+
+/** The comment text for `author`, to paste into the box's issue (with a reply key, the box can answer privately). */
+export function sealForAuthor(
+  target: SubmissionTarget,
+  authorId: number,
+  message: string,
+  replyKey?: PageReplyKey,
+) {
   if (!message) throw new SealboxError('USAGE', 'the message is empty');
-  return sealFor(target.box, authorId, message);
+  return sealFor(target.box, authorId, message, undefined, replyKey?.key.keyPair.publicKey);
 }
 
 /**
@@ -332,6 +363,7 @@ export async function sealAndPost(
   message: string,
   token: string,
   s: Settings,
+  replyKey?: PageReplyKey,
 ) {
   if (!message) throw new SealboxError('USAGE', 'the message is empty');
   const octokit = client(s, token.trim());
@@ -343,7 +375,13 @@ export async function sealAndPost(
   }
   const wait = Date.parse(target.box.opensAt) - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
-  const body = await sealFor(target.box, me.id, message);
+  const body = await sealFor(
+    target.box,
+    me.id,
+    message,
+    undefined,
+    replyKey?.key.keyPair.publicKey,
+  );
   // The box was located already: post to its issue as the token's account.
   const { repository, issue } = target.located;
   const posted = await new GitHubIssueBus(octokit, repository, issue).post(body);
@@ -351,5 +389,54 @@ export async function sealAndPost(
     login: me.login,
     commentId: posted.id,
     receipt: await receiptFor(target.box, target.located.address, body, posted),
+  };
+}
+
+/** A private reply opened in this page, and the reply document to keep. */
+export interface PageReply {
+  reading: ReplyReading;
+  /** The reply document's text and a name for it (when the reply opened). */
+  document?: { text: string; fileName: string; value: ReplyDocument };
+}
+
+/**
+ * Opens the reply to the reply key's submission in a box that verified, in
+ * memory: nothing leaves the page. `keyText` is the reply key file's text.
+ */
+export async function openReplyIn(
+  report: BoxReport,
+  keyText: string,
+  keyLabel: string,
+  receipt?: Receipt,
+): Promise<PageReply> {
+  const v = report.verification;
+  if (!v.ok || !v.manifest || !v.result || !v.manifestDigest)
+    throw new SealboxError(
+      'INPUT_INVALID',
+      'the box did not verify: a reply is read only from a box that verifies',
+    );
+  const key = await parseReplyKey(keyText, keyLabel);
+  const reading = await readReply(
+    {
+      manifest: v.manifest,
+      result: v.result,
+      manifestDigest: v.manifestDigest,
+      ...(/#\d+$/.test(report.where) ? { address: report.where } : {}),
+    },
+    key,
+    receipt?.comment_id,
+  );
+  const doc = reading.document;
+  return {
+    reading,
+    ...(doc
+      ? {
+          document: {
+            value: doc,
+            text: replyDocumentText(doc),
+            fileName: `sealbox-reply-${doc.box_id}-${doc.comment_id}.json`,
+          },
+        }
+      : {}),
   };
 }

@@ -1,6 +1,7 @@
 // A verified box's result, for people: the outcome of its computation drawn
 // for what it is (an auction's bids, winner and price; a tally's bar chart;
-// statistics as a table; revealed messages), the raw result.json behind a
+// statistics as a table; revealed messages; a ceremony's public key and who
+// holds a share), the raw result.json behind a
 // toggle, and the transcript of every submission as a sortable table with
 // counts per reason. Statuses and reasons are shown as the result names them,
 // so ones this page has never seen still show. Everything here came from a
@@ -242,11 +243,66 @@ function reveal(out: Json): HTMLElement | null {
   );
 }
 
+function ceremony(out: Json): HTMLElement | null {
+  const key = out.public_key;
+  if (
+    !isNumber(out.threshold) ||
+    !Array.isArray(out.recipients) ||
+    !out.recipients.every(isObject) ||
+    !isObject(key) ||
+    typeof key.pem !== 'string' ||
+    !Array.isArray(out.commitments)
+  )
+    return null;
+  const recipients = out.recipients as Json[];
+  return h(
+    'div',
+    { class: 'computation ceremony', 'data-computation': 'ceremony' },
+    h(
+      'p',
+      { class: 'headline' },
+      'A P-256 key made in the box: any ',
+      h('strong', { 'data-threshold': String(out.threshold) }, String(out.threshold)),
+      ` of its ${recipients.length} shares recombine it.`,
+    ),
+    h(
+      'p',
+      {},
+      'Each recipient got one share, privately, sealed to their own reply key; nobody else, the operator included, ever held the key. The commitments below let each holder check their share against this public key.',
+    ),
+    h('pre', { class: 'json', tabindex: '0', 'data-public-key': '' }, key.pem),
+    table(
+      'Who holds a share',
+      ['Share', 'Recipient', 'Comment'],
+      recipients.map((r) => [text(r.index), text(r.author_login), text(r.comment_id)]),
+      'recipients',
+    ),
+    Array.isArray(out.missing) && out.missing.length
+      ? h(
+          'p',
+          {},
+          `Listed without a share (no submission with a reply key): ${out.missing.map(text).join(', ')}.`,
+        )
+      : null,
+    h(
+      'details',
+      { class: 'raw' },
+      h('summary', {}, `Commitments (${out.commitments.length})`),
+      h(
+        'pre',
+        { class: 'json', tabindex: '0' },
+        (out.commitments as unknown[]).map(text).join('\n'),
+      ),
+    ),
+  );
+}
+
 const RENDERERS: Record<string, (out: Json, p: Record<string, unknown>) => HTMLElement | null> = {
   auction,
   tally,
   stats,
   reveal,
+  ceremony,
 };
 
 /** The computation's output as a person reads it; JSON when the page does not know its shape. */

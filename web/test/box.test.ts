@@ -39,6 +39,19 @@ function hostBox(out: string, runId = 8080, submissions = 2, extra: string[] = [
   ]);
 }
 
+/** With a token: the page posts only once the reply key it offers is saved. */
+async function postAfterSavingTheKey(path: string): Promise<void> {
+  const { page } = ctx;
+  await page.waitForSelector('#submit-seal-out [data-verdict=key]');
+  const post = page.getByRole('button', { name: 'Post my submission' });
+  assert.equal(await post.isDisabled(), true, 'no posting before the reply key is saved');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Save your reply key' }).click();
+  await (await download).saveAs(path);
+  await post.click();
+  await page.waitForSelector('#submit-seal-out [data-verdict=posted]');
+}
+
 test('a box: submit in the page, verify green, a tampered copy red, a receipt counted', async () => {
   const { page } = ctx;
   const out = join(stack.dir, 'box');
@@ -87,7 +100,7 @@ test('a box: submit in the page, verify green, a tampered copy red, a receipt co
   await page.fill('textarea[name=submit-message]', '5200');
   await page.fill('input[name=submit-token]', bobToken);
   await page.getByRole('button', { name: 'Seal my message' }).click();
-  await page.waitForSelector('#submit-seal-out [data-verdict=posted]');
+  await postAfterSavingTheKey(join(stack.dir, 'bob-reply-key.json'));
   assert.equal(await page.inputValue('input[name=submit-token]'), '', 'the token field is emptied');
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Save your receipt' }).click();
@@ -216,7 +229,7 @@ test('the X25519 suite: a box sealed to in the page accepts the submission', asy
   await page.fill('textarea[name=submit-message]', '77');
   await page.fill('input[name=submit-token]', stack.stack.github.tokenFor('carol'));
   await page.getByRole('button', { name: 'Seal my message' }).click();
-  await page.waitForSelector('#submit-seal-out [data-verdict=posted]');
+  await postAfterSavingTheKey(join(stack.dir, 'carol-reply-key.json'));
   assert.equal(await host.done, 0, host.stderr());
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(result.counts.accepted, 1, JSON.stringify(result.counts));

@@ -1,14 +1,18 @@
 // Verify a box: from its issue or run (read through the GitHub API), or from
 // its four files. The same checks and verdict codes as `sealbox box verify`.
+// With your reply key, the box's private reply to you is opened here, in
+// memory, once the box verified (as `sealbox box reply`).
 import {
   BOX_FILE_NAMES,
   claimFacts,
+  openReplyIn,
   verifyBoxAt,
   verifyBoxFiles,
   type BoxReport,
+  type PageReply,
   type Receipt,
 } from '../../../src/browser/index.ts';
-import { logEntries, notes, verdict } from '../checks.ts';
+import { checkTable, logEntries, notes, verdict } from '../checks.ts';
 import { resultView } from '../result.ts';
 import { FIELD } from '../terms.ts';
 import { checkForm, fileField, h, readFiles, readText, screen, usage } from '../dom.ts';
@@ -42,13 +46,60 @@ function rootHint(v: BoxReport['verification']): HTMLElement | null {
   );
 }
 
-function report(r: BoxReport, ignored: string[]): HTMLElement {
+/** The reply opened with the participant's key: its text, its checks, the document to keep. */
+function replyView(r: PageReply): HTMLElement {
+  const { reading, document: doc } = r;
+  const share = doc?.value.ceremony;
+  return h(
+    'section',
+    {
+      class: `reply verdict ${reading.ok ? 'pass' : 'fail'}`,
+      'data-reply': reading.ok ? 'opened' : 'failed',
+    },
+    h(
+      'h3',
+      {},
+      reading.ok
+        ? `Your private reply (comment ${doc!.value.comment_id})`
+        : 'Your private reply: not read',
+    ),
+    doc ? h('pre', { class: 'json reply-message', tabindex: '0' }, doc.value.message) : null,
+    share
+      ? h(
+          'p',
+          {},
+          `Your share of the box’s key: share ${share.index} of ${share.shares}; any ${share.threshold} of them recombine it ('sealbox ceremony combine SHARE...').`,
+        )
+      : null,
+    checkTable(reading.checks),
+    doc
+      ? h(
+          'p',
+          {},
+          h(
+            'a',
+            {
+              href: URL.createObjectURL(new Blob([doc.text], { type: 'application/json' })),
+              download: doc.fileName,
+            },
+            'Save the reply document',
+          ),
+          share
+            ? " (it holds your share: keep it secret; it is what 'sealbox ceremony combine' takes)."
+            : " (it proves what the box told you: 'sealbox box verify BOX --reply-proof FILE' checks it against the box's result).",
+        )
+      : null,
+  );
+}
+
+function report(r: BoxReport, ignored: string[], reply?: PageReply): HTMLElement {
   const v = r.verification;
   const title = v.ok ? `box ${v.manifest?.box_id ?? ''} in ${r.where}` : `box in ${r.where}`;
   return h(
     'div',
     {},
     verdict(v.ok, title, v.checks),
+    reply ? replyView(reply) : null,
     rootHint(v),
     v.result && v.ok
       ? resultView(v.result, v.manifest?.computation, v.claims?.runInvocationURI)
@@ -77,6 +128,11 @@ export function boxView(): HTMLElement {
     'box-receipt',
     { accept: '.json' },
   );
+  const replyKey = fileField(
+    `${FIELD.replyKey} (optional): open the box’s private reply to you, here, in memory`,
+    'box-reply-key',
+    { accept: '.json' },
+  );
   const selfHosted = h('input', { type: 'checkbox', name: 'box-self-hosted' }) as HTMLInputElement;
   const drop = h('div', { class: 'drop', 'aria-hidden': 'true' }, 'Drop the box files here');
   let dropped: File[] | undefined;
@@ -91,6 +147,7 @@ export function boxView(): HTMLElement {
     files.row,
     ...policy.rows,
     receipt.row,
+    replyKey.row,
     h(
       'div',
       { class: 'field check' },
@@ -108,14 +165,28 @@ export function boxView(): HTMLElement {
       });
     }
     const opts = { allowSelfHostedRunners: selfHosted.checked, receipt: parsed };
+    const keyText = await readText(replyKey.input);
+    const keyName = replyKey.input.files?.[0]?.name ?? 'reply key';
+    // The reply is opened only from a box that verified.
+    const withReply = async (r: BoxReport, ignored: string[]) =>
+      report(
+        r,
+        ignored,
+        keyText !== undefined && r.verification.ok
+          ? await openReplyIn(r, keyText, keyName, parsed)
+          : undefined,
+      );
     // An address typed wins; without one, the files chosen or dropped.
     if (address.input.value.trim()) {
       policy.suggestFrom(address.input.value);
-      return report(await verifyBoxAt(address.input.value, policy.flags(), settings(), opts), []);
+      return withReply(
+        await verifyBoxAt(address.input.value, policy.flags(), settings(), opts),
+        [],
+      );
     }
     const chosen = dropped ?? [...(files.input.files ?? [])];
     if (!chosen.length) throw usage("give the box's address, or choose or drop its four files");
-    return report(
+    return withReply(
       await verifyBoxFiles(await readFiles(chosen), policy.flags(), settings(), opts),
       notRead(chosen.map((f) => f.name)),
     );

@@ -1,12 +1,16 @@
 // Submit to an open box: check its manifest under your policy, seal your
-// message in this page (bound to your GitHub user id), then either copy the
+// message in this page (bound to your GitHub user id) with a fresh reply key,
+// offered as a file to save before anything is posted (the box's private
+// reply opens with it alone, and a reload would lose it), then either copy the
 // comment into the box's issue (the default) or let the page post it with a
 // token you paste, used for that post only and kept in memory.
 import {
+  newPageReplyKey,
   openBoxAt,
   sealAndPost,
   sealForAuthor,
   userId,
+  type PageReplyKey,
   type SubmissionTarget,
 } from '../../../src/browser/index.ts';
 import { checkForm, errorBox, field, h, screen, textArea, usage } from '../dom.ts';
@@ -25,6 +29,26 @@ function issueLink(target: SubmissionTarget): Node | string {
       target: '_blank',
     },
     target.located.address,
+  );
+}
+
+/** The reply key as a file to save (the same file `sealbox box submit` writes). */
+function keyDownload(key: PageReplyKey): HTMLAnchorElement {
+  const blob = new Blob([key.text], { type: 'application/json' });
+  return h(
+    'a',
+    { href: URL.createObjectURL(blob), download: key.fileName, class: 'download' },
+    'Save your reply key',
+  ) as HTMLAnchorElement;
+}
+
+function keyAdvice(): HTMLElement {
+  return h(
+    'p',
+    {},
+    'Save your reply key before you post: the box’s private reply to you opens with it alone, and this page keeps nothing (a reload loses it). Open the reply later under “Verify a box”, or with ',
+    h('code', {}, 'sealbox box reply BOX --reply-key FILE'),
+    '.',
   );
 }
 
@@ -48,6 +72,26 @@ function boxFacts(t: SubmissionTarget): HTMLElement {
       h('dt', {}, 'Rules'),
       h('dd', {}, JSON.stringify(m.rules)),
     ),
+  );
+}
+
+function postedView(posted: Awaited<ReturnType<typeof sealAndPost>>): HTMLElement {
+  const receipt = new Blob([JSON.stringify(posted.receipt, null, 2) + '\n'], {
+    type: 'application/json',
+  });
+  return h(
+    'div',
+    { class: 'verdict pass', 'data-verdict': 'posted' },
+    h('p', {}, `Posted as ${posted.login} (comment ${posted.commentId}).`),
+    h(
+      'a',
+      {
+        href: URL.createObjectURL(receipt),
+        download: `sealbox-receipt-${posted.receipt.box_id}.json`,
+      },
+      'Save your receipt',
+    ),
+    ' (check later, under “Verify a box”, that your submission was counted).',
   );
 }
 
@@ -94,30 +138,47 @@ export function submitView(): HTMLElement {
   async function sealed(): Promise<Node> {
     const text = message.input.value;
     if (!target) throw usage('check the box first');
+    if (!text) throw usage('the message is empty');
+    const chosen = target;
+    const replyKey = await newPageReplyKey(chosen);
+    const save = keyDownload(replyKey);
     if (token.input.value.trim()) {
-      const secret = token.input.value;
+      // Posting waits until the reply key is saved; the token waits in memory only.
+      let secret = token.input.value;
       token.input.value = '';
-      const posted = await sealAndPost(target, text, secret, settings());
-      const receipt = new Blob([JSON.stringify(posted.receipt, null, 2) + '\n'], {
-        type: 'application/json',
+      const post = h(
+        'button',
+        { type: 'button', disabled: true, 'aria-describedby': 'submit-key-advice' },
+        'Post my submission',
+      ) as HTMLButtonElement;
+      const region = h('div', { 'aria-live': 'polite' });
+      save.addEventListener('click', () => (post.disabled = false));
+      post.addEventListener('click', () => {
+        post.disabled = true;
+        sealAndPost(chosen, text, secret, settings(), replyKey).then(
+          (posted) => {
+            secret = '';
+            post.remove();
+            region.replaceChildren(postedView(posted));
+          },
+          (err: unknown) => {
+            post.disabled = false;
+            region.replaceChildren(errorBox(err));
+          },
+        );
       });
       return h(
         'div',
-        { class: 'verdict pass', 'data-verdict': 'posted' },
-        h('p', {}, `Posted as ${posted.login} (comment ${posted.commentId}).`),
-        h(
-          'a',
-          {
-            href: URL.createObjectURL(receipt),
-            download: `sealbox-receipt-${posted.receipt.box_id}.json`,
-          },
-          'Save your receipt',
-        ),
-        ' (check later, under “Verify a box”, that your submission was counted).',
+        { class: 'sealed', 'data-verdict': 'key' },
+        h('div', { id: 'submit-key-advice' }, keyAdvice()),
+        save,
+        ' ',
+        post,
+        region,
       );
     }
     const who = await userId((login.input as HTMLInputElement).value, settings());
-    const body = await sealForAuthor(target, who.id, text);
+    const body = await sealForAuthor(chosen, who.id, text, replyKey);
     const area = h('textarea', {
       readonly: true,
       rows: '8',
@@ -135,14 +196,16 @@ export function submitView(): HTMLElement {
     return h(
       'div',
       { class: 'sealed', 'data-verdict': 'sealed' },
+      keyAdvice(),
+      save,
       h(
         'p',
         {},
         `Sealed for ${who.login} (user id ${who.id}). Post this, signed in as ${who.login}, as one new comment on `,
-        issueLink(target),
-        Date.parse(target.box.opensAt) > Date.now()
-          ? ` after ${target.box.opensAt} (the box is not open yet: earlier, it is rejected as late) and before ${target.box.closesAt}:`
-          : ` before ${target.box.closesAt}:`,
+        issueLink(chosen),
+        Date.parse(chosen.box.opensAt) > Date.now()
+          ? ` after ${chosen.box.opensAt} (the box is not open yet: earlier, it is rejected as late) and before ${chosen.box.closesAt}:`
+          : ` before ${chosen.box.closesAt}:`,
       ),
       area,
       copy,
