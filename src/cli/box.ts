@@ -357,33 +357,46 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
     : undefined;
   // A fresh reply key for this submission, kept in its own file (never in the
   // receipt, which people hand to verifiers), written before anything is posted.
-  const keyPath =
-    o.replyKey === false
-      ? undefined
-      : (o.replyKeyOut ?? `sealbox-reply-key-${box.manifest.box_id}.json`);
+  // The default name never overwrites an earlier key (a second submission to
+  // the same box gets the next free name); a path given that exists is refused.
   const files = await import('../node/secret-file.ts');
-  if (keyPath !== undefined) files.refuseExisting(keyPath, 'reply key');
+  if (o.replyKeyOut !== undefined && o.replyKey !== false)
+    files.refuseExisting(o.replyKeyOut, 'reply key');
   const { newReplyKey, replyKeyText } = await import('../box/reply-key.ts');
   const replyKey =
-    keyPath === undefined
+    o.replyKey === false
       ? undefined
       : await newReplyKey(box.manifest.hpke.suite, {
           box_id: box.manifest.box_id,
           manifest_digest: box.digest,
           box: address,
         });
-  const keyNote = keyPath
-    ? `your reply key is ${keyPath} (mode 0600): keep it, it alone opens the box's private reply to you ('sealbox box reply ${address} --reply-key ${keyPath}')`
-    : undefined;
+  let keyPath: string | undefined;
+  const keyNote = () =>
+    keyPath
+      ? `your reply key is ${keyPath} (mode 0600): keep it, it alone opens the box's private reply to you ('sealbox box reply ${address} --reply-key ${keyPath}')`
+      : undefined;
   const seal = async (id: number) => {
     const body = await sealFor(box, id, message, sign, replyKey?.keyPair.publicKey);
-    if (keyPath && replyKey)
-      await files.writeNewFile(keyPath, replyKeyText(replyKey.file), 'reply key', true);
+    if (replyKey) {
+      const text = replyKeyText(replyKey.file);
+      if (o.replyKeyOut !== undefined) {
+        await files.writeNewFile(o.replyKeyOut, text, 'reply key', true);
+        keyPath = o.replyKeyOut;
+      } else
+        keyPath = await files.writeNumberedFile(
+          `sealbox-reply-key-${box.manifest.box_id}`,
+          '.json',
+          text,
+          'reply key',
+          true,
+        );
+    }
     return body;
   };
   if (authorId !== undefined) {
     process.stdout.write(`${await seal(authorId)}\n`);
-    if (keyNote) process.stderr.write(`sealbox: ${keyNote}\n`);
+    if (keyNote()) process.stderr.write(`sealbox: ${keyNote()}\n`);
     return 0;
   }
   const me = (await github.octokit.rest.users.getAuthenticated()).data;
@@ -393,7 +406,7 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       printJson({ ok: true, box: address, armour: body, reply_key_path: keyPath ?? null });
     else {
       process.stdout.write(`${body}\n`);
-      if (keyNote) process.stderr.write(`sealbox: ${keyNote}\n`);
+      if (keyNote()) process.stderr.write(`sealbox: ${keyNote()}\n`);
     }
     return 0;
   }

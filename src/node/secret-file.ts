@@ -30,6 +30,31 @@ export async function writeNewFile(
   }
 }
 
+/**
+ * Writes a new file at `NAME.EXT`, or else `NAME-2.EXT`, `NAME-3.EXT`, ...:
+ * the first free name, claimed atomically (two processes never take the
+ * same one). Returns the path written.
+ */
+export async function writeNumberedFile(
+  name: string,
+  ext: string,
+  text: string,
+  what: string,
+  secret: boolean,
+): Promise<string> {
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? `${name}${ext}` : `${name}-${n}${ext}`;
+    try {
+      await writeFile(path, text, { flag: 'wx', mode: secret ? 0o600 : 0o644 });
+      return path;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && n < 1000) continue;
+      throw new SealboxError('INPUT_UNREADABLE', `${what} ${path}: cannot be written (${code})`);
+    }
+  }
+}
+
 /** Replaces a secret file sealbox wrote, atomically, keeping mode 0600. */
 export async function replaceSecretFile(path: string, text: string, what: string): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;

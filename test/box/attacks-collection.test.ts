@@ -63,6 +63,7 @@ async function printed(box: string, text: string, authorId: number, extra: strin
       ...extra,
     ],
     { GITHUB_API_URL: ctx.stack.githubApiUrl },
+    { cwd: ctx.dir },
   );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
@@ -84,6 +85,7 @@ const submit = (box: string, login: string, text: string, extra: string[] = []) 
       ...extra,
     ],
     as(login),
+    { cwd: ctx.dir },
   );
 
 /** What an operator seals for someone else's account with a client of their own (no signature). */

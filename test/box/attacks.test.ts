@@ -43,6 +43,7 @@ const submit = (box: string, login: string, amount: string, extra: string[] = []
       ...extra,
     ],
     as(login),
+    { cwd: ctx.dir },
   );
 
 const verify = (box: string, extra: string[] = []) =>

@@ -98,6 +98,7 @@ test('box run: dispatch, verified manifest, participants, verified result; attem
           ...roots,
         ],
         { GITHUB_API_URL: stack.githubApiUrl, GITHUB_TOKEN: gh.tokenFor(login) },
+        { cwd: dir },
       );
     }),
   );

@@ -146,6 +146,7 @@ test(
               GITHUB_TOKEN: ctx.stack.github.tokenFor(login),
               GITHUB_API_URL: ctx.stack.githubApiUrl,
             },
+            { cwd: ctx.dir },
           ),
         );
       }

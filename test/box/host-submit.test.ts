@@ -47,6 +47,7 @@ test('host, submit (with a receipt), print, refusals, verify', async () => {
     sealbox(
       ['box', 'submit', box, '--repo', repo, ...root, '--file', bid(login, amount), ...extra],
       as(login),
+      { cwd: ctx.dir },
     );
   const receipt = join(ctx.dir, 'alice-receipt.json');
   const alice = await submit('alice', '123457', ['--receipt-out', receipt]);

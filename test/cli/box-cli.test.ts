@@ -41,7 +41,7 @@ test('a box on a self-hosted runner: refused by submit and verify unless allowed
   const refused = await sealbox(
     ['box', 'submit', box, '-R', 'demo/sealbox', ...root, '--file', '-'],
     as('alice'),
-    { input: 'hello' },
+    { input: 'hello', cwd: ctx.dir },
   );
   assert.equal(refused.status, 2, refused.stdout + refused.stderr);
   assertOneCleanLine(refused.stderr);
@@ -65,7 +65,7 @@ test('a box on a self-hosted runner: refused by submit and verify unless allowed
       'json',
     ],
     as('bob'),
-    { input: 'a message from bob' },
+    { input: 'a message from bob', cwd: ctx.dir },
   );
   assert.equal(bob.status, 0, bob.stderr);
   const doc = JSON.parse(bob.stdout);

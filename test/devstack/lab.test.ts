@@ -113,12 +113,14 @@ test('an operator edits a comment within its creation second: REST is blind, the
     const honest = await sealbox(
       [...submit, '--file', join(dir, 'alice.txt'), '--receipt-out', join(dir, 'alice.json')],
       { GITHUB_TOKEN: alice!.token, GITHUB_API_URL: api },
+      { cwd: dir },
     );
     assert.equal(honest.status, 0, honest.stderr);
     writeFileSync(join(dir, 'acme.txt'), '1');
     const forged = await sealbox(
       [...submit, '--file', join(dir, 'acme.txt'), '--print', '--author-id', String(alice!.id)],
       { GITHUB_TOKEN: '', GITHUB_API_URL: api },
+      { cwd: dir },
     );
     assert.equal(forged.status, 0, forged.stderr);
     const [comment] = (

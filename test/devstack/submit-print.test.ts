@@ -72,6 +72,7 @@ test('printed for an author id without a token: accepted from that account, reje
       String(carol.id),
     ],
     { GITHUB_TOKEN: '', GITHUB_API_URL: stack.githubApiUrl },
+    { cwd: dir },
   );
   assert.equal(printed.status, 0, printed.stderr);
   const armour = printed.stdout.trim();
