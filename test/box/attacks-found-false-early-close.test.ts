@@ -52,6 +52,7 @@ async function printed(box: string, text: string, authorId: number) {
       file,
     ],
     { GITHUB_API_URL: ctx.stack.githubApiUrl },
+    { cwd: ctx.dir },
   );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();

@@ -55,7 +55,7 @@ test('box submit refuses a message that is not well-formed UTF-8 instead of seal
         join(ctx.dir, 'messages', `${c.login}-receipt.json`),
       ],
       { GITHUB_TOKEN: ctx.stack.github.tokenFor(c.login), GITHUB_API_URL: ctx.stack.githubApiUrl },
-      c.stdin ? { input: c.bytes } : {},
+      c.stdin ? { input: c.bytes, cwd: ctx.dir } : { cwd: ctx.dir },
     );
     runs.push({ login: c.login, ...r });
   }
