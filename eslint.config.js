@@ -10,6 +10,7 @@ export default tseslint.config(
       'web/dist-developer/',
       'page/',
       'build/',
+      'lib/',
       'sealbox-demo/',
       'web/test-results/',
     ],

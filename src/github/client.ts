@@ -23,7 +23,9 @@ function noRetryWithoutNetwork(octokit: { hook: Octokit['hook'] }) {
   });
 }
 
-const Hardened = Octokit.plugin(noRetryWithoutNetwork, retry, throttling);
+// Typed as plain Octokit: the plugins' own API (octokit.retry) is not used,
+// and the declarations sealbox ships can name this type.
+const Hardened: typeof Octokit = Octokit.plugin(noRetryWithoutNetwork, retry, throttling);
 
 export type GitHubClient = InstanceType<typeof Hardened>;
 

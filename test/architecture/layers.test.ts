@@ -60,3 +60,41 @@ test('the web page reaches the core only through src/browser', () => {
   assert.ok(seen > 3, 'the rule found the page importing the core (control)');
   assert.deepEqual(offenders, []);
 });
+
+// The modules an entry point loads: its relative imports, followed (type-only
+// imports load nothing), and the packages and built-ins they name.
+function loadedBy(entry: string): { modules: string[]; specifiers: Map<string, string> } {
+  const seen = new Set<string>();
+  const specifiers = new Map<string, string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const text = readFileSync(path, 'utf8');
+    const statements = /^(?:import|export)\s+(type\s+)?(?:[^;'"]*?\sfrom\s+)?'([^']+)'/gm;
+    for (const [, typeOnly, spec] of text.matchAll(statements)) {
+      if (typeOnly) continue;
+      if (spec!.startsWith('.')) visit(join(path, '..', spec!));
+      else specifiers.set(spec!, path.slice(SRC.length));
+    }
+  };
+  visit(join(SRC, entry));
+  return { modules: [...seen], specifiers };
+}
+
+const NODE_BOUND =
+  /^(node:.*|fs|path|os|crypto|child_process|worker_threads|http|https|net|@sigstore\/(verify|core|tuf|sign|mock))$/;
+
+test('sealbox/core (src/core.ts) loads no Node built-in and no Node-bound Sigstore package', () => {
+  const { modules, specifiers } = loadedBy('core.ts');
+  assert.ok(modules.length > 20, `the walk followed the core's imports (${modules.length})`);
+  const offenders = [...specifiers].filter(([spec]) => NODE_BOUND.test(spec));
+  assert.deepEqual(
+    offenders.map(([spec, from]) => `${from}: ${spec}`),
+    [],
+  );
+});
+
+test('the same walk finds the Node API (src/index.ts) loading Node built-ins (control)', () => {
+  const { specifiers } = loadedBy('index.ts');
+  assert.ok([...specifiers.keys()].some((spec) => NODE_BOUND.test(spec)));
+});
