@@ -9,4 +9,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A failure ends the process with its one line, whatever it left behind
+// (a server, a timer, a request in flight); success ends when all is done.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -18,8 +18,24 @@ import { asText, evaluate, interpolate, type Context } from './expressions.ts';
 import { HttpError, type GitHubApi, type WorkflowRun } from './github-api.ts';
 import type { RunIdentity } from './identity.ts';
 
-/** Where sealbox's own files are: the repository root, from src/devstack or build/chunks. */
+/** Where sealbox's own files are: the repository or package root, from src/devstack, lib/devstack or build/chunks. */
 const ROOT = new URL('../../', import.meta.url);
+
+/** One of sealbox's own files (box.yml, action.yml); a missing one means an incomplete installation. */
+function sealboxFile(path: string): string {
+  try {
+    return readFileSync(new URL(path, ROOT), 'utf8');
+  } catch (e) {
+    const where = new URL(path, ROOT).pathname;
+    throw new SealboxError(
+      'INPUT_NOT_FOUND',
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${where}: sealbox's own ${path} is missing: this installation of sealbox is incomplete; reinstall it`
+        : `${where}: ${describe(e)}`,
+      { cause: e },
+    );
+  }
+}
 export const SEALBOX_REPOSITORY = 'sealbox/sealbox';
 
 export interface RunnerHost {
@@ -148,10 +164,9 @@ export class WorkflowRunner {
 
   constructor(host: RunnerHost) {
     this.#host = host;
-    const file = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
     this.sealboxSha = host.github.putFiles(SEALBOX_REPOSITORY, {
-      '.github/workflows/box.yml': file('.github/workflows/box.yml'),
-      'action.yml': file('action.yml'),
+      '.github/workflows/box.yml': sealboxFile('.github/workflows/box.yml'),
+      'action.yml': sealboxFile('action.yml'),
     });
     host.github.onDispatch = (run) => this.start(run);
   }
@@ -351,7 +366,7 @@ export class WorkflowRunner {
       workflowRef: string;
     },
   ): Promise<Record<string, string>> {
-    const action = parseYaml(readFileSync(new URL('action.yml', ROOT), 'utf8')) as {
+    const action = parseYaml(sealboxFile('action.yml')) as {
       inputs: Record<string, { default?: string }>;
       runs: { using: string; main: string };
     };

@@ -121,9 +121,15 @@ export class DevStack {
     const { port } = server.address() as { port: number };
     const url = `http://127.0.0.1:${port}`;
     const stack = new DevStack(url, state, issuer, login, github, faults, server);
-    github.baseUrl = stack.githubApiUrl;
-    stack.runner = new WorkflowRunner(stack);
-    writeFileSync(state.signingConfigPath, JSON.stringify(stack.signingConfig(), null, 2) + '\n');
+    try {
+      github.baseUrl = stack.githubApiUrl;
+      stack.runner = new WorkflowRunner(stack);
+      writeFileSync(state.signingConfigPath, JSON.stringify(stack.signingConfig(), null, 2) + '\n');
+    } catch (e) {
+      // A listening server would keep the process alive behind the error.
+      await stack.stop();
+      throw e;
+    }
     return stack;
   }
 
