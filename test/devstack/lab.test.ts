@@ -1,5 +1,6 @@
-// The worked example of docs/devstack.md, through the package's
-// `sealbox/devstack` export, the CLI and GitHub's API only: an operator
+// The worked example of docs/devstack.md, through the library API (the
+// package's `sealbox/devstack` export, from its source here; the package
+// test imports it from the packed tarball), the CLI and GitHub's API only: an operator
 // replaces a participant's submission within its creation second; REST
 // cannot tell, GitHub's edit record can; a lock then freezes the comment.
 // And every call of the library, once.
@@ -30,7 +31,7 @@ import {
   userId,
   userTokens,
   type DevStack,
-} from 'sealbox/devstack';
+} from '../../src/devstack/index.ts';
 import { REPO_ROOT, sealbox } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sealbox-lab-'));
