@@ -17,25 +17,21 @@ if (version[0] < MINIMUM[0] || (version[0] === MINIMUM[0] && version[1] < MINIMU
   process.exit(2);
 }
 
-import('node:module')
-  .then(function (module) {
-    // V8's on-disk code cache: later runs skip compiling the bundle.
-    module.enableCompileCache();
-    return import('../build/cli.js');
-  })
-  .catch(function (e) {
-    if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('build/')) {
-      return import('node:fs').then(function (fs) {
-        var built = fs.existsSync(new URL('../build/cli.js', import.meta.url));
-        process.stderr.write(
-          built
-            ? 'sealbox: the build in build/ is incomplete (' +
-                String(e.message).split('\n')[0] +
-                '); run npm run build\n'
-            : 'sealbox: not built yet: run npm ci (or npm run build)\n',
-        );
-        process.exit(2);
-      });
-    }
-    throw e;
-  });
+// V8's on-disk code cache: later runs skip compiling the bundle.
+process.getBuiltinModule('node:module').enableCompileCache();
+import('../build/cli.js').catch(function (e) {
+  if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('build/')) {
+    return import('node:fs').then(function (fs) {
+      var built = fs.existsSync(new URL('../build/cli.js', import.meta.url));
+      process.stderr.write(
+        built
+          ? 'sealbox: the build in build/ is incomplete (' +
+              String(e.message).split('\n')[0] +
+              '); run npm run build\n'
+          : 'sealbox: not built yet: run npm ci (or npm run build)\n',
+      );
+      process.exit(2);
+    });
+  }
+  throw e;
+});

@@ -8,10 +8,12 @@
 // missing or half-written file.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 
 const common = {
   absWorkingDir: root,
@@ -49,10 +51,54 @@ function emit(result, outdir) {
   for (const dir of dirs) if (!readdirSync(dir).length) rmSync(dir, { recursive: true });
 }
 
+// An `import ... from 'node:x'` makes Node build an ES module facade of the
+// built-in that reads every export, and reading some loads much of Node for
+// nothing (node:util's loads the worker and diff modules, node:process's the
+// REPL history): a few milliseconds at every start. For the CLI, each such
+// import gets a small module over process.getBuiltinModule whose unused
+// exports esbuild drops. require() calls make no facade and are left alone.
+// commander's child_process, needed only for executable subcommands (sealbox
+// has none), loads on first use.
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const builtinImports = {
+  name: 'builtin-imports',
+  setup(b) {
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
+      if (!builtins.has(args.path) || args.kind !== 'import-statement') return undefined;
+      const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      const lazy = path === 'node:child_process' && /node_modules\/commander\//.test(args.importer);
+      return { path, namespace: lazy ? 'lazy-builtin' : 'builtin' };
+    });
+    const names = (path) =>
+      Object.keys(require(path)).filter((k) => IDENTIFIER.test(k) && k !== 'default');
+    const load = (path) => `const load = () => process.getBuiltinModule(${JSON.stringify(path)});`;
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => ({
+      contents: [
+        load(path),
+        'export default /* @__PURE__ */ load();',
+        ...names(path).map((k) => `export const ${k} = /* @__PURE__ */ (() => load().${k})();`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
+      contents: `${load(path)}\nexport default { ${names(path)
+        .map((k) => `get ${k}() { return load().${k}; }`)
+        .join(', ')} };`,
+      loader: 'js',
+    }));
+  },
+};
+
 const cliDir = join(root, 'build');
 emit(
   await build({
     ...common,
+    // As common's, without importing node:module (whose facade loads more of Node).
+    banner: {
+      js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
+    },
+    plugins: [builtinImports],
     entryPoints: { cli: 'src/cli/index.ts', 'batch-worker': 'src/node/batch-worker.ts' },
     outdir: cliDir,
     splitting: true,

@@ -28,7 +28,26 @@ function run<A extends Action>(load: () => Promise<A>) {
   };
 }
 
-function build(): Command {
+/**
+ * A command this run does not dispatch to, registered by name only (for
+ * "unknown command" suggestions): building options and subcommands is most
+ * of commander's start-up, so a run builds them for its own command alone.
+ * Everything registered on it lands on itself and is dropped.
+ */
+class NameOnly extends Command {
+  override command(): never {
+    return this as never;
+  }
+  override argument(): this {
+    return this;
+  }
+  override addOption(): this {
+    return this;
+  }
+}
+
+/** The program; with `only`, the other top-level commands are registered by name only. */
+function build(only?: string): Command {
   const program = new Command('sealbox')
     .description('Sealed boxes and signed result envelopes on Sigstore, verifiable offline.')
     .version('0.1.0')
@@ -57,6 +76,8 @@ function build(): Command {
       const { jqFilter } = await import('./jq.ts');
       setJqFilter(await jqFilter(jq));
     });
+  if (only !== undefined)
+    program.createCommand = (name) => (name === only ? new Command(name) : new NameOnly(name));
 
   addFormatOption(
     addPolicyOptions(
@@ -541,8 +562,12 @@ function build(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Help and the version read the whole program; a command, only itself.
+  const first = argv[0];
+  const only =
+    first !== undefined && !first.startsWith('-') && first !== 'help' ? first : undefined;
   try {
-    await build().parseAsync(argv, { from: 'user' });
+    await build(only).parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

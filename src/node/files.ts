@@ -1,7 +1,7 @@
 // Files and artifacts on Node: every failure becomes one clear line naming the
 // input and the reason.
 import { createHash } from 'node:crypto';
-import { constants, createReadStream, existsSync, statSync } from 'node:fs';
+import { constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { SealboxError } from '../errors.ts';
 import type { Artifact } from '../sigstore/verify-bundle.ts';
@@ -195,7 +195,7 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
     const sha512 = createHash('sha512');
     if (stat.size <= SMALL_FILE) {
       // One read beats a stream's set-up for small files (batches are full of them).
-      const bytes = await readFile(arg);
+      const bytes = readFileSync(arg);
       sha256.update(bytes);
       sha512.update(bytes);
     } else {

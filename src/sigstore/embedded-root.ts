@@ -1,7 +1,8 @@
 // The embedded Sigstore public-good trusted root: a dated snapshot of the root
 // Sigstore's own TUF package ships (scripts/snapshot-root.js refreshes it).
 import snapshot from './roots/public-good.json' with { type: 'json' };
-import { parseTrustedRoot, type LoadedTrustedRoot } from './trusted-root.ts';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { LoadedTrustedRoot } from './trusted-root.ts';
 
 /** Day the snapshot was taken (YYYY-MM-DD) and where it came from. */
 export const EMBEDDED_ROOT_DATE: string = snapshot.snapshot.date;
@@ -10,11 +11,17 @@ export const EMBEDDED_ROOT_SOURCE: string = snapshot.snapshot.source;
 /** Verification warns when the root in use is older than this. */
 export const ROOT_MAX_AGE_DAYS = 180;
 
+/**
+ * The embedded root. It is sealbox's own constant, not an input: the tests
+ * hold it to parseTrustedRoot's validation (test/sigstore/embedded-root), so
+ * each run skips re-validating it.
+ */
 export function embeddedTrustedRoot(): LoadedTrustedRoot {
-  return parseTrustedRoot(
-    snapshot.trustedRoot,
-    `embedded public-good root (snapshot ${EMBEDDED_ROOT_DATE})`,
-  );
+  return {
+    root: TrustedRoot.fromJSON(snapshot.trustedRoot),
+    json: snapshot.trustedRoot,
+    source: `embedded public-good root (snapshot ${EMBEDDED_ROOT_DATE})`,
+  };
 }
 
 /** A warning line when a root dated `date` is older than ROOT_MAX_AGE_DAYS at `now`, else undefined. */
