@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 
 const benches = [
   'cli-verify.js',
+  'startup.js',
   'attest.js',
   'batch.js',
   'envelopes.js',
