@@ -1,11 +1,12 @@
 // sealbox as users get it: `npm pack`, then npm installs the tarball, with no
 // network (test/helpers/package.ts), on this clone's Node 24. A fresh project
 // imports every entry point from plain .mjs and type-checks against the
-// shipped .d.ts; the installed bin verifies a bundle and runs the demo; the
-// README's install lines run as written. A control leaves a file the demo
-// needs out of `files` and shows the same checks fail (quickly, with one line).
+// shipped .d.ts; the installed bin verifies a bundle, runs the demo and packs
+// its box with the shipped verify.html; the README's install lines run as
+// written. A control leaves a file the demo needs out of `files` and shows the
+// same checks fail (quickly, with one line).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -87,10 +88,25 @@ async function useInstalledCli(bin: string[], dir: string): Promise<string[]> {
     [...bin.slice(1), 'demo', '--out', join(dir, 'demo'), '--state', join(dir, 'state')],
     { cwd: dir, env, timeoutMs: 90_000 },
   );
-  if (demo.status !== 0 || !/^verified here: yes$/m.test(demo.stdout))
+  if (demo.status !== 0 || !/^verified here: yes$/m.test(demo.stdout)) {
     problems.push(
       `demo: exit ${demo.status} after ${Math.round(demo.ms)} ms: ${demo.stderr.trim()}`,
     );
+    return problems;
+  }
+  // The demo's box verified again into an evidence pack, which takes the package's verify.html.
+  const pack = join(dir, 'evidence');
+  const exported = await run(
+    bin[0]!,
+    [
+      ...bin.slice(1),
+      ...['box', 'verify', join(dir, 'demo'), '--repo', 'demo/sealbox', '--export', pack],
+      ...['--trusted-root', join(dir, 'state', 'trusted_root.json')],
+    ],
+    { cwd: dir, env },
+  );
+  if (exported.status !== 0 || !existsSync(join(pack, 'verify.html')))
+    problems.push(`box verify --export: exit ${exported.status}: ${exported.stderr.trim()}`);
   return problems;
 }
 
@@ -120,6 +136,7 @@ test('the tarball holds the compiled library, the bundled CLI and Action, and wh
     actionMain!,
     '.github/workflows/box.yml',
     'examples/workflows/auction.yml',
+    'page/verify.html',
   ].map((f) => f.replace(/^\.\//, ''));
   assert.deepEqual(
     needed.filter((f) => !files.includes(f)),
