@@ -42,6 +42,7 @@ export {
   type TrustOptions,
   type VerificationResult,
 } from './sigstore/verify-bundle.ts';
+export { bundleFacts, claimFacts } from './sigstore/facts.ts';
 
 // Signed result envelopes.
 export {
@@ -78,6 +79,7 @@ export {
   type Receipt,
 } from './box/verify.ts';
 export { parseManifest, type Manifest } from './box/manifest.ts';
+export { manifestWarnings } from './box/warnings.ts';
 export { parseResult, type BoxResult } from './box/result.ts';
 export {
   checkOpenBox,

@@ -36,6 +36,7 @@ function sealboxFile(path: string): string {
     );
   }
 }
+
 export const SEALBOX_REPOSITORY = 'sealbox/sealbox';
 
 export interface RunnerHost {
