@@ -29,24 +29,14 @@ function run<A extends Action>(load: () => Promise<A>) {
 }
 
 /**
- * A command this run does not dispatch to, registered by name only (for
- * "unknown command" suggestions): building options and subcommands is most
- * of commander's start-up, so a run builds them for its own command alone.
- * Everything registered on it lands on itself and is dropped.
+ * Stands in for the commands a run does not dispatch to: every builder call
+ * on it (description, arguments, options, subcommands, the action) does
+ * nothing and returns it. Registering options is most of commander's
+ * start-up, so a run registers its own command alone.
  */
-class NameOnly extends Command {
-  override command(): never {
-    return this as never;
-  }
-  override argument(): this {
-    return this;
-  }
-  override addOption(): this {
-    return this;
-  }
-}
+const skipped: Command = new Proxy(Object.create(null), { get: () => () => skipped });
 
-/** The program; with `only`, the other top-level commands are registered by name only. */
+/** The program; with `only`, that top-level command alone (none if there is no such command). */
 function build(only?: string): Command {
   const program = new Command('sealbox')
     .description('Sealed boxes and signed result envelopes on Sigstore, verifiable offline.')
@@ -76,8 +66,11 @@ function build(only?: string): Command {
       const { jqFilter } = await import('./jq.ts');
       setJqFilter(await jqFilter(jq));
     });
-  if (only !== undefined)
-    program.createCommand = (name) => (name === only ? new Command(name) : new NameOnly(name));
+  if (only !== undefined) {
+    const register = program.command.bind(program) as (nameAndArgs: string) => Command;
+    program.command = ((nameAndArgs: string) =>
+      nameAndArgs.split(' ')[0] === only ? register(nameAndArgs) : skipped) as never;
+  }
 
   addFormatOption(
     addPolicyOptions(
@@ -567,7 +560,10 @@ export async function main(argv: string[]): Promise<number> {
   const only =
     first !== undefined && !first.startsWith('-') && first !== 'help' ? first : undefined;
   try {
-    await build(only).parseAsync(argv, { from: 'user' });
+    let program = build(only);
+    // Not a command: the whole program, whose error suggests the nearest names.
+    if (only !== undefined && !program.commands.length) program = build();
+    await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

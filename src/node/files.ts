@@ -2,7 +2,7 @@
 // input and the reason.
 import { createHash } from 'node:crypto';
 import { constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { SealboxError } from '../errors.ts';
 import type { Artifact } from '../sigstore/verify-bundle.ts';
 
@@ -208,7 +208,7 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
       label: arg,
       digests: { sha256: sha256.digest('hex'), sha512: sha512.digest('hex') },
       size: stat.size,
-      read: async () => new Uint8Array(await readFile(arg)),
+      read: async () => new Uint8Array(readFileSync(arg)),
     };
   } catch (e) {
     throw fileError(e, 'artifact', arg);

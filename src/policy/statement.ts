@@ -13,25 +13,30 @@ export const KNOWN_STATEMENT_TYPES = [
   'https://in-toto.io/Statement/v0.1',
 ] as const;
 
-const statementSchema = z.object(
-  {
-    _type: z.enum(KNOWN_STATEMENT_TYPES, 'is missing or not a known in-toto statement type'),
-    subject: z
-      .array(
-        z.object({
-          name: z.optional(z.string('is not a string')),
-          digest: z.record(z.string(), z.string('is not a string'), 'is missing'),
-        }),
-        'is missing',
-      )
-      .check(z.minLength(1, 'is empty')),
-    predicateType: z.string('is missing').check(z.minLength(1, 'is empty')),
-    predicate: z.optional(z.unknown()),
-  },
-  'is not a JSON object',
-);
+// Built on first use: verifying a message signature never needs it.
+function buildStatementSchema() {
+  return z.object(
+    {
+      _type: z.enum(KNOWN_STATEMENT_TYPES, 'is missing or not a known in-toto statement type'),
+      subject: z
+        .array(
+          z.object({
+            name: z.optional(z.string('is not a string')),
+            digest: z.record(z.string(), z.string('is not a string'), 'is missing'),
+          }),
+          'is missing',
+        )
+        .check(z.minLength(1, 'is empty')),
+      predicateType: z.string('is missing').check(z.minLength(1, 'is empty')),
+      predicate: z.optional(z.unknown()),
+    },
+    'is not a JSON object',
+  );
+}
 
-export type Statement = z.infer<typeof statementSchema>;
+let statementSchema: ReturnType<typeof buildStatementSchema> | undefined;
+
+export type Statement = z.infer<ReturnType<typeof buildStatementSchema>>;
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
 
@@ -51,7 +56,7 @@ export function parseStatement(payloadType: string, payload: Uint8Array): Statem
   } catch {
     return { ok: false, reason: 'DSSE payload is not JSON' };
   }
-  const result = statementSchema.safeParse(json);
+  const result = (statementSchema ??= buildStatementSchema()).safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.map(String).join('.') : 'statement';

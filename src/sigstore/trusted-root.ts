@@ -15,68 +15,75 @@ export const TRUSTED_ROOT_MEDIA_TYPES = [
   'application/vnd.dev.sigstore.trustedroot.v0.2+json',
 ] as const;
 
-// zod/mini: the same schemas as zod's classic API, a fraction of its start-up cost.
-const base64 = z.string('is missing').check(
-  z.minLength(1, 'is empty'),
-  z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'is not base64'),
-  z.refine((s: string) => s.length % 4 === 0, 'is truncated base64'),
-);
-
-const timestamp = z
-  .string('is missing')
-  .check(z.refine((s: string) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'));
-
-const timeRange = z
-  .object({ start: timestamp, end: z.nullish(timestamp) }, 'is missing')
-  .check(
-    z.refine(
-      (r) => r.end == null || Date.parse(r.end) >= Date.parse(r.start),
-      'ends before it starts',
-    ),
+// zod/mini: the same schemas as zod's classic API, a fraction of its start-up
+// cost; built on first use (the embedded root needs none: a verification
+// against it never builds them).
+function buildTrustedRootSchema() {
+  const base64 = z.string('is missing').check(
+    z.minLength(1, 'is empty'),
+    z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'is not base64'),
+    z.refine((s: string) => s.length % 4 === 0, 'is truncated base64'),
   );
 
-const publicKey = z.object(
-  {
-    rawBytes: base64,
-    keyDetails: z.string('is missing').check(z.minLength(1, 'is empty')),
-    validFor: timeRange,
-  },
-  'is missing',
-);
+  const timestamp = z
+    .string('is missing')
+    .check(z.refine((s: string) => !Number.isNaN(Date.parse(s)), 'is not a timestamp'));
 
-const transparencyLog = z.object({
-  baseUrl: z.string('is missing'),
-  hashAlgorithm: z.string('is missing').check(z.minLength(1, 'is empty')),
-  publicKey,
-  logId: z.object({ keyId: base64 }, 'is missing'),
-  checkpointKeyId: z.nullish(z.object({ keyId: base64 })),
-});
+  const timeRange = z
+    .object({ start: timestamp, end: z.nullish(timestamp) }, 'is missing')
+    .check(
+      z.refine(
+        (r) => r.end == null || Date.parse(r.end) >= Date.parse(r.start),
+        'ends before it starts',
+      ),
+    );
 
-const certificateAuthority = z.object({
-  uri: z.nullish(z.string()),
-  certChain: z.object(
+  const publicKey = z.object(
     {
-      certificates: z
-        .array(z.object({ rawBytes: base64 }), 'is missing')
-        .check(z.minLength(1, 'has no certificates')),
+      rawBytes: base64,
+      keyDetails: z.string('is missing').check(z.minLength(1, 'is empty')),
+      validFor: timeRange,
     },
     'is missing',
-  ),
-  validFor: timeRange,
-});
+  );
 
-const list = <T extends z.core.SomeType>(item: T) => z._default(z.array(item, 'is not a list'), []);
+  const transparencyLog = z.object({
+    baseUrl: z.string('is missing'),
+    hashAlgorithm: z.string('is missing').check(z.minLength(1, 'is empty')),
+    publicKey,
+    logId: z.object({ keyId: base64 }, 'is missing'),
+    checkpointKeyId: z.nullish(z.object({ keyId: base64 })),
+  });
 
-const trustedRootSchema = z.object(
-  {
-    mediaType: z.enum(TRUSTED_ROOT_MEDIA_TYPES, 'is not a known trusted root media type'),
-    tlogs: list(transparencyLog),
-    certificateAuthorities: list(certificateAuthority),
-    ctlogs: list(transparencyLog),
-    timestampAuthorities: list(certificateAuthority),
-  },
-  'is not a JSON object',
-);
+  const certificateAuthority = z.object({
+    uri: z.nullish(z.string()),
+    certChain: z.object(
+      {
+        certificates: z
+          .array(z.object({ rawBytes: base64 }), 'is missing')
+          .check(z.minLength(1, 'has no certificates')),
+      },
+      'is missing',
+    ),
+    validFor: timeRange,
+  });
+
+  const list = <T extends z.core.SomeType>(item: T) =>
+    z._default(z.array(item, 'is not a list'), []);
+
+  return z.object(
+    {
+      mediaType: z.enum(TRUSTED_ROOT_MEDIA_TYPES, 'is not a known trusted root media type'),
+      tlogs: list(transparencyLog),
+      certificateAuthorities: list(certificateAuthority),
+      ctlogs: list(transparencyLog),
+      timestampAuthorities: list(certificateAuthority),
+    },
+    'is not a JSON object',
+  );
+}
+
+let trustedRootSchema: ReturnType<typeof buildTrustedRootSchema> | undefined;
 
 /** A validated trusted root, with where it came from (for messages and notes). */
 export interface LoadedTrustedRoot {
@@ -101,7 +108,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Validates one trusted root object. Throws TRUSTED_ROOT_INVALID naming the field. */
 export function parseTrustedRoot(json: unknown, source: string): LoadedTrustedRoot {
-  const result = trustedRootSchema.safeParse(json);
+  const result = (trustedRootSchema ??= buildTrustedRootSchema()).safeParse(json);
   if (!result.success) {
     const first = result.error.issues[0];
     throw new SealboxError(
