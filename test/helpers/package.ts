@@ -84,10 +84,14 @@ export function npm(
   return run('npm', args, o);
 }
 
-/** `npm pack` of this clone into `dest`; returns the tarball's path. */
+/**
+ * `npm pack` of this clone into `dest`; returns the tarball's path. Without
+ * its scripts: what it packs (build/, lib/, dist/, page/) is built already
+ * (npm ci's prepare; before npm test and npm run bench), and other tests read
+ * those folders while this one runs, so it must not rebuild them.
+ */
 export async function pack(dest: string, cwd = REPO_ROOT): Promise<string> {
-  // npm pack runs prepare (the build) and prepack; the registry is not used.
-  const r = await run('npm', ['pack', '--json', '--pack-destination', dest], {
+  const r = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], {
     cwd,
     env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
     timeoutMs: 120_000,
