@@ -66,23 +66,29 @@ const builtinImports = {
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
       if (!builtins.has(args.path) || args.kind !== 'import-statement') return undefined;
-      const path = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-      const lazy = path === 'node:child_process' && /node_modules\/commander\//.test(args.importer);
-      return { path, namespace: lazy ? 'lazy-builtin' : 'builtin' };
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      const lazy = name === 'node:child_process' && /node_modules\/commander\//.test(args.importer);
+      // One small module per importer, so it lands in the importer's chunk (a
+      // module shared by several would become a chunk of its own to load).
+      return {
+        path: `${name}?${args.importer}`,
+        namespace: lazy ? 'lazy-builtin' : 'builtin',
+        pluginData: name,
+      };
     });
     const names = (path) =>
       Object.keys(require(path)).filter((k) => IDENTIFIER.test(k) && k !== 'default');
     const load = (path) => `const load = () => process.getBuiltinModule(${JSON.stringify(path)});`;
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => ({
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ pluginData: name }) => ({
       contents: [
-        load(path),
+        load(name),
         'export default /* @__PURE__ */ load();',
-        ...names(path).map((k) => `export const ${k} = /* @__PURE__ */ (() => load().${k})();`),
+        ...names(name).map((k) => `export const ${k} = /* @__PURE__ */ (() => load().${k})();`),
       ].join('\n'),
       loader: 'js',
     }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
-      contents: `${load(path)}\nexport default { ${names(path)
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ pluginData: name }) => ({
+      contents: `${load(name)}\nexport default { ${names(name)
         .map((k) => `get ${k}() { return load().${k}; }`)
         .join(', ')} };`,
       loader: 'js',
