@@ -4,7 +4,7 @@
 // leaves updated_at equal to created_at in REST; lastEditedAt still shows it.
 // This rests on GitHub recording every edit, which nothing offline can
 // confirm.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SealboxError, describe } from '../errors.ts';
 
 export interface CommentEditRecord {
@@ -52,34 +52,35 @@ export const COMMENT_EDITS_QUERY = /* GraphQL */ `
   }
 `;
 
-const Id = z.union([z.string().regex(/^\d{1,15}$/), z.number().int().nonnegative()]);
+// zod/mini, as the core's other schemas: the classic API would load all of zod.
+const Id = z.union([z.string().check(z.regex(/^\d{1,15}$/)), z.int().check(z.nonnegative())]);
 
 const Page = z.object({
-  repository: z
-    .object({
-      issue: z
-        .object({
+  repository: z.nullable(
+    z.object({
+      issue: z.nullable(
+        z.object({
           comments: z.object({
-            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) }),
             nodes: z.array(
-              z
-                .object({
-                  databaseId: Id.nullable().optional(),
-                  fullDatabaseId: Id.nullable().optional(),
+              z.nullable(
+                z.object({
+                  databaseId: z.optional(z.nullable(Id)),
+                  fullDatabaseId: z.optional(z.nullable(Id)),
                   createdAt: z.string(),
-                  lastEditedAt: z.string().nullable(),
+                  lastEditedAt: z.nullable(z.string()),
                   includesCreatedEdit: z.boolean(),
-                  userContentEdits: z
-                    .object({ totalCount: z.number().int().nonnegative() })
-                    .nullable(),
-                })
-                .nullable(),
+                  userContentEdits: z.nullable(
+                    z.object({ totalCount: z.int().check(z.nonnegative()) }),
+                  ),
+                }),
+              ),
             ),
           }),
-        })
-        .nullable(),
-    })
-    .nullable(),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** Pages are 100 comments; this bounds a listing that never ends (a server that keeps saying "more"). */

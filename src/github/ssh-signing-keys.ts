@@ -1,7 +1,7 @@
 // A GitHub user's SSH signing keys (GET /users/{username}/ssh_signing_keys,
 // public, paginated): the keys a signed submission may be signed with.
 import type { Octokit } from '@octokit/rest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SealboxError, describe } from '../errors.ts';
 
 export interface SshSigningKey {
@@ -11,8 +11,9 @@ export interface SshSigningKey {
   title: string;
 }
 
+// zod/mini, as the core's other schemas: the classic API would load all of zod.
 const Keys = z.array(
-  z.object({ id: z.number().int(), key: z.string(), title: z.string().nullable().optional() }),
+  z.object({ id: z.int(), key: z.string(), title: z.optional(z.nullable(z.string())) }),
 );
 
 /** Every SSH signing key of `login`, all pages. A user GitHub does not know is INPUT_NOT_FOUND. */
