@@ -1,8 +1,17 @@
 // Files and artifacts on Node: every failure becomes one clear line naming the
 // input and the reason.
 import { createHash } from 'node:crypto';
-import { constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { SealboxError } from '../errors.ts';
 import type { Artifact } from '../sigstore/verify-bundle.ts';
 
@@ -82,34 +91,33 @@ export async function readBoundedFile(
   what: string,
   maxBytes = MAX_INPUT_BYTES,
 ): Promise<Uint8Array> {
-  let handle: FileHandle | undefined;
+  // Synchronous: small inputs, read at start-up, where each round trip counts.
+  let fd: number | undefined;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stat = await handle.stat();
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!stat.isFile())
       throw new SealboxError('INPUT_INVALID', `${what} ${path}: is not a regular file`);
-    if (stat.size > maxBytes)
-      throw new SealboxError('INPUT_INVALID', `${what} ${path}: is larger than ${maxBytes} bytes`);
-    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    const tooLarge = () =>
+      new SealboxError('INPUT_INVALID', `${what} ${path}: is larger than ${maxBytes} bytes`);
+    if (stat.size > maxBytes) throw tooLarge();
+    // One byte more than the file should hold: a file that grew while read is caught.
+    const buffer = Buffer.alloc(stat.size + 1);
     let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > maxBytes)
-        throw new SealboxError(
-          'INPUT_INVALID',
-          `${what} ${path}: is larger than ${maxBytes} bytes`,
-        );
-      if (length === buffer.length) break;
+    for (let n; (n = readSync(fd, buffer, length, buffer.length - length, length)) > 0;) {
+      length += n;
+      if (length === buffer.length)
+        throw length > maxBytes
+          ? tooLarge()
+          : new SealboxError('INPUT_INVALID', `${what} ${path}: changed while it was read`);
     }
-    return new Uint8Array(buffer.subarray(0, length));
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
   } catch (e) {
     if (e instanceof SealboxError) throw e;
     throw fileError(e, what, path);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
