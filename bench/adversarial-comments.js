@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { hostBox } from '../src/box/host.ts';
-import { DEFAULT_RUN } from '../src/devstack/identity.ts';
+import { releasedBoxRun } from '../src/devstack/index.ts';
 import { DevStack } from '../src/devstack/stack.ts';
 import { GitHubIssueBus } from '../src/github/issue-bus.ts';
 import { boxAttester } from '../src/node/box-attest.ts';
@@ -20,11 +20,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const root = new URL('..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'sealbox-bench-adversarial-'));
 const stack = await DevStack.start({ stateDir: join(scratch, 'state') });
-const run = {
-  ...DEFAULT_RUN,
+const run = releasedBoxRun(stack, {
   runId: 5151,
-  jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-};
+});
 const manifestRun = {
   repository: 'demo/sealbox',
   workflow_ref: 'demo/sealbox/.github/workflows/release.yml@refs/heads/main',

@@ -10,7 +10,7 @@ import { hostBox } from '../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../src/box/manifest.ts';
 import { sealSubmission } from '../src/box/sealing.ts';
 import { sha256Hex } from '../src/bytes.ts';
-import { DEFAULT_RUN } from '../src/devstack/identity.ts';
+import { releasedBoxRun } from '../src/devstack/index.ts';
 import { DevStack } from '../src/devstack/stack.ts';
 import { githubClient } from '../src/github/client.ts';
 import { GitHubIssueBus } from '../src/github/issue-bus.ts';
@@ -84,10 +84,7 @@ const arrive = () => {
   gh.now = () => new Date(now);
 };
 
-const run = {
-  ...DEFAULT_RUN,
-  jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-};
+const run = releasedBoxRun(stack);
 const hosted = await hostBox(
   {
     bus,

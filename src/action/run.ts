@@ -59,6 +59,7 @@ async function box(io: ActionIo, env: NodeJS.ProcessEnv): Promise<string | undef
       suite: io.input('suite') as 'x-wing' | 'x25519',
       signedSubmissions: bool(io, 'signed-submissions'),
       allowSelfHostedRunners: bool(io, 'allow-self-hosted-runners'),
+      checkoutPath: io.input('checkout-path').trim() || undefined,
       out,
     },
     env,

@@ -43,12 +43,15 @@ export interface OpenBox {
 export async function checkOpenBox(
   announcement: Announcement,
   where: BoxLocation,
-  o: Pick<BoxVerifyOptions, 'policy' | 'trustedRoots' | 'verifier'>,
+  o: Pick<
+    BoxVerifyOptions,
+    'policy' | 'trustedRoots' | 'verifier' | 'releases' | 'allowUnreleasedBoxWorkflow'
+  >,
   now: Date,
 ): Promise<OpenBox> {
   const { address } = where;
   const refuse = (why: string) => new SealboxError('INPUT_INVALID', `${address}: ${why}`);
-  const { digest, verification } = await checkManifest(
+  const { digest, verification, release } = await checkManifest(
     announcement.manifest,
     announcement.manifestBundle,
     o,
@@ -57,6 +60,8 @@ export async function checkOpenBox(
     throw refuse(
       `the manifest's attestation does not satisfy your policy: ${verification.checks.find((c) => !c.ok)?.reason}`,
     );
+  // Sealed to an unreleased box workflow, a message is only as safe as code nobody released.
+  if (!release.ok) throw refuse(`the box does not run a sealbox release: ${release.reason}`);
   const manifest = parseManifest(announcement.manifest, `${address}: manifest`);
   if (manifest.run.repository.toLowerCase() !== where.repository.toLowerCase())
     throw refuse(`the manifest belongs to ${manifest.run.repository}: a foreign box`);

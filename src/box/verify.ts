@@ -24,6 +24,7 @@ import { manifestDigestCheck } from './checks/manifest-digest.ts';
 import { receiptCheck } from './checks/receipt.ts';
 import { replyProofCheck } from './checks/reply-proof.ts';
 import { recomputeCheck } from './checks/recompute.ts';
+import { releaseCheck } from './checks/release.ts';
 import { runCheck } from './checks/run.ts';
 import { runnerCheck } from './checks/runner.ts';
 import { subjectsCheck } from './checks/subjects.ts';
@@ -31,12 +32,16 @@ import { transcriptCheck } from './checks/transcript.ts';
 import { windowCheck } from './checks/window.ts';
 import { MANIFEST_VERSION_V1, parseAnyManifest, type AnyManifest } from './manifest.ts';
 import { parseResult, type BoxResult } from './result.ts';
+import { BOX_WORKFLOW } from './releases.ts';
 import { manifestWarnings } from './warnings.ts';
 
 export type { BoxFiles, BoxVerifyOptions, IssueOrigin, Receipt } from './checks/evidence.ts';
 
-/** sealbox's reusable box workflow at its canonical home: the signer `box verify` expects by default. */
-export const BOX_WORKFLOW = 'sealbox/sealbox/.github/workflows/box.yml';
+export { BOX_WORKFLOW };
+/**
+ * sealbox's reusable box workflow at its canonical home: the signer `box
+ * verify` expects by default. Its ref is judged by the `release` check.
+ */
 export const DEFAULT_BOX_SIGNER: SignerRule = {
   kind: 'prefix',
   prefix: `https://github.com/${BOX_WORKFLOW}@`,
@@ -142,6 +147,13 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
     e.resultBundle.check,
     await total('linkage', () => linkageCheck(e)),
     await total('runner', () => runnerCheck(e, Boolean(o.allowSelfHostedRunners))),
+    await total('release', () =>
+      releaseCheck(
+        [e.manifestBundle.verification, e.resultBundle.verification],
+        o.releases,
+        Boolean(o.allowUnreleasedBoxWorkflow),
+      ),
+    ),
     await total('subjects', () => subjectsCheck(e)),
     await total('manifest_digest', () => manifestDigestCheck(e)),
     await total('issue', () => issueCheck(e, o)),
@@ -162,7 +174,7 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
     notes.push(V1_WEAKNESSES);
   if (claims && o.policy.signer === DEFAULT_BOX_SIGNER && !o.policy.sourceDigest) {
     notes.push(
-      `relied on workflow ${claims.buildSignerURI} at commit ${claims.sourceRepositoryDigest}; pin them with --signer-workflow ${claims.buildSignerURI?.replace('https://', '')} --source-digest ${claims.sourceRepositoryDigest}`,
+      `relied on workflow ${claims.buildSignerURI} (commit ${claims.buildSignerDigest}) for the source commit ${claims.sourceRepositoryDigest}; pin them with --signer-workflow ${claims.buildSignerURI?.replace('https://', '')} --signer-digest ${claims.buildSignerDigest} --source-digest ${claims.sourceRepositoryDigest}`,
     );
   }
   if (e.manifest.ok) notes.push(...manifestWarnings(e.manifest.value));
@@ -190,13 +202,16 @@ export async function verifyBox(files: BoxFiles, o: BoxVerifyOptions): Promise<B
 
 /**
  * A participant's (or the operator's) first check, before the box closes:
- * the manifest's attestation under the policy. Returns its digest and the
- * verification.
+ * the manifest's attestation under the policy, and the release rule on its
+ * certificate. Returns its digest, the verification and the `release` check.
  */
 export async function checkManifest(
   manifest: Uint8Array,
   manifestBundle: unknown,
-  o: Pick<BoxVerifyOptions, 'policy' | 'trustedRoots' | 'verifier'>,
+  o: Pick<
+    BoxVerifyOptions,
+    'policy' | 'trustedRoots' | 'verifier' | 'releases' | 'allowUnreleasedBoxWorkflow'
+  >,
 ) {
   const digest = await sha256Hex(manifest);
   const verification = await verifyBundles(
@@ -205,5 +220,10 @@ export async function checkManifest(
     { kind: 'identity', identity: o.policy },
     { trustedRoots: o.trustedRoots, verifier: o.verifier },
   );
-  return { digest, verification };
+  const release = releaseCheck(
+    [verification.bundles[0]],
+    o.releases,
+    Boolean(o.allowUnreleasedBoxWorkflow),
+  );
+  return { digest, verification, release };
 }

@@ -44,6 +44,9 @@ import {
   embeddedTrustedRoot,
 } from '../sigstore/embedded-root.ts';
 import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
+import { parseReleaseList, scopeLocalReleases, type ReleaseSource } from '../box/releases.ts';
+// The release list of the package this page was built from (its release wrote it).
+import shippedList from '../../releases.json' with { type: 'json' };
 
 export { toArtifact, verifyBundle } from '../adapters/verify-bundle.ts';
 export { bundleFacts, claimFacts } from '../sigstore/facts.ts';
@@ -75,12 +78,81 @@ export interface Settings {
   apiUrl: string;
   /** A trusted root the user chose (JSON, or JSON Lines of several); else the embedded one. */
   trustedRoot?: { label: string; text: string };
+  /**
+   * A local stack's release list (its STATE/releases.json): it speaks only
+   * for certificates of the chosen root's CA, when that is the stack's own.
+   */
+  releases?: { label: string; text: string };
+  /** Accept sealbox's box workflow at a ref that is no release (development only). */
+  allowUnreleasedBoxWorkflow?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { apiUrl: PUBLIC_API };
 
 export function isDeveloperMode(s: Settings): boolean {
-  return s.apiUrl !== PUBLIC_API || s.trustedRoot !== undefined;
+  return (
+    s.apiUrl !== PUBLIC_API ||
+    s.trustedRoot !== undefined ||
+    s.releases !== undefined ||
+    Boolean(s.allowUnreleasedBoxWorkflow)
+  );
+}
+
+/** What accepting unreleased box workflows costs, shown beside every box verdict it touches. */
+export const UNRELEASED_WARNING =
+  'warning: unreleased box workflows are accepted (developer mode): a box workflow that is not a sealbox release (a branch, an unlisted commit or tag, a fork) may leak the key or attest anything';
+
+const shipped: ReleaseSource = {
+  label: "this page's release list",
+  list: parseReleaseList(shippedList, "this page's release list"),
+};
+const releaseSourcesOf = new WeakMap<
+  Settings,
+  Promise<{ sources: ReleaseSource[]; notes: string[] }>
+>();
+
+/**
+ * The release lists box verdicts use: the one this page was built with, and
+ * in developer mode a local stack's, for its own CA only. Refuses a list that
+ * does not parse.
+ */
+export function releaseSources(
+  s: Settings,
+): Promise<{ sources: ReleaseSource[]; notes: string[] }> {
+  let found = releaseSourcesOf.get(s);
+  if (!found) {
+    found = (async () => {
+      if (!s.releases) return { sources: [shipped], notes: [] };
+      let doc: unknown;
+      try {
+        doc = JSON.parse(s.releases.text);
+      } catch {
+        throw new SealboxError('INPUT_INVALID', `release list ${s.releases.label}: is not JSON`);
+      }
+      const local = await scopeLocalReleases(
+        parseReleaseList(doc, s.releases.label),
+        s.releases.label,
+        trustedRoots(s),
+        embeddedTrustedRoot(),
+      );
+      return 'ignored' in local
+        ? { sources: [shipped], notes: [local.ignored] }
+        : {
+            sources: [shipped, local.source],
+            notes: [`${s.releases.label}: a local stack's releases, for its own CA only`],
+          };
+    })();
+    releaseSourcesOf.set(s, found);
+  }
+  return found;
+}
+
+/** The notes the release settings add to a box verdict. */
+async function releaseNotes(s: Settings): Promise<string[]> {
+  return [
+    ...(await releaseSources(s)).notes,
+    ...(s.allowUnreleasedBoxWorkflow ? [UNRELEASED_WARNING] : []),
+  ];
 }
 
 /** A warning when the embedded root is older than the CLI accepts without one, else undefined. */
@@ -142,14 +214,22 @@ export interface BoxReport {
   verification: BoxVerification;
 }
 
-function verifyBoxWith(files: BoxFiles, policy: IdentityPolicy, s: Settings, o: BoxCheckOptions) {
-  return verifyBox(files, {
+async function verifyBoxWith(
+  files: BoxFiles,
+  policy: IdentityPolicy,
+  s: Settings,
+  o: BoxCheckOptions,
+): Promise<BoxVerification> {
+  const v = await verifyBox(files, {
     policy,
     trustedRoots: trustedRoots(s),
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
+    releases: (await releaseSources(s)).sources,
+    allowUnreleasedBoxWorkflow: s.allowUnreleasedBoxWorkflow,
     receipt: o.receipt,
   });
+  return { ...v, notes: [...(await releaseNotes(s)), ...v.notes] };
 }
 
 /** A box from its issue or run, read through the GitHub API (no token: public repositories). */
@@ -165,11 +245,16 @@ export async function verifyBoxAt(
     trustedRoots: trustedRoots(s),
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
+    releases: (await releaseSources(s)).sources,
+    allowUnreleasedBoxWorkflow: s.allowUnreleasedBoxWorkflow,
     receipt: o.receipt,
   });
   return {
     where: r.located.address,
-    verification: { ...r.verification, notes: [...r.verification.notes, ...r.notes] },
+    verification: {
+      ...r.verification,
+      notes: [...(await releaseNotes(s)), ...r.verification.notes, ...r.notes],
+    },
   };
 }
 
@@ -233,6 +318,7 @@ export async function verifyEnvelopeText(
 ): Promise<EnvelopeVerification> {
   const devKeys = [...(t.devKeys ?? [])];
   const identities: [string, IdentityPolicy][] = [];
+  let releasedBoxWorkflow = false;
   if (t.identityPattern)
     identities.push([
       'an identity pattern',
@@ -261,6 +347,7 @@ export async function verifyEnvelopeText(
     for (const a of p.anchors) if (a.pem) devKeys.push({ label: `${p.name} anchor`, pem: a.pem });
     const identity = identityPolicyOf(p);
     if (identity) identities.push([`the policy ${p.name}`, identity]);
+    releasedBoxWorkflow = Boolean(p.releasedBoxWorkflow);
   }
   if (identities.length > 1)
     throw new SealboxError(
@@ -277,6 +364,7 @@ export async function verifyEnvelopeText(
     ...trust,
     trustedRoots: trustedRoots(s),
     verifier: new SigstoreSignatureVerifier(),
+    boxReleases: releasedBoxWorkflow ? (await releaseSources(s)).sources : undefined,
   });
 }
 
@@ -298,7 +386,13 @@ export async function openBoxAt(
   const box = await checkOpenBox(
     announcement,
     { ...located, issue },
-    { policy, trustedRoots: trustedRoots(s), verifier: new SigstoreSignatureVerifier() },
+    {
+      policy,
+      trustedRoots: trustedRoots(s),
+      verifier: new SigstoreSignatureVerifier(),
+      releases: (await releaseSources(s)).sources,
+      allowUnreleasedBoxWorkflow: s.allowUnreleasedBoxWorkflow,
+    },
     now,
   );
   return { located, box };

@@ -15,6 +15,7 @@ import { SealboxError, describe, serviceError } from '../errors.ts';
 import { issueOfRun, locateBox, readBox, verifyBoxOnGitHub } from '../github/box-locator.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
+import { selectReleases } from '../node/releases.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { githubClientFromEnv } from '../node/github-client.ts';
 import type { PolicyOptions } from './options.ts';
@@ -112,6 +113,9 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const deadline = Date.now() + seconds(o.timeout, '--timeout');
   const policy = policyFromFlags(o, { defaultSigner: DEFAULT_BOX_SIGNER });
   const { roots } = await selectTrustedRoots(o.trustedRoot);
+  const releases = await selectReleases(o.trustedRoot, roots);
+  if (o.allowUnreleasedBoxWorkflow)
+    process.stderr.write(`sealbox: ${(await import('./box.ts')).UNRELEASED_WARNING}\n`);
   const octokit = githubClientFromEnv();
   const [owner, repo] = o.repo.split('/') as [string, string];
   const emit = eventSink(o.events);
@@ -198,17 +202,24 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   const { announcement } = await readBox(located);
 
   // The manifest: attested by the box workflow for this run, before anyone submits.
-  const { digest, verification: check } = await checkManifest(
-    announcement.manifest,
-    announcement.manifestBundle,
-    { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
-  );
+  const {
+    digest,
+    verification: check,
+    release,
+  } = await checkManifest(announcement.manifest, announcement.manifestBundle, {
+    policy,
+    trustedRoots: roots,
+    verifier: new SigstoreSignatureVerifier(),
+    releases: releases.sources,
+    allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
+  });
   const manifest = parseManifest(announcement.manifest);
   const window = windowFrom(check.bundles[0]?.signedTimes ?? [], manifest.window_seconds);
   const opensAt = window ? formatTime(window.opensAt) : announcement.opensAt;
   const closesAt = window ? formatTime(window.closesAt) : announcement.closesAt;
   const problems = [
     ...check.checks.filter((c) => !c.ok).map((c) => c.reason),
+    ...(release.ok ? [] : [`${release.code}: ${release.reason}`]),
     ...(manifest.run.run_id !== String(runId) || manifest.run.run_attempt !== String(attempt)
       ? [
           `the manifest names run ${manifest.run.run_id} attempt ${manifest.run.run_attempt}, not ${runId} attempt ${attempt}`,
@@ -262,6 +273,8 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
         trustedRoots: roots,
         verifier: new SigstoreSignatureVerifier(),
         allowSelfHostedRunners: o.allowSelfHostedRunners,
+        releases: releases.sources,
+        allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
       },
     );
   } catch (e) {
@@ -282,7 +295,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
   }
   const v = {
     ...verified.verification,
-    notes: [...verified.verification.notes, ...verified.notes],
+    notes: [...releases.notes, ...verified.verification.notes, ...verified.notes],
   };
   p.done();
   const complete = v.result?.status === 'complete';
@@ -306,6 +319,7 @@ export async function boxRunCommand(o: BoxRunOptions): Promise<number> {
       status: v.result?.status ?? null,
       counts: v.result?.counts ?? null,
       output: v.result?.output ?? null,
+      allow_unreleased_box_workflow: Boolean(o.allowUnreleasedBoxWorkflow),
       notes: v.notes,
     });
   } else {

@@ -20,11 +20,16 @@ import type { Octokit } from '@octokit/rest';
 import { readJsonFile, readTextFile } from '../node/files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
+import { selectReleases } from '../node/releases.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import type { PolicyOptions } from './options.ts';
 import { eventSink, type EventsFormat } from './events.ts';
 import { headlineFailure, printJson, printNotes, type Format } from './output.ts';
 import { localStackRootHint } from './wrong-root.ts';
+
+/** What --allow-unreleased-box-workflow costs, said wherever it is given. */
+export const UNRELEASED_WARNING =
+  'warning: --allow-unreleased-box-workflow: a box workflow that is not a sealbox release (a branch, an unlisted commit or tag, a fork) is accepted, and v1 evidence: such code may leak the key or attest anything (development only)';
 
 export interface BoxVerifyCommandOptions extends PolicyOptions {
   receipt?: string;
@@ -91,11 +96,13 @@ export async function verifyBoxAt(
 ): Promise<VerifiedBoxAt> {
   const policy = boxPolicy(o, command);
   const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
+  const releases = await selectReleases(o.trustedRoot, roots);
   const options = {
     policy,
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners: o.allowSelfHostedRunners,
+    releases: releases.sources,
     allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
     ...extra,
   };
@@ -104,11 +111,8 @@ export async function verifyBoxAt(
   let files: BoxFiles;
   let located: LocatedBox | undefined;
   let octokit: Octokit | undefined;
-  const allNotes = [...notes];
-  if (o.allowUnreleasedBoxWorkflow)
-    allNotes.push(
-      'warning: --allow-unreleased-box-workflow: evidence that a released box workflow did not make is accepted (development only)',
-    );
+  const allNotes = [...notes, ...releases.notes];
+  if (o.allowUnreleasedBoxWorkflow) allNotes.push(UNRELEASED_WARNING);
   if (address.kind === 'dir') {
     files = await boxFilesInDir(address.path);
     v = await verifyBox(files, options);
@@ -318,11 +322,19 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   address = located.address;
   const { announcement, issue } = await readIssue(located);
   const { roots } = await selectTrustedRoots(o.trustedRoot);
+  const releases = await selectReleases(o.trustedRoot, roots);
+  if (o.allowUnreleasedBoxWorkflow) process.stderr.write(`sealbox: ${UNRELEASED_WARNING}\n`);
   const { checkOpenBox, sealFor, receiptFor } = await import('../box/participant.ts');
   const box = await checkOpenBox(
     announcement,
     { ...located, issue },
-    { policy, trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
+    {
+      policy,
+      trustedRoots: roots,
+      verifier: new SigstoreSignatureVerifier(),
+      releases: releases.sources,
+      allowUnreleasedBoxWorkflow: o.allowUnreleasedBoxWorkflow,
+    },
     new Date(),
   );
   // A participant hears what the manifest allows before sealing to it (an exec command with network).

@@ -12,7 +12,7 @@ import { hostBox } from '../box/host.ts';
 import type { BoxResult } from '../box/result.ts';
 import { sealSubmission } from '../box/sealing.ts';
 import { sha256Hex } from '../bytes.ts';
-import { BOX_WORKFLOW, DEFAULT_BOX_SIGNER, verifyBox } from '../box/verify.ts';
+import { BOX_WORKFLOW, DEFAULT_BOX_SIGNER, checkManifest, verifyBox } from '../box/verify.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../devstack/identity.ts';
 import { DevStack } from '../devstack/stack.ts';
 import { SealboxError } from '../errors.ts';
@@ -20,9 +20,7 @@ import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { boxAttester } from '../node/box-attest.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../policy/identity.ts';
-import { parseBundle } from '../sigstore/bundle.ts';
 import { parseTrustedRootText } from '../sigstore/trusted-root.ts';
-import { verifyBundles } from '../sigstore/verify-bundle.ts';
 
 export interface DemoOptions {
   out: string;
@@ -52,7 +50,9 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
       repository: REPO,
       workflowPath: '.github/workflows/auction.yml',
       workflowName: 'Sealed-bid auction',
-      jobWorkflowRef: `${BOX_WORKFLOW}@refs/heads/main`,
+      // The stack's own release of sealbox's box workflow, as a careful operator pins it.
+      jobWorkflowRef: `${BOX_WORKFLOW}@refs/tags/${stack.release.tag}`,
+      jobWorkflowSha: stack.release.commit,
       runId,
       actor: 'demo-operator',
     };
@@ -120,6 +120,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
     tellOutcome(hosted.parsedResult, stories, say);
 
     const trustedRoots = await stackRoots(stack);
+    const { selectReleases } = await import('../node/releases.ts');
     const v = await verifyBox(
       {
         manifest: hosted.manifest,
@@ -131,6 +132,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
         policy: policyFromFlags({ repo: REPO }, { defaultSigner: DEFAULT_BOX_SIGNER }),
         trustedRoots,
         verifier: new SigstoreSignatureVerifier(),
+        releases: (await selectReleases(stack.trustedRootPath, trustedRoots)).sources,
       },
     );
     say('');
@@ -246,24 +248,25 @@ async function participate(
     await sleep(50);
     announcement = await as('observer').bus.announcement();
   }
-  // Every participant checks the manifest's attestation before trusting its key.
+  // Every participant checks the manifest's attestation, and that it is a
+  // sealbox release's box workflow, before trusting its key.
   const roots = await stackRoots(stack);
-  const check = await verifyBundles(
-    [parseBundle(announcement.manifestBundle, 'manifest bundle')],
-    { label: 'manifest.json', digests: { sha256: await sha256Hex(announcement.manifest) } },
-    {
-      kind: 'identity',
-      identity: policyFromFlags({ repo: REPO }, { defaultSigner: DEFAULT_BOX_SIGNER }),
-    },
-    { trustedRoots: roots, verifier: new SigstoreSignatureVerifier() },
-  );
-  if (!check.ok)
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `participants refuse the box: ${check.checks.find((c) => !c.ok)?.reason}`,
-    );
+  const { selectReleases } = await import('../node/releases.ts');
+  const check = await checkManifest(announcement.manifest, announcement.manifestBundle, {
+    policy: policyFromFlags({ repo: REPO }, { defaultSigner: DEFAULT_BOX_SIGNER }),
+    trustedRoots: roots,
+    verifier: new SigstoreSignatureVerifier(),
+    releases: (await selectReleases(stack.trustedRootPath, roots)).sources,
+  });
+  const refusal = check.verification.ok
+    ? check.release.ok
+      ? undefined
+      : check.release.reason
+    : check.verification.checks.find((c) => !c.ok)?.reason;
+  if (refusal !== undefined)
+    throw new SealboxError('INPUT_INVALID', `participants refuse the box: ${refusal}`);
   say(
-    `  bidders: checked the manifest's attestation: its key belongs to run ${runId} of ${BOX_WORKFLOW}`,
+    `  bidders: checked the manifest's attestation: its key belongs to run ${runId} of ${BOX_WORKFLOW} (${check.release.reason})`,
   );
   const manifest = parseManifest(announcement.manifest);
   const digest = await sha256Hex(announcement.manifest);

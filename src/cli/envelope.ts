@@ -166,7 +166,10 @@ async function loadPolicy(nameOrFile: string): Promise<TrustPolicy> {
 async function envelopeTrust(
   o: VerifyCommandOptions,
 ): Promise<
-  Omit<EnvelopeWorkerInit, 'trustedRootText' | 'trustedRootSource' | 'kind' | 'formatIn'>
+  Omit<
+    EnvelopeWorkerInit,
+    'trustedRootText' | 'trustedRootSource' | 'kind' | 'formatIn' | 'boxReleases'
+  > & { releasedBoxWorkflow: boolean }
 > {
   const devKeys: { label: string; pem: string }[] = [];
   for (const arg of o.devPublicKey ?? []) {
@@ -174,6 +177,7 @@ async function envelopeTrust(
       devKeys.push({ label: f, pem: await readTextFile(f, 'trust anchor') });
   }
   const identities: [string, IdentityPolicy][] = [];
+  let releasedBoxWorkflow = false;
   // --require-issuer and --require-identity-pattern (InferenceBench's names)
   // are --cert-oidc-issuer and --cert-identity-regex: commander fills those.
   const policyFlags = identityFlagsGiven(o);
@@ -189,6 +193,7 @@ async function envelopeTrust(
     }
     const identity = identityPolicyOf(p);
     if (identity) identities.push([`--trust-policy ${p.name}`, identity]);
+    releasedBoxWorkflow = Boolean(p.releasedBoxWorkflow);
   }
   if (identities.length > 1)
     throw new SealboxError(
@@ -196,7 +201,13 @@ async function envelopeTrust(
       `${identities.map(([f]) => f).join(' and ')} each name the signer: give one`,
     );
   const key = o.key === undefined ? undefined : await readTextFile(o.key, 'key');
-  const trust = { devKeys, key, identity: identities[0]?.[1], requireTlog: !o.insecureIgnoreTlog };
+  const trust = {
+    devKeys,
+    key,
+    identity: identities[0]?.[1],
+    requireTlog: !o.insecureIgnoreTlog,
+    releasedBoxWorkflow,
+  };
   if (!hasTrustDecision(trust)) {
     throw new SealboxError(
       'POLICY_MISSING',
@@ -251,11 +262,19 @@ const reasonOf = (r: EnvelopeResult) =>
   'error' in r ? r.error.replace(/^[^:]*: /, '') : (r.checks.find((c) => !c.ok)?.code ?? 'FAILED');
 
 export async function verifyCommand(inputs: string[], o: VerifyCommandOptions): Promise<number> {
-  const trust = await envelopeTrust(o);
-  const { notes } = await selectTrustedRoots(o.trustedRoot);
+  const { releasedBoxWorkflow, ...trust } = await envelopeTrust(o);
+  const { roots, notes } = await selectTrustedRoots(o.trustedRoot);
+  let boxReleases;
+  if (releasedBoxWorkflow) {
+    const { selectReleases } = await import('../node/releases.ts');
+    const releases = await selectReleases(o.trustedRoot, roots);
+    boxReleases = releases.sources;
+    notes.push(...releases.notes);
+  }
   const init: EnvelopeWorkerInit = {
     kind: 'envelope',
     ...trust,
+    boxReleases,
     formatIn: o.formatIn,
     trustedRootText: o.trustedRoot ? await readTextFile(o.trustedRoot, 'trusted root') : undefined,
     trustedRootSource: o.trustedRoot,

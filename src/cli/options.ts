@@ -124,7 +124,13 @@ export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Comma
         'source ref the run was built from, e.g. refs/heads/main (exact: refs are case-sensitive)',
       ),
     )
-    .addOption(once('--source-digest <sha>', 'source commit the run was built from'));
+    .addOption(once('--source-digest <sha>', 'source commit the run was built from'))
+    .addOption(
+      once(
+        '--signer-digest <sha>',
+        "the signing workflow's commit (the certificate's Build Signer Digest)",
+      ),
+    );
   if (runner === 'deny') cmd.option('--deny-self-hosted-runners', 'require a GitHub-hosted runner');
   else
     cmd
@@ -134,7 +140,7 @@ export function addPolicyOptions(cmd: Command, set: PolicyOptionSet = {}): Comma
       )
       .option(
         '--allow-unreleased-box-workflow',
-        'development only: accept box evidence a released box workflow did not make (v1 evidence); warns',
+        "development only: accept sealbox's box workflow at a ref that is not a sealbox release (a branch, an unlisted commit or tag, a fork's commit), and v1 evidence; warns",
       );
   if (predicateType)
     cmd.addOption(once('--predicate-type <type>', "the in-toto statement's predicate type"));
@@ -176,6 +182,7 @@ export function identityFlagsGiven(o: PolicyFlags): string[] {
     ['certOidcIssuer', '--cert-oidc-issuer'],
     ['sourceRef', '--source-ref'],
     ['sourceDigest', '--source-digest'],
+    ['signerDigest', '--signer-digest'],
     ['denySelfHostedRunners', '--deny-self-hosted-runners'],
   ];
   return names.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);

@@ -27,6 +27,7 @@ import {
 import { GraphqlEndpoint } from './github-graphql.ts';
 import { GitHubJson } from './github-json.ts';
 import { canonicalSshPublicKey } from './ssh-public-key.ts';
+import { sourceArchive } from './tarball.ts';
 
 import {
   NEVER_EDITED,
@@ -175,6 +176,9 @@ export class GitHubApi {
   readonly #issues: IssueRecord[] = [];
   readonly #comments: CommentRecord[] = [];
   readonly #attestations: Attestation[] = [];
+  readonly #tags = new Map<string, Map<string, string>>();
+  /** A fork (lower-cased) -> its network's root repository (lower-cased). */
+  readonly #forks = new Map<string, string>();
   readonly #json = new GitHubJson({
     baseUrl: () => this.baseUrl,
     association: (repo, u) => this.#association(repo, u),
@@ -352,11 +356,59 @@ export class GitHubApi {
     return sha;
   }
 
-  /** The commit a ref names: a sha, a branch (the last commit on it), or refs/heads/BRANCH. */
+  /** Points a tag of the repository at a commit of it (moving the tag if it exists). */
+  setTag(repository: string, tag: string, sha: string): void {
+    if (!this.commitAt(repository, sha))
+      throw new Error(`${repository} has no commit ${sha} to tag ${tag}`);
+    const tags = this.#tags.get(repository.toLowerCase()) ?? new Map<string, string>();
+    tags.set(tag, sha);
+    this.#tags.set(repository.toLowerCase(), tags);
+  }
+
+  /**
+   * Makes `fork` a fork of `parent`: they share one network, in which GitHub
+   * resolves any commit by its sha from either repository ("impostor commits").
+   */
+  fork(parent: string, fork: string): void {
+    this.#forks.set(fork.toLowerCase(), this.#networkOf(parent));
+  }
+
+  #networkOf(repository: string): string {
+    return this.#forks.get(repository.toLowerCase()) ?? repository.toLowerCase();
+  }
+
+  /**
+   * The commit a ref names, as GitHub resolves a ref in `uses:`, the contents
+   * API and archives: a full sha (from anywhere in the repository's fork
+   * network), refs/tags/T or refs/heads/B, or a short name (a tag first, then
+   * a branch). `ref` comes back fully qualified, as job_workflow_ref says it.
+   */
+  resolveRef(repository: string, ref: string): { commit: Commit; ref: string } | undefined {
+    if (/^[0-9a-f]{40}$/.test(ref)) {
+      const network = this.#networkOf(repository);
+      const commit = this.commits.find((c) => c.sha === ref && this.#networkOf(c.repo) === network);
+      return commit && { commit, ref };
+    }
+    const tags = this.#tags.get(repository.toLowerCase());
+    const tagged = (name: string) => {
+      const sha = tags?.get(name);
+      const commit = sha ? this.commits.find((c) => c.sha === sha) : undefined;
+      return commit && { commit, ref: `refs/tags/${name}` };
+    };
+    const branch = (name: string) => {
+      const commit = this.commits
+        .filter((c) => c.repo.toLowerCase() === repository.toLowerCase() && c.branch === name)
+        .pop();
+      return commit && { commit, ref: `refs/heads/${name}` };
+    };
+    if (ref.startsWith('refs/tags/')) return tagged(ref.slice('refs/tags/'.length));
+    if (ref.startsWith('refs/heads/')) return branch(ref.slice('refs/heads/'.length));
+    return tagged(ref) ?? branch(ref);
+  }
+
+  /** The commit a ref names: a sha, a tag, a branch (the last commit on it), or refs/heads/BRANCH. */
   commitAt(repository: string, ref: string): Commit | undefined {
-    const mine = this.commits.filter((c) => c.repo.toLowerCase() === repository.toLowerCase());
-    const branch = ref.replace(/^refs\/heads\//, '');
-    return mine.find((c) => c.sha === ref) ?? mine.filter((c) => c.branch === branch).pop();
+    return this.resolveRef(repository, ref)?.commit;
   }
 
   /** Sets the remaining core rate limit (0 makes the next requests fail until reset). */
@@ -375,6 +427,8 @@ export class GitHubApi {
     this.requests++;
     const path = url.pathname;
     if (path.startsWith('/github/bundles/')) return this.#serveBundle(res, path);
+    const archive = /^\/github\/([^/]+\/[^/]+)\/archive\/(.+)\.tar\.gz$/.exec(path);
+    if (archive && !path.startsWith('/github/api/')) return this.#serveArchive(res, archive);
     const apiPath = path.replace(/^\/github\/api/, '');
     this.beforeRequest?.(req.method ?? 'GET', apiPath, url.searchParams);
     const fault = this.#takeFault(`${apiPath}${url.search}`);
@@ -945,6 +999,19 @@ export class GitHubApi {
       });
     }
     throw new HttpError(404, 'Not Found');
+  }
+
+  // github.com/OWNER/REPO/archive/REF.tar.gz: public source, no credentials.
+  #serveArchive(res: ServerResponse, m: RegExpExecArray): void {
+    const repo = decodeURIComponent(m[1]!);
+    const found = this.resolveRef(repo, decodeURIComponent(m[2]!));
+    if (!found) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    const body = sourceArchive(`${repo.split('/')[1]}-${found.commit.sha}`, found.commit.files);
+    res.writeHead(200, { 'content-type': 'application/x-gzip', 'content-length': body.length });
+    res.end(body);
   }
 
   // GitHub's timestamps have whole seconds: 2026-01-02T03:04:05Z.

@@ -1,11 +1,15 @@
 // The local stack as a library (the package's `./devstack` export): start and
 // stop it, get tokens and ids for users and for a job, set repository roles,
 // lock issues, set users' SSH signing keys, freeze or move GitHub's clock,
-// and switch faults on, including hooks that act between the pages of a
-// comment listing in flight. Everything an attack on a box needs, without
+// switch faults on, including hooks that act between the pages of a comment
+// listing in flight, and make sealbox's box workflow run at other refs (a
+// branch, a fork, a tag, a revoked release) than the stack's own release. Everything an attack on a box needs, without
 // importing internals; docs/devstack.md has a worked example.
 import type { LoginIssuer } from './login.ts';
 import { DevStack, type Faults, type StackOptions } from './stack.ts';
+import { BOX_WORKFLOW, type Release } from '../box/releases.ts';
+import { DEFAULT_RUN, type RunIdentity } from './identity.ts';
+import { SEALBOX_REPOSITORY } from './runner.ts';
 import type {
   Fault,
   GitHubUser,
@@ -30,6 +34,8 @@ export { ACTIONS_BOT, LOCK_REASONS, REPOSITORY_ROLES } from './github-access.ts'
 export type { RunIdentity } from './identity.ts';
 export { LOGIN_ISSUER, type LoginIssuer, type LoginFaults } from './login.ts';
 export { DEFAULT_RUN } from './identity.ts';
+export type { Release } from '../box/releases.ts';
+export { SEALBOX_REPOSITORY } from './runner.ts';
 
 /** Starts a stack on 127.0.0.1 (a free port unless `port` is given). */
 export function startStack(options: StackOptions = {}): Promise<DevStack> {
@@ -148,4 +154,70 @@ export function loginIssuer(stack: DevStack): LoginIssuer {
 /** Fulcio down or slow, Rekor refusing: set fields on the returned object. */
 export function sigstoreFaults(stack: DevStack): Faults {
   return stack.faults;
+}
+
+/** The stack's own sealbox release: the tag v<version> of its fake sealbox/sealbox, and the commit. */
+export function sealboxRelease(stack: DevStack): Release {
+  return { ...stack.release };
+}
+
+/**
+ * A run of sealbox's box workflow as the stack's release (pinned by its tag,
+ * or with `pin: 'commit'` by its sha), for attesting boxes in this process:
+ * its certificates name the box workflow at that release.
+ */
+export function releasedBoxRun(
+  stack: DevStack,
+  extra: Partial<RunIdentity> = {},
+  pin: 'tag' | 'commit' = 'tag',
+): RunIdentity {
+  const { tag, commit } = stack.release;
+  return {
+    ...DEFAULT_RUN,
+    jobWorkflowRef: `${BOX_WORKFLOW}@${pin === 'tag' ? `refs/tags/${tag}` : commit}`,
+    jobWorkflowSha: commit,
+    ...extra,
+  };
+}
+
+/**
+ * Commits sealbox's files as the stack's release has them, with `changes`,
+ * to a branch of sealbox/sealbox (or of `repository`, a fork); returns the
+ * commit's sha. Nothing lists it as a release unless told.
+ */
+export function commitSealbox(
+  stack: DevStack,
+  o: { branch?: string; repository?: string; changes?: Record<string, string> } = {},
+): string {
+  const released = stack.github.commitAt(SEALBOX_REPOSITORY, stack.release.commit)!;
+  return stack.github.putFiles(
+    o.repository ?? SEALBOX_REPOSITORY,
+    { ...Object.fromEntries(released.files), ...o.changes },
+    o.branch ?? 'main',
+  );
+}
+
+/** Tags a commit of sealbox/sealbox (a tag nobody lists is not a release). */
+export function tagSealbox(stack: DevStack, tag: string, sha: string): void {
+  stack.github.setTag(SEALBOX_REPOSITORY, tag, sha);
+}
+
+/** Lists a tag and commit as a release of the stack's sealbox (its STATE/releases.json). */
+export function listSealboxRelease(stack: DevStack, release: Release): void {
+  stack.listRelease(release);
+}
+
+/** Revokes a release of the stack's sealbox: boxes of that commit then fail `release`. */
+export function revokeSealboxRelease(stack: DevStack, release: Release, reason: string): void {
+  stack.revokeRelease(release, reason);
+}
+
+/** Makes `fork` a fork of `parent`: GitHub resolves any commit of either from both. */
+export function forkRepository(stack: DevStack, parent: string, fork: string): void {
+  stack.github.fork(parent, fork);
+}
+
+/** Variables the stack's runner machine sets in every job step (as a runner image's environment). */
+export function setRunnerEnvironment(stack: DevStack, env: Record<string, string>): void {
+  stack.runner.machineEnv = { ...env };
 }

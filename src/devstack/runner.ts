@@ -1,14 +1,20 @@
 // The local stack runs dispatched workflows, as far as sealbox needs: a
-// caller workflow (workflow_dispatch) whose job calls a reusable workflow,
-// whose steps are actions/checkout and the sealbox Action. The Action's
-// entry (action.yml's runs.main, this checkout's dist/index.js, whatever
-// commit the step pins) runs in a child process with the environment a
-// GitHub-hosted job gets: GITHUB_*, RUNNER_*, the ID token request (only
-// with `id-token: write`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, INPUT_*.
-// Its token's claims say the reusable workflow ran for this run id and
-// attempt. Anything else in a workflow (run: steps, other actions,
-// expressions beyond context lookups) fails the run with a message naming it.
+// caller workflow (workflow_dispatch) whose one job calls a reusable workflow
+// at a ref, resolved in the stack's repositories as GitHub resolves it (a
+// tag, a branch, a commit from anywhere in the fork network), and that
+// workflow's one job at the resolved commit. Its steps may be `run:` steps
+// (sh or bash), actions/checkout (of the run's repository, optionally into a
+// `path`) and local actions (`uses: ./path`, a node action in the workspace):
+// the subset sealbox's box.yml needs, no more. So the box runs exactly the
+// code of the commit its certificate names, fetched by box.yml's own steps,
+// never this working tree's. Every step gets the environment a GitHub-hosted
+// job gets: GITHUB_*, RUNNER_*, the ID token request (only with `id-token:
+// write`), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, INPUT_* for actions. The
+// token's claims say the reusable workflow ran for this run id and attempt.
+// Anything else in a workflow (other actions, expressions beyond context
+// lookups) fails the run with a message naming it.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,25 +23,6 @@ import { SealboxError, describe } from '../errors.ts';
 import { asText, evaluate, interpolate, type Context } from './expressions.ts';
 import { HttpError, type GitHubApi, type WorkflowRun } from './github-api.ts';
 import type { RunIdentity } from './identity.ts';
-
-/** Where sealbox's own files are: the repository or package root, from src/devstack, lib/devstack or build/chunks. */
-const ROOT = new URL('../../', import.meta.url);
-
-/** One of sealbox's own files (box.yml, action.yml); a missing one means an incomplete installation. */
-function sealboxFile(path: string): string {
-  try {
-    return readFileSync(new URL(path, ROOT), 'utf8');
-  } catch (e) {
-    const where = new URL(path, ROOT).pathname;
-    throw new SealboxError(
-      'INPUT_NOT_FOUND',
-      (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? `${where}: sealbox's own ${path} is missing: this installation of sealbox is incomplete; reinstall it`
-        : `${where}: ${describe(e)}`,
-      { cause: e },
-    );
-  }
-}
 
 export const SEALBOX_REPOSITORY = 'sealbox/sealbox';
 
@@ -84,6 +71,7 @@ type Step = {
   name?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   if?: string;
   with?: Record<string, unknown>;
 };
@@ -155,20 +143,45 @@ export function parseOutputFile(text: string): Record<string, string> {
 const hasWrite = (p: Job['permissions'], scope: string) =>
   p === 'write-all' || (typeof p === 'object' && p?.[scope] === 'write');
 
+/** How GitHub runs a `run:` step's script file, by `shell:` (bash by default). */
+const SHELLS: Record<string, (file: string) => [string, string[]]> = {
+  bash: (file) => ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', file]],
+  sh: (file) => ['sh', ['-e', file]],
+};
+
+/** A path inside the workspace (a step's `path`, a local action), never outside it. */
+function inside(workspace: string, path: string, what: string): string {
+  const clean = path.replace(/^\.\//, '');
+  if (!clean || clean.startsWith('/') || clean.split('/').includes('..'))
+    throw new SealboxError('UNSUPPORTED', `${what} ${path}: not a path inside the workspace`);
+  return join(workspace, clean);
+}
+
+/** What every step of one job shares. */
+interface JobContext {
+  identity: RunIdentity;
+  token: string;
+  workspace: string;
+  temp: string;
+  /** The variables every step starts from. */
+  env: Record<string, string>;
+  record: JobRecord;
+}
+
 export class WorkflowRunner {
   readonly #host: RunnerHost;
   readonly jobs: JobRecord[] = [];
   /** Run jobs with debug logging on (RUNNER_DEBUG, ACTIONS_STEP_DEBUG, SEALBOX_DEBUG). */
   debug = false;
-  /** The sealbox repository's commit the stack serves (box.yml, action.yml). */
-  readonly sealboxSha: string;
+  /**
+   * Variables the runner's machine sets in every step of every job, as a
+   * runner image's environment would (tests set code-injecting ones here to
+   * see the box refuse them).
+   */
+  machineEnv: Record<string, string> = {};
 
   constructor(host: RunnerHost) {
     this.#host = host;
-    this.sealboxSha = host.github.putFiles(SEALBOX_REPOSITORY, {
-      '.github/workflows/box.yml': sealboxFile('.github/workflows/box.yml'),
-      'action.yml': sealboxFile('action.yml'),
-    });
     host.github.onDispatch = (run) => this.start(run);
   }
 
@@ -253,14 +266,13 @@ export class WorkflowRunner {
     if (!m) throw new SealboxError('UNSUPPORTED', `uses: ${job.uses}: not a reusable workflow`);
     const [, calledRepo, calledPath, calledRef] = m as unknown as [string, string, string, string];
     const github = this.#host.github;
-    const calledCommit =
-      github.commitAt(calledRepo, calledRef) ??
-      (calledRepo === SEALBOX_REPOSITORY ? github.commitAt(calledRepo, 'main') : undefined);
-    const calledText = calledCommit?.files.get(calledPath);
+    // As GitHub: the ref names a tag, a branch or a commit of the network; no fallback.
+    const called = github.resolveRef(calledRepo, calledRef);
+    const calledText = called?.commit.files.get(calledPath);
     if (calledText === undefined)
       throw new SealboxError('INPUT_NOT_FOUND', `${job.uses}: not found`);
-    const called = yamlOf(calledText, job.uses!);
-    const call = triggers(called).workflow_call as
+    const workflow = yamlOf(calledText, job.uses!);
+    const call = triggers(workflow).workflow_call as
       | { inputs?: Record<string, InputSpec>; outputs?: Record<string, { value: string }> }
       | undefined;
     if (call === undefined)
@@ -269,7 +281,7 @@ export class WorkflowRunner {
       Object.entries(job.with ?? {}).map(([k, v]) => [k, interpolate(v, context)]),
     );
     const calledInputs = typedInputs(call.inputs ?? {}, withValues, job.uses!);
-    const calledJobs = Object.entries(called.jobs ?? {});
+    const calledJobs = Object.entries(workflow.jobs ?? {});
     if (calledJobs.length !== 1)
       throw new SealboxError('UNSUPPORTED', `${job.uses}: the local runner runs one job`);
     const [jobId, boxJob] = calledJobs[0]!;
@@ -283,8 +295,8 @@ export class WorkflowRunner {
       workflowName: caller.name ?? run.workflow,
       ref: run.ref.startsWith('refs/') ? run.ref : `refs/heads/${run.ref}`,
       sha,
-      jobWorkflowRef: `${calledRepo}/${calledPath}@${calledRef}`,
-      jobWorkflowSha: calledCommit!.sha,
+      jobWorkflowRef: `${calledRepo}/${calledPath}@${called!.ref}`,
+      jobWorkflowSha: called!.commit.sha,
       runId: run.id,
       runAttempt: run.run_attempt,
       runNumber: run.id,
@@ -296,7 +308,21 @@ export class WorkflowRunner {
     // The job's GITHUB_TOKEN: github-actions[bot], writing to the run's own repository.
     const token = github.jobToken(run.repo);
     const workspace = mkdtempSync(join(tmpdir(), 'sealbox-runner-'));
+    const temp = mkdtempSync(join(tmpdir(), 'sealbox-runner-temp-'));
     try {
+      const job: JobContext = {
+        identity,
+        token,
+        workspace,
+        temp,
+        record,
+        env: this.#jobEnv(identity, {
+          workspace,
+          temp,
+          idToken: hasWrite(boxJob.permissions, 'id-token'),
+          workflowRef: `${run.repo}/.github/workflows/${run.workflow}@${identity.ref}`,
+        }),
+      };
       const stepContext: Context = {
         inputs: calledInputs,
         github: { token, ...(context.github as object) },
@@ -309,35 +335,39 @@ export class WorkflowRunner {
         )
           continue;
         const id = step.id ?? `step${i}`;
-        if (step.run !== undefined)
-          throw new SealboxError('UNSUPPORTED', `step ${id}: run: steps are not run locally`);
-        const uses = step.uses ?? '';
-        if (/^actions\/checkout@/.test(uses)) {
-          const files = github.commitAt(run.repo, sha)!.files;
-          for (const [p, text] of files) {
-            mkdirSync(dirname(join(workspace, p)), { recursive: true });
-            writeFileSync(join(workspace, p), text, { mode: p.endsWith('.sh') ? 0o755 : 0o644 });
-          }
-          continue;
-        }
-        if (!uses.startsWith(`${SEALBOX_REPOSITORY}@`))
+        const label = step.name ?? id;
+        let outcome: { code: number | null; outputs: Record<string, string> };
+        if (step.run !== undefined) {
+          if (step.uses !== undefined)
+            throw new SealboxError('UNSUPPORTED', `step ${label}: both run: and uses:`);
+          outcome = await this.#runScript(asText(interpolate(step.run, stepContext)), step, job);
+        } else if (/^actions\/checkout@/.test(step.uses ?? '')) {
+          this.#checkout(run.repo, sha, step, job);
+          outcome = { code: 0, outputs: {} };
+        } else if ((step.uses ?? '').startsWith('./')) {
+          const withStep = Object.fromEntries(
+            Object.entries(step.with ?? {}).map(([k, v]) => [
+              k,
+              asText(interpolate(v, stepContext)),
+            ]),
+          );
+          outcome = await this.#runLocalAction(step.uses!, withStep, job);
+        } else
           throw new SealboxError(
             'UNSUPPORTED',
-            `step ${id}: uses: ${uses}: the local runner runs only the sealbox Action`,
+            `step ${label}: uses: ${step.uses ?? '(nothing)'}: the local runner runs run: steps, actions/checkout and local actions (uses: ./path) only`,
           );
-        const withStep = Object.fromEntries(
-          Object.entries(step.with ?? {}).map(([k, v]) => [k, asText(interpolate(v, stepContext))]),
-        );
-        record.steps[id] = await this.#runAction(withStep, identity, {
-          token,
-          workspace,
-          idToken: hasWrite(boxJob.permissions, 'id-token'),
-          record,
-          workflowRef: `${run.repo}/.github/workflows/${run.workflow}@${identity.ref}`,
-        });
+        record.steps[id] = outcome.outputs;
         (stepContext.steps as Record<string, { outputs: Record<string, string> }>)[id] = {
-          outputs: record.steps[id]!,
+          outputs: outcome.outputs,
         };
+        if (outcome.code !== 0) {
+          // As on GitHub: a failed step fails the job, and the steps after it do not run.
+          record.conclusion = 'failure';
+          record.error = `step "${label}" failed (exit ${outcome.code})`;
+          record.log += `runner: ${record.error}\n`;
+          break;
+        }
       }
       record.outputs = Object.fromEntries(
         Object.entries(call.outputs ?? {}).map(([k, o]) => {
@@ -352,36 +382,21 @@ export class WorkflowRunner {
       );
     } finally {
       rmSync(workspace, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
     }
     record.conclusion ??= 'success';
   }
 
-  async #runAction(
-    withStep: Record<string, string>,
+  /** The environment every step of the job starts from. */
+  #jobEnv(
     identity: RunIdentity,
-    o: {
-      token: string;
-      workspace: string;
-      idToken: boolean;
-      record: JobRecord;
-      workflowRef: string;
-    },
-  ): Promise<Record<string, string>> {
-    const action = parseYaml(sealboxFile('action.yml')) as {
-      inputs: Record<string, { default?: string }>;
-      runs: { using: string; main: string };
-    };
-    const unknown = Object.keys(withStep).filter((k) => !(k in action.inputs));
-    if (unknown.length)
-      throw new SealboxError('USAGE', `the sealbox Action has no input ${unknown.join(', ')}`);
-    const temp = mkdtempSync(join(tmpdir(), 'sealbox-runner-temp-'));
-    const outputFile = join(temp, 'output');
-    const summaryFile = join(temp, 'summary');
-    writeFileSync(outputFile, '');
-    writeFileSync(summaryFile, '');
+    o: { workspace: string; temp: string; idToken: boolean; workflowRef: string },
+  ): Record<string, string> {
+    const home = join(o.temp, 'home');
+    mkdirSync(home);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: temp,
+      HOME: home,
       CI: 'true',
       GITHUB_ACTIONS: 'true',
       GITHUB_API_URL: this.#host.githubApiUrl,
@@ -400,11 +415,9 @@ export class WorkflowRunner {
       GITHUB_ACTOR: identity.actor,
       GITHUB_JOB: 'box',
       GITHUB_WORKSPACE: o.workspace,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_ENVIRONMENT: identity.runnerEnvironment,
       RUNNER_OS: 'Linux',
-      RUNNER_TEMP: temp,
+      RUNNER_TEMP: o.temp,
       // The stack's Sigstore instead of public-good.
       SEALBOX_FULCIO_URL: this.#host.fulcioUrl,
       SEALBOX_REKOR_URL: this.#host.rekorUrl,
@@ -417,29 +430,111 @@ export class WorkflowRunner {
       env.ACTIONS_ID_TOKEN_REQUEST_URL = c.requestUrl;
       env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = c.requestToken;
     }
-    for (const [name, spec] of Object.entries(action.inputs)) {
-      const given = withStep[name] ?? spec.default ?? '';
-      env[`INPUT_${name.toUpperCase()}`] = asText(
-        interpolate(given, { github: { token: o.token } }),
+    return { ...env, ...this.machineEnv };
+  }
+
+  /** actions/checkout: the run's repository at the run's commit, into the workspace or `path`. */
+  #checkout(repository: string, sha: string, step: Step, job: JobContext): void {
+    const unknown = Object.keys(step.with ?? {}).filter(
+      (k) => k !== 'persist-credentials' && k !== 'path',
+    );
+    if (unknown.length)
+      throw new SealboxError(
+        'UNSUPPORTED',
+        `actions/checkout with ${unknown.join(', ')}: the local runner checks out the run's commit only`,
+      );
+    const path = step.with?.path;
+    const dir = path === undefined ? job.workspace : inside(job.workspace, String(path), 'path');
+    for (const [p, text] of this.#host.github.commitAt(repository, sha)!.files) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), text, { mode: p.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+  }
+
+  /** A `run:` step: its script in a file, run by its shell in the workspace. */
+  async #runScript(
+    script: string,
+    step: Step,
+    job: JobContext,
+  ): Promise<{ code: number | null; outputs: Record<string, string> }> {
+    const shell = SHELLS[step.shell ?? 'bash'];
+    if (!shell)
+      throw new SealboxError(
+        'UNSUPPORTED',
+        `step ${step.name ?? step.id}: shell ${step.shell}: the local runner runs sh and bash`,
+      );
+    const file = join(job.temp, `step-${randomUUID()}.sh`);
+    writeFileSync(file, script);
+    const [command, args] = shell(file);
+    return this.#process(command, args, {}, job);
+  }
+
+  /** A local action (`uses: ./path`): a node action from the workspace, with its inputs. */
+  async #runLocalAction(
+    uses: string,
+    withStep: Record<string, string>,
+    job: JobContext,
+  ): Promise<{ code: number | null; outputs: Record<string, string> }> {
+    const dir = inside(job.workspace, uses, 'uses:');
+    let text: string;
+    try {
+      text = readFileSync(join(dir, 'action.yml'), 'utf8');
+    } catch {
+      throw new SealboxError(
+        'INPUT_NOT_FOUND',
+        `uses: ${uses}: can't find 'action.yml' under ${dir} (did an earlier step put it there?)`,
       );
     }
-    try {
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, [new URL(action.runs.main, ROOT).pathname], {
-          cwd: o.workspace,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout.on('data', (d) => (o.record.log += d));
-        child.stderr.on('data', (d) => (o.record.log += d));
-        child.on('error', reject);
-        child.on('close', resolve);
-      });
-      o.record.summary += readFileSync(summaryFile, 'utf8');
-      if (code !== 0) o.record.conclusion = 'failure';
-      return parseOutputFile(readFileSync(outputFile, 'utf8'));
-    } finally {
-      rmSync(temp, { recursive: true, force: true });
+    const action = parseYaml(text) as {
+      inputs?: Record<string, { default?: string }>;
+      runs?: { using?: string; main?: string };
+    };
+    if (!/^node(20|24)$/.test(action.runs?.using ?? '') || !action.runs?.main)
+      throw new SealboxError(
+        'UNSUPPORTED',
+        `uses: ${uses}: runs ${action.runs?.using ?? 'nothing'}: the local runner runs node actions`,
+      );
+    const inputs = action.inputs ?? {};
+    const unknown = Object.keys(withStep).filter((k) => !(k in inputs));
+    if (unknown.length)
+      throw new SealboxError(
+        'USAGE',
+        `uses: ${uses}: the action has no input ${unknown.join(', ')}`,
+      );
+    const env: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(inputs)) {
+      const given = withStep[name] ?? spec.default ?? '';
+      env[`INPUT_${name.toUpperCase()}`] = asText(
+        interpolate(given, { github: { token: job.token } }),
+      );
     }
+    return this.#process(process.execPath, [inside(dir, action.runs.main, 'runs.main')], env, job);
+  }
+
+  /** One step's process, with the job's environment, a fresh GITHUB_OUTPUT and the summary. */
+  async #process(
+    command: string,
+    args: string[],
+    extra: Record<string, string>,
+    job: JobContext,
+  ): Promise<{ code: number | null; outputs: Record<string, string> }> {
+    const step = mkdtempSync(join(job.temp, 'step-'));
+    const outputFile = join(step, 'output');
+    const summaryFile = join(step, 'summary');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(command, args, {
+        cwd: job.workspace,
+        env: { ...job.env, ...extra, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (d) => (job.record.log += d));
+      child.stderr.on('data', (d) => (job.record.log += d));
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    job.record.summary += readFileSync(summaryFile, 'utf8');
+    return { code, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')) };
   }
 }

@@ -6,7 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_RUN, type RunIdentity } from './identity.ts';
-import { WorkflowRunner } from './runner.ts';
+import { WorkflowRunner, SEALBOX_REPOSITORY } from './runner.ts';
+import {
+  addStackRelease,
+  packageVersion,
+  releaseFiles,
+  revokeStackRelease,
+  stackAuthority,
+} from './releases.ts';
+import type { Release } from '../box/releases.ts';
 import { GitHubApi } from './github-api.ts';
 import { LoginIssuer } from './login.ts';
 import { OidcIssuer } from './oidc.ts';
@@ -22,6 +30,12 @@ export interface StackOptions {
   stateDir?: string;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+  /**
+   * The directory the stack reads sealbox's box.yml, action.yml and
+   * dist/index.js from, to commit and tag as its own release (default: this
+   * package). Read once, at start: what a box then runs is that commit.
+   */
+  sealboxSource?: string;
 }
 
 export interface RunCredentials {
@@ -73,6 +87,10 @@ export class DevStack {
   /** Runs dispatched workflows (the sealbox Action in a child process). */
   runner!: WorkflowRunner;
   readonly faults: Faults;
+  /** The stack's own sealbox release: its fake sealbox/sealbox at tag v<version>. */
+  release!: Release;
+  /** SHA-256 of the stack's CA certificate: its release list speaks for that CA only. */
+  readonly authority: string;
   readonly #server: Server;
   readonly #runs = new Map<string, RunIdentity>();
 
@@ -84,7 +102,9 @@ export class DevStack {
     github: GitHubApi,
     faults: Faults,
     server: Server,
+    authority: string,
   ) {
+    this.authority = authority;
     this.url = url;
     this.state = state;
     this.issuer = issuer;
@@ -120,9 +140,14 @@ export class DevStack {
     });
     const { port } = server.address() as { port: number };
     const url = `http://127.0.0.1:${port}`;
-    const stack = new DevStack(url, state, issuer, login, github, faults, server);
+    const authority = stackAuthority(existing ?? services.trustedRoot);
+    const stack = new DevStack(url, state, issuer, login, github, faults, server, authority);
     try {
       github.baseUrl = stack.githubApiUrl;
+      stack.release = stack.publishSealbox(
+        releaseFiles(options.sealboxSource),
+        `v${packageVersion()}`,
+      );
       stack.runner = new WorkflowRunner(stack);
       writeFileSync(state.signingConfigPath, JSON.stringify(stack.signingConfig(), null, 2) + '\n');
     } catch (e) {
@@ -157,6 +182,27 @@ export class DevStack {
   }
   get trustedRootPath() {
     return this.state.trustedRootPath;
+  }
+
+  /**
+   * Commits sealbox's files to the fake sealbox/sealbox (on `main`), tags the
+   * commit and records it as a release of this stack. Returns the release.
+   */
+  publishSealbox(files: Record<string, string>, tag: string): Release {
+    const commit = this.github.putFiles(SEALBOX_REPOSITORY, files);
+    this.github.setTag(SEALBOX_REPOSITORY, tag, commit);
+    addStackRelease(this.state, this.authority, { tag, commit });
+    return { tag, commit };
+  }
+
+  /** Adds a commit of the fake sealbox/sealbox to this stack's release list under a tag. */
+  listRelease(release: Release): void {
+    addStackRelease(this.state, this.authority, release);
+  }
+
+  /** Revokes one of this stack's releases: boxes of that commit then fail `release`. */
+  revokeRelease(release: Release, reason: string): void {
+    revokeStackRelease(this.state, this.authority, release, reason);
   }
 
   /** A SigningConfig (v0.2) naming this stack's endpoints, as sign-bundle's --signing-config takes. */

@@ -21,6 +21,11 @@ export interface TrustPolicy {
   identities?: string[];
   /** PEM texts, or paths (relative to the policy file) for the caller to read. */
   anchors: { pem?: string; path?: string }[];
+  /**
+   * sealbox's box workflow only at a sealbox release (the `release` rule of
+   * docs/spec/sealed-box-v1.1.md, section 9), as `box verify` requires.
+   */
+  releasedBoxWorkflow?: boolean;
 }
 
 export const BUILTIN_POLICIES: Record<string, Omit<TrustPolicy, 'name'> & { description: string }> =
@@ -32,10 +37,12 @@ export const BUILTIN_POLICIES: Record<string, Omit<TrustPolicy, 'name'> & { desc
       anchors: [],
     },
     'sealbox-box': {
-      description: "sealbox's reusable box workflow at its canonical home, any ref",
+      description:
+        "sealbox's reusable box workflow at its canonical home, at a sealbox release (as box verify requires)",
       issuer: GITHUB_ACTIONS_ISSUER,
       identityPattern: '^https://github\\.com/sealbox/sealbox/\\.github/workflows/box\\.yml@',
       anchors: [],
+      releasedBoxWorkflow: true,
     },
   };
 
@@ -109,7 +116,15 @@ export function parseTrustPolicy(text: string, label: string): TrustPolicy {
 
 export function builtinPolicy(name: string): TrustPolicy | undefined {
   const p = BUILTIN_POLICIES[name];
-  return p && { name, issuer: p.issuer, identityPattern: p.identityPattern, anchors: p.anchors };
+  return (
+    p && {
+      name,
+      issuer: p.issuer,
+      identityPattern: p.identityPattern,
+      anchors: p.anchors,
+      releasedBoxWorkflow: p.releasedBoxWorkflow,
+    }
+  );
 }
 
 /** Who a policy says must have signed keyless envelopes, or undefined when it names only anchors. */

@@ -21,6 +21,8 @@ import {
   type ParsedEnvelope,
 } from './envelope.ts';
 import type { LosslessValue } from './python-json.ts';
+import { releaseCheck } from '../box/checks/release.ts';
+import type { ReleaseSource } from '../box/releases.ts';
 import { EnvelopeRefusal } from './refusal.ts';
 
 export interface EnvelopeTrust {
@@ -33,6 +35,11 @@ export interface EnvelopeTrust {
   trustedRoots: LoadedTrustedRoot[];
   verifier: SignatureVerifier;
   requireTlog?: boolean;
+  /**
+   * The signer must be sealbox's box workflow at a release (the `sealbox-box`
+   * trust policy): the `release` check, over these lists.
+   */
+  boxReleases?: readonly ReleaseSource[];
 }
 
 export interface EnvelopeVerification {
@@ -255,6 +262,8 @@ async function verifySigstore(
         );
     }
     const b = r.bundles[0];
+    if (trust.boxReleases && policy.kind === 'identity')
+      checks.push(releaseCheck([b], trust.boxReleases, false));
     const entry = b?.tlogEntries[0];
     // Identity and log index come from the verified bundle, never from unsigned envelope fields.
     extra = {

@@ -89,6 +89,7 @@ export function envelopeContext(init: EnvelopeWorkerInit): EnvelopeContext {
       trustedRoots: rootsOf(init),
       verifier: new SigstoreSignatureVerifier(),
       requireTlog: init.requireTlog,
+      boxReleases: init.boxReleases,
     },
   };
 }

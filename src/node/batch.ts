@@ -2,6 +2,7 @@
 // threads, each running the same verification as `sealbox verify` (the same
 // @sigstore/verify path, no other). Verdicts are identical to one-by-one
 // verification; only the scheduling differs.
+import type { ReleaseSource } from '../box/releases.ts';
 import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -62,6 +63,8 @@ export interface EnvelopeWorkerInit {
   trustedRootSource?: string;
   requireTlog: boolean;
   formatIn?: EnvelopeFormat;
+  /** The `sealbox-box` trust policy: the release lists its `release` check uses. */
+  boxReleases?: ReleaseSource[];
 }
 
 export type AnyWorkerInit = WorkerInit | EnvelopeWorkerInit;

@@ -3,7 +3,7 @@
 // settings. `sealbox box host` and the Action's `box` mode both call it.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { execParameters } from '../box/compute/exec.ts';
 import { computation } from '../box/compute/index.ts';
 import { MIN_BUCKET, plaintextCap } from '../box/padding.ts';
@@ -35,10 +35,23 @@ export interface BoxJobSettings {
   out: string;
   allowSelfHostedRunners?: boolean;
   trustedExec?: boolean;
+  /** exec: the operator's checkout, relative to the workspace (default: the workspace). */
+  checkoutPath?: string;
   pollMs?: number;
   settleMs?: number;
   /** The first wait before attesting again after a Sigstore failure (default 2 s, doubling). */
   attestRetryDelayMs?: number;
+}
+
+/** The checkout exec runs from: a directory inside the workspace, never outside it. */
+function checkoutDirectory(workspace: string, path: string | undefined): string {
+  if (path === undefined || path === '' || path === '.') return workspace;
+  if (isAbsolute(path) || path.split(/[\\/]/).includes('..'))
+    throw new SealboxError(
+      'USAGE',
+      `checkout-path ${path}: give a directory inside the workspace, relative to it`,
+    );
+  return join(workspace, path);
 }
 
 export interface BoxJobOutcome {
@@ -137,7 +150,7 @@ export async function runBoxJob(
   }
   const config = boxJobConfig(o);
   const execOptions: ExecOptions = {
-    repository: env.GITHUB_WORKSPACE ?? process.cwd(),
+    repository: checkoutDirectory(env.GITHUB_WORKSPACE ?? process.cwd(), o.checkoutPath),
     trusted: o.trustedExec,
     log,
   };

@@ -54,6 +54,8 @@ export interface IdentityPolicy {
   owner?: string;
   sourceRef?: string;
   sourceDigest?: string;
+  /** The signing workflow's commit (Build Signer Digest), as gh's --signer-digest. */
+  signerDigest?: string;
   denySelfHostedRunners?: boolean;
 }
 
@@ -68,6 +70,7 @@ export interface PolicyFlags {
   certOidcIssuer?: string;
   sourceRef?: string;
   sourceDigest?: string;
+  signerDigest?: string;
   denySelfHostedRunners?: boolean;
 }
 
@@ -178,14 +181,12 @@ export function policyFromFlags(
       'no identity to verify against: add --owner, --repo, --signer-repo, --signer-workflow, --cert-identity or --cert-identity-regex (or --key for a key-signed bundle)',
     );
   }
-  if (
-    flags.sourceDigest !== undefined &&
-    !/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/.test(flags.sourceDigest)
-  ) {
-    throw new SealboxError(
-      'USAGE',
-      `--source-digest ${JSON.stringify(flags.sourceDigest)} is not a commit SHA`,
-    );
+  for (const [flag, value] of [
+    ['--source-digest', flags.sourceDigest],
+    ['--signer-digest', flags.signerDigest],
+  ] as const) {
+    if (value !== undefined && !/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/.test(value))
+      throw new SealboxError('USAGE', `${flag} ${JSON.stringify(value)} is not a commit SHA`);
   }
   return {
     issuer: flags.certOidcIssuer ?? GITHUB_ACTIONS_ISSUER,
@@ -194,6 +195,7 @@ export function policyFromFlags(
     owner,
     sourceRef: flags.sourceRef,
     sourceDigest: flags.sourceDigest?.toLowerCase(),
+    signerDigest: flags.signerDigest?.toLowerCase(),
     denySelfHostedRunners: flags.denySelfHostedRunners,
   };
 }
@@ -325,6 +327,18 @@ export function evaluatePolicy(policy: IdentityPolicy, claims: CertificateClaims
         'source commit',
         claims.sourceRepositoryDigest,
         policy.sourceDigest,
+        caseless,
+      ),
+    );
+  }
+  if (policy.signerDigest !== undefined) {
+    checks.push(
+      claimCheck(
+        'signer_digest',
+        'SIGNER_DIGEST_MISMATCH',
+        'signing workflow commit',
+        claims.buildSignerDigest,
+        policy.signerDigest,
         caseless,
       ),
     );

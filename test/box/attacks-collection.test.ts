@@ -34,7 +34,7 @@ const root = () => ['--trusted-root', ctx.stack.trustedRootPath];
 const as = (login: string) => asUser(ctx.stack, login);
 const client = (login: string) => clientAs(ctx.stack, login);
 const operator = () => client(OPERATOR);
-const boxRun = attackRun;
+const boxRun = (runId: number) => attackRun(ctx.stack, runId);
 const hostBox = (runId: number, window: number, extra: string[] = []) =>
   hostAttackBox(ctx.stack, ctx.dir, runId, [
     '--computation',

@@ -185,6 +185,7 @@ test('a report always has every check: a document that does not parse, no certif
       'result_bundle',
       'linkage',
       'runner',
+      'release',
       'subjects',
       'manifest_digest',
       'issue',
@@ -193,7 +194,7 @@ test('a report always has every check: a document that does not parse, no certif
       'recompute',
     ],
   );
-  for (const name of ['linkage', 'runner', 'manifest_digest', 'window', 'recompute'])
+  for (const name of ['linkage', 'runner', 'release', 'manifest_digest', 'window', 'recompute'])
     assert.equal(checks.find((c) => c.name === name)?.code, 'NOT_EVALUATED', name);
   const notReceipt = join(ctx.dir, 'not-a-receipt.json');
   writeFileSync(notReceipt, '{"hello":"world"}');

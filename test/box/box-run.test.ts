@@ -347,7 +347,7 @@ test('box run refuses what it cannot trust or find: no nonce input, no ID token 
   );
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /nothing\.yml: no such workflow on acme\/plain's default branch/);
-  // A copy of box.yml that does not grant id-token: write: the Action gets no token and fails before any box opens.
+  // A copy of box.yml that does not grant id-token: write: the job gets no token and fails before any box opens.
   const boxYml = readFileSync(`${REPO_ROOT}.github/workflows/box.yml`, 'utf8');
   gh.putFiles('evil/box', {
     '.github/workflows/box.yml': boxYml.replace(/^ {6}id-token: write.*\n/m, ''),
@@ -366,5 +366,5 @@ test('box run refuses what it cannot trust or find: no nonce input, no ID token 
   assert.match(broken.stderr, /ended \(failure\) before it opened a box/);
   const run = gh.runs.find((x) => x.repo === 'acme/broken')!;
   const job = await stack.runner.finished(run.id);
-  assert.match(job.log, /::error::.*(ACTIONS_ID_TOKEN_REQUEST|identity token)/i);
+  assert.match(job.log, /::error[^:]*::no ID token for the box \(ACTIONS_ID_TOKEN_REQUEST_URL/);
 });

@@ -80,6 +80,7 @@ test('demo --adversarial: every attack rejected with its reason, every honest bi
       'result_bundle',
       'linkage',
       'runner',
+      'release',
       'subjects',
       'manifest_digest',
       'issue',
@@ -89,6 +90,10 @@ test('demo --adversarial: every attack rejected with its reason, every honest bi
     ],
   );
   assert.match(JSON.parse(v.stdout).notes.join('\n'), /pin them with --signer-workflow/);
+  assert.match(
+    JSON.parse(v.stdout).checks.find((c: { name: string }) => c.name === 'release').reason,
+    /^release v\d+\.\d+\.\d+ \(commit [0-9a-f]{12}\)$/,
+  );
 });
 
 test('any edit of result.json fails verification', async () => {
@@ -150,8 +155,10 @@ test('a trusted root shipped inside the evidence directory is warned about', asy
       '--repo',
       'demo/sealbox',
     ]);
-    assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /warning: the trusted root .* is inside the evidence directory/);
+    // The stack's release list lives beside its own root, not beside a copy: no release here.
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /FAIL release +UNKNOWN_RELEASE: unknown release: update sealbox/);
     const outside = await verify(first);
     assert.doesNotMatch(JSON.stringify(JSON.parse(outside.stdout).notes), /evidence directory/);
   } finally {

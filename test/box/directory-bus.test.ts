@@ -14,7 +14,7 @@ import { DirectoryBus } from '../../src/node/directory-bus.ts';
 import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
-import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { boxConfig, boxDeps, stackReleases } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -57,6 +57,7 @@ test('a box over a directory: participants post files, the result verifies; a de
     policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
+    releases: await stackReleases(ctx.stack, roots),
   };
   const files = {
     manifest: hosted.manifest,

@@ -10,7 +10,7 @@ import type { BoxResult } from '../../src/box/result.ts';
 import { DEFAULT_BOX_SIGNER, verifyBox } from '../../src/box/verify.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
-import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { boxConfig, boxDeps, stackReleases } from '../helpers/box.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
@@ -27,13 +27,15 @@ async function runBox(name: string, parameters: Record<string, unknown>, message
     boxDeps(ctx.stack, busWith(messages)),
     boxConfig({ computation: { name, parameters } }, { min_participants: 1 }),
   );
+  const trustedRoots = parseTrustedRootText(
+    readFileSync(ctx.stack.trustedRootPath, 'utf8'),
+    'stack root',
+  );
   const v = await verifyBox(h, {
     policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
-    trustedRoots: parseTrustedRootText(
-      readFileSync(ctx.stack.trustedRootPath, 'utf8'),
-      'stack root',
-    ),
+    trustedRoots,
     verifier: new SigstoreSignatureVerifier(),
+    releases: await stackReleases(ctx.stack, trustedRoots),
   });
   return { result: h.parsedResult as BoxResult, verification: v };
 }

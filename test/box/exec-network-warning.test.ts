@@ -23,7 +23,7 @@ async function execBox(name: string, parameters: Record<string, unknown>): Promi
   const dir = join(ctx.dir, name);
   mkdirSync(dir, { recursive: true });
   const hosted = await hostBox(
-    boxDeps(ctx.stack, new DirectoryBus(join(dir, 'bus')), boxRun(), {
+    boxDeps(ctx.stack, new DirectoryBus(join(dir, 'bus')), boxRun(ctx.stack), {
       exec: async (inputs) => ({ n: inputs.length }),
     }),
     boxConfig({ computation: { name: 'exec', parameters } }),
@@ -105,7 +105,7 @@ test(
     ].map((b) => {
       const out = join(ctx.dir, `e2e-${b.runId}`);
       const parameters = { command: ['./scripts/sum.sh'], ...(b.network ? { network: true } : {}) };
-      const host = hostBoxCli(ctx.stack, { ...DEFAULT_RUN, ...boxRun(), runId: b.runId }, [
+      const host = hostBoxCli(ctx.stack, { ...DEFAULT_RUN, ...boxRun(ctx.stack), runId: b.runId }, [
         '--computation',
         'exec',
         '--parameters',

@@ -119,7 +119,7 @@ test(`a flood of ${JUNK} junk comments beside ${VALID} valid submissions`, async
   };
   gh.putFiles('demo/flood', { README: 'flood' });
   await octokit.rest.issues.create({ owner: 'demo', repo: 'flood', title: 'warm-up' });
-  const run = boxRun({ repository: 'demo/flood' });
+  const run = boxRun(ctx.stack, { repository: 'demo/flood' });
   let peak = 0;
   const base = process.memoryUsage().heapUsed;
   const sampler = setInterval(

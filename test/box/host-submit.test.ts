@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
@@ -12,11 +13,9 @@ import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 const ctx = useStack();
 
 test('host, submit (with a receipt), print, refusals, verify', async () => {
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(ctx.stack, {
     runId: 3131,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
+  });
   const out = join(ctx.dir, 'box');
   const host = hostBoxCli(ctx.stack, run, [
     '--computation',

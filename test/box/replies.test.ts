@@ -22,7 +22,7 @@ import type { BoxEvent } from '../../src/box/events.ts';
 import { sha256Hex, toBase64 } from '../../src/bytes.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
-import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { boxConfig, boxDeps, stackReleases } from '../helpers/box.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
@@ -68,18 +68,20 @@ async function runBox(
     }),
     boxConfig({ boxId, computation }, { min_participants: minParticipants }),
   );
-  const verification = await verifyBox(hosted, options());
+  const verification = await verifyBox(hosted, await options());
   return { hosted, bus, keys, logs, events, verification };
 }
 
-function options() {
+async function options() {
+  const trustedRoots = parseTrustedRootText(
+    readFileSync(ctx.stack.trustedRootPath, 'utf8'),
+    'stack root',
+  );
   return {
     policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
-    trustedRoots: parseTrustedRootText(
-      readFileSync(ctx.stack.trustedRootPath, 'utf8'),
-      'stack root',
-    ),
+    trustedRoots,
     verifier: new SigstoreSignatureVerifier(),
+    releases: await stackReleases(ctx.stack, trustedRoots),
   };
 }
 
@@ -145,12 +147,12 @@ test('an auction: each bidder reads only their own reply, checked against its co
   assert.match(none.checks[0]!.reason, /no reply to comment 3/);
 
   // Bidder 2 proves to a third party what the box told them; an altered claim fails.
-  const proof = await verifyBox(hosted, { ...options(), replyProof: won.document! });
+  const proof = await verifyBox(hosted, { ...(await options()), replyProof: won.document! });
   const check = proof.checks.find((c) => c.name === 'reply_proof')!;
   assert.equal(check.ok, true, check.reason);
   assert.match(check.reason, /told comment 2: "\{\\"won\\":true,\\"price\\":\\"70\\"\}"/);
   const lie: ReplyDocument = { ...won.document!, message: '{"won":true,"price":"1"}' };
-  const refuted = await verifyBox(hosted, { ...options(), replyProof: lie });
+  const refuted = await verifyBox(hosted, { ...(await options()), replyProof: lie });
   assert.equal(refuted.ok, false);
   assert.equal(refuted.checks.find((c) => c.name === 'reply_proof')!.code, 'REPLY_PROOF');
 

@@ -13,13 +13,19 @@ import { boxAttester } from '../../src/node/box-attest.ts';
 import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
-import { boxConfig, boxDeps, boxRun as helperRun, manifestRun } from '../helpers/box.ts';
+import {
+  boxConfig,
+  boxDeps,
+  boxRun as helperRun,
+  manifestRun,
+  stackReleases,
+} from '../helpers/box.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
 const boxRun = (extra: Partial<RunIdentity> = {}): RunIdentity =>
-  helperRun({ runId: 777, ...extra });
+  helperRun(ctx.stack, { runId: 777, ...extra });
 
 async function host(
   run: RunIdentity,
@@ -51,6 +57,7 @@ async function verify(files: BoxFiles, allowSelfHostedRunners = false) {
     trustedRoots: roots,
     verifier: new SigstoreSignatureVerifier(),
     allowSelfHostedRunners,
+    releases: await stackReleases(ctx.stack, roots),
   });
   return v.checks.filter((c) => !c.ok).map((c) => c.name);
 }

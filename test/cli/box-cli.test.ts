@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
@@ -12,12 +12,10 @@ import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 const ctx = useStack();
 
 test('a box on a self-hosted runner: refused by submit and verify unless allowed; submit --format json from standard input; the wrong root hinted; the directory as a batch', async () => {
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(ctx.stack, {
     runId: 4242,
     runnerEnvironment: 'self-hosted' as const,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
+  });
   const out = join(ctx.dir, 'box');
   const host = hostBoxCli(ctx.stack, run, [
     '--computation',

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { Octokit } from '@octokit/rest';
 import { RequestError } from '@octokit/request-error';
 import {
-  DEFAULT_RUN,
+  releasedBoxRun,
   addGitHubFault,
   advanceGitHubClock,
   betweenPages,
@@ -56,12 +56,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 test('an operator edits a comment within its creation second: REST is blind, the edit record is not', async () => {
   const [acme, alice] = userTokens(stack, ['acme', 'alice']);
   const api = stack.githubApiUrl;
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack, {
     repository: 'acme/auction',
     runId: 6161,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   const host = spawn(
     process.execPath,
     [

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -36,11 +36,9 @@ test('--author-id is a numeric id and goes with --print (checked before anything
 test('printed for an author id without a token: accepted from that account, rejected from another', async () => {
   const { stack, dir } = ctx;
   const gh = stack.github;
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack, {
     runId: 5151,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   const out = join(dir, 'box');
   const host = hostBoxCli(stack, run, [
     '--computation',

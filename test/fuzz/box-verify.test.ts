@@ -11,7 +11,7 @@ import { SigstoreSignatureVerifier } from '../../src/adapters/sigstore-verifier.
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { parseTrustedRootText } from '../../src/sigstore/trusted-root.ts';
 import { readFileSync } from 'node:fs';
-import { boxConfig, boxDeps } from '../helpers/box.ts';
+import { boxConfig, boxDeps, stackReleases } from '../helpers/box.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
@@ -25,15 +25,21 @@ const host = () =>
     boxConfig({}, { max_submissions: 2 }),
   ));
 
-const verify = async (manifest: Uint8Array, result: Uint8Array, hosted: HostedBox) =>
-  verifyBox(
+const verify = async (manifest: Uint8Array, result: Uint8Array, hosted: HostedBox) => {
+  const trustedRoots = parseTrustedRootText(
+    readFileSync(ctx.stack.trustedRootPath, 'utf8'),
+    'stack',
+  );
+  return verifyBox(
     { manifest, manifestBundle: hosted.manifestBundle, result, resultBundle: hosted.resultBundle },
     {
       policy: policyFromFlags({ repo: 'demo/sealbox' }, { defaultSigner: DEFAULT_BOX_SIGNER }),
-      trustedRoots: parseTrustedRootText(readFileSync(ctx.stack.trustedRootPath, 'utf8'), 'stack'),
+      trustedRoots,
       verifier: new SigstoreSignatureVerifier(),
+      releases: await stackReleases(ctx.stack, trustedRoots),
     },
   );
+};
 
 /** Replaces the value at a random path of a JSON document with any JSON value. */
 function replaced(doc: unknown, pick: number, value: unknown): unknown {

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import type { RunIdentity } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
 import { firstBoxIssue, hostBoxCli } from './box.ts';
 
@@ -28,18 +29,21 @@ export const clientAs = (stack: DevStack, login: string) =>
     baseUrl: stack.githubApiUrl,
   });
 
-export function attackRun(runId: number): RunIdentity {
-  return {
-    ...DEFAULT_RUN,
-    runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
+/** A run of sealbox's box workflow at the stack's own release. */
+export function attackRun(stack: DevStack, runId: number): RunIdentity {
+  return releasedBoxRun(stack, { runId });
 }
 
 /** A box hosted by `box host` in a simulated job; resolves once announced, with its issue. */
 export async function hostAttackBox(stack: DevStack, dir: string, runId: number, args: string[]) {
   const out = join(dir, `box-${runId}`);
-  const host = hostBoxCli(stack, attackRun(runId), ['--suite', 'x25519', '--out', out, ...args]);
+  const host = hostBoxCli(stack, attackRun(stack, runId), [
+    '--suite',
+    'x25519',
+    '--out',
+    out,
+    ...args,
+  ]);
   const issue = await firstBoxIssue(stack, host.stderr(), runId);
   return { issue, box: `demo/sealbox#${issue}`, host, out };
 }

@@ -40,7 +40,7 @@ export async function hostComputation(
   messages: string[],
   runId = 4242,
 ): Promise<HostedFiles> {
-  const run = boxRun({ runId });
+  const run = boxRun(stack, { runId });
   const config = boxConfig(
     {
       computation,

@@ -9,21 +9,32 @@ import type { Manifest } from '../../src/box/manifest.ts';
 import { boxJudge } from '../../src/box/sealing.ts';
 import type { BoxConfig, HostDeps } from '../../src/box/host.ts';
 import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
+import type { ReleaseSource } from '../../src/box/releases.ts';
+import { selectReleases } from '../../src/node/releases.ts';
+import type { LoadedTrustedRoot } from '../../src/sigstore/trusted-root.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
 import { boxAttester } from '../../src/node/box-attest.ts';
 import { REPO_ROOT } from './cli.ts';
 
-export const BOX_JOB = 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main';
+/** A run of sealbox's box workflow at the stack's own release (its tag). */
+export function boxRun(stack: DevStack, extra: Partial<RunIdentity> = {}): RunIdentity {
+  return releasedBoxRun(stack, extra);
+}
 
-export function boxRun(extra: Partial<RunIdentity> = {}): RunIdentity {
-  return { ...DEFAULT_RUN, jobWorkflowRef: BOX_JOB, ...extra };
+/** The release lists a verifier uses with the stack's root: sealbox's own, and the stack's for its CA. */
+export async function stackReleases(
+  stack: DevStack,
+  roots: LoadedTrustedRoot[],
+): Promise<ReleaseSource[]> {
+  return (await selectReleases(stack.trustedRootPath, roots)).sources;
 }
 
 /** The job's side: the bus given, attestations on the stack as `run`. */
 export function boxDeps(
   stack: DevStack,
   bus: BoxBus,
-  run: RunIdentity = boxRun(),
+  run: RunIdentity = boxRun(stack),
   extra: Partial<HostDeps> = {},
 ): HostDeps {
   return {
@@ -38,7 +49,7 @@ export function boxDeps(
 }
 
 /** The run a box's manifest names: the run whose token attests it. */
-export function manifestRun(run: RunIdentity = boxRun()): BoxConfig['run'] {
+export function manifestRun(run: RunIdentity = DEFAULT_RUN): BoxConfig['run'] {
   return {
     repository: run.repository,
     workflow_ref: `${run.repository}/${run.workflowPath}@${run.ref}`,

@@ -8,7 +8,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../../test/helpers/box.ts';
 import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
@@ -20,11 +20,9 @@ const REPO = 'demo/sealbox';
 const FILES = ['manifest.json', 'manifest.sigstore.json', 'result.json', 'result.sigstore.json'];
 
 function hostBox(out: string, runId = 8080, submissions = 2, extra: string[] = []) {
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack.stack, {
     runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   // Closes as soon as both bids are in; the window leaves room for a slow browser.
   return hostBoxCli(stack.stack, run, [
     '--computation',

@@ -10,6 +10,7 @@ import type { BundleVerification, SignatureVerifier } from '../../sigstore/verif
 import type { BusComment } from '../close-rules.ts';
 import type { AnyManifest } from '../manifest.ts';
 import type { ReplyDocument } from '../reply-document.ts';
+import type { ReleaseSource } from '../releases.ts';
 import type { BoxResult } from '../result.ts';
 
 export interface BoxFiles {
@@ -44,7 +45,12 @@ export interface BoxVerifyOptions {
   trustedRoots: LoadedTrustedRoot[];
   verifier: SignatureVerifier;
   allowSelfHostedRunners?: boolean;
-  /** v1 evidence and unreleased box workflows (development only). */
+  /**
+   * The release lists sealbox's box workflow is checked against (section 9):
+   * the one sealbox ships, and a local stack's for its own CA.
+   */
+  releases: readonly ReleaseSource[];
+  /** Unreleased box workflows and v1 evidence (development only). */
   allowUnreleasedBoxWorkflow?: boolean;
   receipt?: Receipt;
   /** A reply a participant revealed: the result's commitment must be to it. */
