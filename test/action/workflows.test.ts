@@ -1,7 +1,7 @@
 // The reusable box workflow and the caller templates, read as GitHub reads
 // them: what the box's attestation vouches for must be small and fixed.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -39,23 +39,36 @@ test('box.yml: one GitHub-hosted job, minimal permissions, within the runner lim
   });
 });
 
-test('box.yml steps: a credential-less checkout for exec, and the Action pinned by commit in box mode', () => {
-  const [job] = Object.values(box.jobs) as { steps: Step[] }[];
-  const steps = job!.steps;
-  assert.equal(steps.length, 2);
-  assert.ok(
-    steps.every((s) => s.run === undefined),
-    'no run: steps',
+type BoxStep = Step & { name: string; shell?: string; id?: string; env?: unknown };
+const [boxJob] = Object.values(box.jobs) as (Record<string, unknown> & { steps: BoxStep[] })[];
+const steps = boxJob!.steps;
+
+test('box.yml steps: the guard, the fetch of its own commit, the checkout for exec, the Action of that commit', () => {
+  assert.deepEqual(
+    steps.map((s) => s.name),
+    [
+      'Refuse variables that inject code',
+      "Fetch sealbox at this workflow's own commit",
+      "Check out the operator's repository (exec only)",
+      'Run the box',
+    ],
   );
-  const [checkout, action] = steps as [Step, Step];
+  const [guard, fetch, checkout, action] = steps as [BoxStep, BoxStep, BoxStep, BoxStep];
+  // Both scripts in POSIX sh (dash reads neither BASH_ENV nor ENV, imports no functions).
+  for (const s of [guard, fetch]) {
+    assert.equal(s.shell, 'sh', s.name);
+    assert.equal(s.uses, undefined, s.name);
+  }
   assert.match(checkout.uses!, /^actions\/checkout@[0-9a-f]{40}$/);
   assert.equal(checkout.with!['persist-credentials'], false);
+  assert.equal(checkout.with!.path, 'source', 'never over the fetched Action');
   assert.equal(checkout.if, 'inputs.checkout');
-  assert.match(action.uses!, /^sealbox\/sealbox@[0-9a-f]{40}$/);
+  assert.equal(action.uses, './.sealbox-box', 'the Action the fetch step put there');
   assert.equal(action.with!.mode, 'box', 'mode is a literal');
+  assert.equal(action.with!['checkout-path'], 'source', 'where the checkout step put it');
   assert.ok(!('mode' in inputs), 'no input can switch the mode');
   for (const [k, v] of Object.entries(action.with!)) {
-    if (k === 'mode') continue;
+    if (k === 'mode' || k === 'checkout-path') continue;
     assert.equal(v, `\${{ inputs.${k} }}`, `${k} passes the caller's input through`);
     assert.ok(k in inputs, `${k} is declared`);
   }
@@ -63,28 +76,83 @@ test('box.yml steps: a credential-less checkout for exec, and the Action pinned 
   assert.ok(!('allow-self-hosted-runners' in action.with!));
 });
 
-test('the pinned Action commit holds the Action (where the clone has history)', (t) => {
-  const [job] = Object.values(box.jobs) as { steps: Step[] }[];
-  const sha = job!.steps[1]!.uses!.split('@')[1]!;
-  let files: string;
-  try {
-    files = execFileSync('git', ['-C', REPO_ROOT, 'ls-tree', '--name-only', '-r', sha], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-  } catch {
-    t.skip(`commit ${sha} is not in this clone (a shallow clone): nothing to check against`);
-    return;
+test('box.yml: no other code path (no env, no container, no other action, no expression in a script)', () => {
+  const raw = readFileSync(`${REPO_ROOT}.github/workflows/box.yml`, 'utf8');
+  assert.ok(!('env' in box) && !('defaults' in box), 'nothing set for every job');
+  for (const key of ['env', 'defaults', 'container', 'services', 'strategy', 'uses'])
+    assert.ok(!(key in boxJob!), `the job has no ${key}`);
+  for (const s of steps) {
+    assert.ok(!('env' in s) && !('working-directory' in s), `${s.name}: no env of its own`);
+    if (s.run !== undefined)
+      assert.doesNotMatch(s.run, /\$\{\{/, `${s.name}: no expression GitHub would paste in`);
   }
-  assert.match(files, /^action\.yml$/m);
-  assert.match(files, /^dist\/index\.js$/m);
+  const uses = steps.map((s) => s.uses).filter(Boolean);
+  assert.deepEqual(
+    uses.map((u) => u!.replace(/@[0-9a-f]{40}$/, '@SHA')),
+    ['actions/checkout@SHA', './.sealbox-box'],
+  );
+  // Only the fetch step writes the Action's directory, and nothing is fetched with credentials.
+  const fetch = steps[1]!.run!;
+  assert.equal(raw.match(/\.sealbox-box/g)!.length, 3, 'mkdir, tar -C, and uses:');
+  assert.match(fetch, /^mkdir \.sealbox-box$/m, 'mkdir fails if anything put it there before');
+  assert.match(
+    fetch,
+    /curl -fsSL [^\n]*"\$GITHUB_SERVER_URL\/\$repo\/archive\/\$sha\.tar\.gz"$/m,
+    'the public archive of the commit',
+  );
+  assert.equal(fetch.match(/Authorization/g)!.length, 1, 'only the ID token request');
+  assert.doesNotMatch(raw, /GITHUB_TOKEN|github\.token|secrets\./);
+  assert.match(fetch, /\.job_workflow_sha \| select\(test\("\^\[0-9a-f\]\{40\}\$"\)\)/);
+});
+
+/** Runs one of box.yml's run: steps as the runner would (sh -e FILE), with exactly `env`. */
+function runStep(script: string, env: Record<string, string>) {
+  return spawnSync('sh', ['-e', '-c', script], {
+    env: { PATH: process.env.PATH!, ...env },
+    encoding: 'utf8',
+  });
+}
+
+test('the guard refuses variables that inject code, each by name, before any Node process', () => {
+  const guard = steps[0]!.run!;
+  const clean = runStep(guard, { HOME: '/tmp', GITHUB_ACTIONS: 'true', NODE_ENV: 'production' });
+  assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+  for (const [name, value] of [
+    ['NODE_OPTIONS', '--require /tmp/x.js'],
+    ['NODE_PATH', '/tmp'],
+    ['LD_PRELOAD', '/tmp/x.so'],
+    ['LD_LIBRARY_PATH', '/tmp'],
+    ['LD_AUDIT', '/tmp/x.so'],
+    ['BASH_ENV', '/tmp/x.sh'],
+    ['ENV', '/tmp/x.sh'],
+    ['BASH_FUNC_curl%%', '() { :; }'],
+    ['NODE_EXTRA_CA_CERTS', '/tmp/ca.pem'],
+    ['OPENSSL_CONF', '/tmp/openssl.cnf'],
+    ['TAR_OPTIONS', '--to-command=sh'],
+  ]) {
+    const r = runStep(guard, { HOME: '/tmp', [name!]: value! });
+    assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^::error title=sealbox box::the job's environment sets ${name!.replace(/[%]/g, '.')},`,
+        'm',
+      ),
+    );
+  }
+  const two = runStep(guard, { HOME: '/tmp', NODE_OPTIONS: '-r x', LD_PRELOAD: 'y' });
+  assert.match(two.stdout, /sets (NODE_OPTIONS LD_PRELOAD|LD_PRELOAD NODE_OPTIONS),/);
 });
 
 const templates = readdirSync(`${REPO_ROOT}examples/workflows`).filter(
   (f) => f.endsWith('.yml') && f !== 'default-branch-stub.yml',
 );
 
-test('templates call box.yml pinned, with a nonce box run can find and valid settings', () => {
+const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as {
+  version: string;
+};
+
+test('templates call box.yml at a release, with a nonce box run can find and valid settings', () => {
   assert.deepEqual(templates.sort(), ['auction.yml', 'exec.yml', 'survey.yml', 'vote.yml']);
   for (const f of templates) {
     const w = read(`examples/workflows/${f}`);
@@ -92,7 +160,11 @@ test('templates call box.yml pinned, with a nonce box run can find and valid set
     assert.ok(w.on.workflow_dispatch.inputs.nonce, f);
     assert.deepEqual(w.permissions, {}, f);
     const [job] = Object.values(w.jobs) as { uses: string; with: Record<string, unknown> }[];
-    assert.match(job!.uses, /^sealbox\/sealbox\/\.github\/workflows\/box\.yml@[0-9a-f]{40}$/, f);
+    assert.equal(
+      job!.uses,
+      `sealbox/sealbox/.github/workflows/box.yml@v${version}`,
+      `${f}: pinned to this package's release`,
+    );
     for (const k of Object.keys(job!.with)) assert.ok(k in inputs, `${f}: ${k} is a box.yml input`);
     const w2 = job!.with;
     boxJobConfig({

@@ -1,0 +1,153 @@
+// What the stack's runner runs for sealbox's box.yml: the code of the commit
+// the caller resolved, fetched by box.yml's own step, never the working
+// tree's (so a box cannot drift from what its certificate names); and the
+// guard step, which stops a job whose environment injects code before any
+// Node process starts.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Octokit } from '@octokit/rest';
+import {
+  commitSealbox,
+  sealboxRelease,
+  setRunnerEnvironment,
+  startStack,
+  stopStack,
+  type DevStack,
+} from '../../src/devstack/index.ts';
+import { RELEASE_FILES } from '../../src/devstack/releases.ts';
+import { REPO_ROOT, sealbox } from '../helpers/cli.ts';
+
+let scratch: string;
+let source: string;
+let stack: DevStack;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'sealbox-box-workflow-'));
+  // The stack's sealbox comes from a copy of this package's files, which the tests then change.
+  source = join(scratch, 'sealbox');
+  for (const f of RELEASE_FILES) {
+    mkdirSync(dirname(join(source, f)), { recursive: true });
+    cpSync(join(REPO_ROOT, f), join(source, f));
+  }
+  stack = await startStack({ stateDir: join(scratch, 'state'), sealboxSource: source });
+});
+
+after(async () => {
+  await stopStack(stack);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const caller = (ref: string) => `name: box
+on:
+  workflow_dispatch:
+permissions: {}
+jobs:
+  box:
+    permissions:
+      id-token: write
+      attestations: write
+      issues: write
+      contents: read
+    uses: sealbox/sealbox/.github/workflows/box.yml@${ref}
+    with:
+      computation: reveal
+      window: 1
+`;
+
+/** Dispatches a box of `repo` calling box.yml at `ref`; resolves with the job and its run URL. */
+async function runBox(repo: string, ref: string) {
+  const gh = stack.github;
+  gh.putFiles(repo, { '.github/workflows/box.yml': caller(ref) });
+  const [owner, name] = repo.split('/') as [string, string];
+  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
+  await octokit.rest.actions.createWorkflowDispatch({
+    owner,
+    repo: name,
+    workflow_id: 'box.yml',
+    ref: 'main',
+  });
+  const run = gh.runs.find((r) => r.repo === repo)!;
+  const job = await stack.runner.finished(run.id);
+  return { job, url: `${stack.githubServerUrl}/${repo}/actions/runs/${run.id}` };
+}
+
+/** An Action bundle that leaves a mark and fails: code the box must never run. */
+const marker = (path: string) =>
+  `require('node:fs').writeFileSync(${JSON.stringify(path)}, 'ran'); process.exit(3);\n`;
+
+test('the box runs the commit its certificate names: the working tree changed after the start is never run', async () => {
+  const mark = join(scratch, 'working-tree-ran');
+  // The "working tree" the stack started from changes: its Action now leaves a mark.
+  writeFileSync(join(source, 'dist/index.js'), marker(mark));
+  const released = await runBox('acme/drift', sealboxRelease(stack).tag);
+  assert.equal(released.job.conclusion, 'success', released.job.log);
+  assert.ok(!existsSync(mark), 'the changed working tree did not run');
+  assert.match(
+    released.job.log,
+    new RegExp(`sealbox box: running sealbox/sealbox at ${sealboxRelease(stack).commit}`),
+  );
+  const v = await sealbox(
+    [
+      'box',
+      'verify',
+      released.url,
+      '--trusted-root',
+      stack.trustedRootPath,
+      '--repo',
+      'acme/drift',
+    ],
+    { GITHUB_API_URL: stack.githubApiUrl },
+  );
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+
+  // Control: the same change committed and called by its commit does run, and fails the job.
+  const changed = commitSealbox(stack, {
+    branch: 'drift',
+    changes: { 'dist/index.js': marker(mark) },
+  });
+  const drifted = await runBox('acme/drifted', changed);
+  assert.equal(drifted.job.conclusion, 'failure');
+  assert.ok(existsSync(mark), 'the commit called is the code run');
+  assert.match(drifted.job.log, /step "Run the box" failed \(exit 3\)/);
+});
+
+test('the guard stops a job whose environment injects code, before Node starts: nothing opened, nothing attested', async () => {
+  const mark = join(scratch, 'preload-ran');
+  const preload = join(scratch, 'preload.cjs');
+  writeFileSync(preload, marker(mark));
+  setRunnerEnvironment(stack, { NODE_OPTIONS: `--require ${preload}` });
+  try {
+    const { job } = await runBox('acme/guarded', sealboxRelease(stack).tag);
+    assert.equal(job.conclusion, 'failure');
+    assert.match(
+      job.log,
+      /::error title=sealbox box::the job's environment sets NODE_OPTIONS, which can run other code/,
+    );
+    assert.match(job.log, /step "Refuse variables that inject code" failed \(exit 1\)/);
+    assert.ok(!existsSync(mark), 'no Node process started');
+    const octokit = new Octokit({
+      auth: stack.github.tokenFor('observer'),
+      baseUrl: stack.githubApiUrl,
+    });
+    const issues = await octokit.rest.issues.listForRepo({
+      owner: 'acme',
+      repo: 'guarded',
+      state: 'all',
+    });
+    assert.deepEqual(issues.data, [], 'no box issue');
+  } finally {
+    setRunnerEnvironment(stack, {});
+  }
+  // Control: the same preload reaches a Node process when nothing guards it.
+  const { execFileSync } = await import('node:child_process');
+  assert.throws(() =>
+    execFileSync(process.execPath, ['-e', '0'], {
+      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+      stdio: 'ignore',
+    }),
+  );
+  assert.ok(existsSync(mark));
+});
