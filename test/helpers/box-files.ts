@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARMOUR_BEGIN, ARMOUR_END } from '../../src/box/armour.ts';
 import { hostBox } from '../../src/box/host.ts';
+import type { RunIdentity } from '../../src/devstack/identity.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
 import { boxConfig, boxDeps, boxRun, manifestRun } from './box.ts';
 import { MemoryBus } from './memory-bus.ts';
@@ -39,8 +40,10 @@ export async function hostComputation(
   computation: { name: string; parameters: Record<string, unknown> },
   messages: string[],
   runId = 4242,
+  /** Another identity for the box workflow (a branch, an unlisted commit). */
+  workflow: Partial<RunIdentity> = {},
 ): Promise<HostedFiles> {
-  const run = boxRun(stack, { runId });
+  const run = boxRun(stack, { runId, ...workflow });
   const config = boxConfig(
     {
       computation,

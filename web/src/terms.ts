@@ -14,6 +14,7 @@ export const FIELD = {
   issuer: 'OIDC issuer',
   sourceRef: 'Source ref',
   sourceDigest: 'Source commit',
+  signerDigest: 'Signer commit',
   denySelfHosted: 'Require a GitHub-hosted runner',
   allowSelfHosted: 'Accept a self-hosted runner',
   key: 'Public key',
@@ -26,6 +27,8 @@ export const FIELD = {
   identityIssuer: 'Issuer of that identity',
   trustPolicy: 'Built-in trust policy',
   trustedRoot: 'Trusted root',
+  releases: 'Release list of that stack',
+  allowUnreleased: 'Accept unreleased box workflows',
 } as const;
 
 /** Each CLI flag a message may name, and the field of the page that sets the same thing. */
@@ -42,6 +45,8 @@ export const FLAG_FIELDS: Record<string, string> = {
   '--certificate-oidc-issuer': FIELD.issuer,
   '--source-ref': FIELD.sourceRef,
   '--source-digest': FIELD.sourceDigest,
+  '--signer-digest': FIELD.signerDigest,
+  '--allow-unreleased-box-workflow': `${FIELD.allowUnreleased} (Settings)`,
   '--deny-self-hosted-runners': FIELD.denySelfHosted,
   '--allow-self-hosted-runners': FIELD.allowSelfHosted,
   '--key': FIELD.key,

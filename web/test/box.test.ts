@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
 import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../../test/helpers/box.ts';
+import { BOX_FILES, hostComputation } from '../../test/helpers/box-files.ts';
 import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
 import { developerMode, readVerdict, usePage } from './page.ts';
@@ -232,4 +233,90 @@ test('the X25519 suite: a box sealed to in the page accepts the submission', asy
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(result.counts.accepted, 1, JSON.stringify(result.counts));
   assert.equal(result.output.winner.author_login, 'carol');
+});
+
+test('a box of a branch of sealbox: the page fails release as the CLI does; the developer switch accepts it, with a warning', async () => {
+  const { page } = ctx;
+  const files = await hostComputation(
+    stack.stack,
+    join(stack.dir, 'branch-box'),
+    { name: 'reveal', parameters: {} },
+    ['hello', 'world'],
+    4343,
+    {
+      jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/feature',
+      jobWorkflowSha: 'e'.repeat(40),
+    },
+  );
+  const verifyInPage = async () => {
+    await page.goto(new URL('#box', ctx.url).href);
+    await page.fill('input[name=box-repo]', REPO);
+    await page.setInputFiles(
+      'input[name=box-files]',
+      BOX_FILES.map((f) => join(files.dir, f)),
+    );
+    await page.getByRole('button', { name: 'Verify the box' }).click();
+    return readVerdict(page, 'box-out');
+  };
+  await developerMode(page, stack.stack.githubApiUrl, stack.stack.trustedRootPath);
+  const red = await verifyInPage();
+  assert.equal(red.verdict, 'fail', JSON.stringify(red));
+  assert.deepEqual(
+    red.failed.map((f) => f.name),
+    ['release'],
+  );
+  assert.match(red.failed[0]!.outcome, /UNRELEASED/);
+  const cli = await sealbox([
+    'box',
+    'verify',
+    files.dir,
+    '--repo',
+    REPO,
+    '--trusted-root',
+    stack.stack.trustedRootPath,
+    '--format',
+    'json',
+  ]);
+  assert.equal(cli.status, 1);
+  assert.deepEqual(
+    (JSON.parse(cli.stdout).checks as { name: string; ok: boolean }[])
+      .filter((c) => !c.ok)
+      .map((c) => c.name),
+    ['release'],
+  );
+  await developerMode(page, stack.stack.githubApiUrl, stack.stack.trustedRootPath, {
+    allowUnreleased: true,
+  });
+  const allowed = await verifyInPage();
+  assert.equal(allowed.verdict, 'pass', JSON.stringify(allowed));
+  assert.match(
+    (await page.textContent('#box-out')) ?? '',
+    /unreleased box workflows are accepted \(developer mode\)/,
+  );
+  assert.ok(await page.isVisible('#developer-banner'));
+  // The stack's own release, without its release list: a release this page does not know.
+  await developerMode(page, stack.stack.githubApiUrl, stack.stack.trustedRootPath);
+  await page.setInputFiles('input[name=settings-releases]', []);
+  await page.getByRole('button', { name: 'Turn developer mode on' }).click();
+  await page.waitForSelector('[data-mode=developer]');
+  const released = await hostComputation(
+    stack.stack,
+    join(stack.dir, 'released-box'),
+    { name: 'reveal', parameters: {} },
+    ['hello', 'world'],
+    4344,
+  );
+  await page.goto(new URL('#box', ctx.url).href);
+  await page.fill('input[name=box-repo]', REPO);
+  await page.setInputFiles(
+    'input[name=box-files]',
+    BOX_FILES.map((f) => join(released.dir, f)),
+  );
+  await page.getByRole('button', { name: 'Verify the box' }).click();
+  const unknown = await readVerdict(page, 'box-out');
+  assert.deepEqual(
+    unknown.failed.map((f) => f.name),
+    ['release'],
+  );
+  assert.match(unknown.failed[0]!.outcome, /UNKNOWN_RELEASE/);
 });

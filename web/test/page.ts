@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -122,13 +122,27 @@ export function usePage(o: PageOptions = {}): PageFixture {
   return f;
 }
 
-/** Turns developer mode on, through the settings screen as a person would. */
-export async function developerMode(page: Page, apiUrl: string, rootFile?: string): Promise<void> {
+/**
+ * Turns developer mode on, through the settings screen as a person would: with
+ * a root, also the release list beside it (a local stack's STATE/releases.json).
+ */
+export async function developerMode(
+  page: Page,
+  apiUrl: string,
+  rootFile?: string,
+  o: { allowUnreleased?: boolean } = {},
+): Promise<void> {
   await page.goto(new URL('#settings', page.url()).href);
   // Only the developer build lets the API change; the others show api.github.com, read-only.
   if ((await page.inputValue('input[name=settings-api]')) !== apiUrl)
     await page.fill('input[name=settings-api]', apiUrl);
   await page.setInputFiles('input[name=settings-root]', rootFile ? [rootFile] : []);
+  const releases = rootFile && join(dirname(rootFile), 'releases.json');
+  await page.setInputFiles(
+    'input[name=settings-releases]',
+    releases && existsSync(releases) ? [releases] : [],
+  );
+  await page.setChecked('input[name=settings-allow-unreleased]', Boolean(o.allowUnreleased));
   await page.getByRole('button', { name: 'Turn developer mode on' }).click();
   await page.waitForSelector('[data-mode=developer]');
 }

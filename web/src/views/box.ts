@@ -142,6 +142,11 @@ export function boxView(): HTMLElement {
     dropped = [...((e as DragEvent).dataTransfer?.files ?? [])];
     drop.textContent = `Dropped: ${dropped.map((f) => f.name).join(', ')}`;
   });
+  // Files chosen after a drop replace the dropped ones: the last choice counts.
+  files.input.addEventListener('change', () => {
+    dropped = undefined;
+    drop.textContent = 'Drop the box files here';
+  });
   const rows = [
     address.row,
     files.row,

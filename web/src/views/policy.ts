@@ -27,13 +27,16 @@ export function policyFields(prefix: string, o: { bundle?: boolean } = {}): Poli
     placeholder: 'OWNER/REPO/.github/workflows/FILE.yml@REF',
     hint: o.bundle
       ? 'Default: a workflow of the repository (or owner) above, at any ref.'
-      : "Default: sealbox's reusable box workflow (sealbox/sealbox/.github/workflows/box.yml), at any ref.",
+      : "Default: sealbox's reusable box workflow (sealbox/sealbox/.github/workflows/box.yml), at a sealbox release (its tag or its commit).",
   });
   const sourceRef = textField(`${FIELD.sourceRef} (optional)`, `${prefix}-source-ref`, {
     placeholder: 'refs/heads/main',
   });
   const sourceDigest = textField(`${FIELD.sourceDigest} (optional)`, `${prefix}-source-digest`, {
     placeholder: 'the commit SHA the run was built from',
+  });
+  const signerDigest = textField(`${FIELD.signerDigest} (optional)`, `${prefix}-signer-digest`, {
+    placeholder: "the signing workflow's commit SHA",
   });
   const signerRepo = textField(`${FIELD.signerRepo} (optional)`, `${prefix}-signer-repo`, {
     placeholder: 'OWNER/REPO',
@@ -46,8 +49,9 @@ export function policyFields(prefix: string, o: { bundle?: boolean } = {}): Poli
   const more = h(
     'details',
     { class: 'more' },
-    h('summary', {}, 'More conditions: signer repository, source ref and commit'),
+    h('summary', {}, 'More conditions: signer repository and commit, source ref and commit'),
     signerRepo.row,
+    signerDigest.row,
     sourceRef.row,
     sourceDigest.row,
     // A box refuses self-hosted runners unless told otherwise; a bundle only when asked.
@@ -66,6 +70,7 @@ export function policyFields(prefix: string, o: { bundle?: boolean } = {}): Poli
       owner: valueOf(owner) || undefined,
       signerWorkflow: valueOf(signer) || undefined,
       signerRepo: valueOf(signerRepo) || undefined,
+      signerDigest: valueOf(signerDigest) || undefined,
       denySelfHostedRunners: denySelfHosted.checked || undefined,
       sourceRef: valueOf(sourceRef) || undefined,
       sourceDigest: valueOf(sourceDigest) || undefined,

@@ -5,6 +5,7 @@ import {
   DEFAULT_SETTINGS,
   EMBEDDED_ROOT_DATE,
   PUBLIC_API,
+  releaseSources,
   trustedRoots,
 } from '../../../src/browser/index.ts';
 import { errorBox, fileField, h, screen, textField, usage } from '../dom.ts';
@@ -30,6 +31,14 @@ export function settingsView(): HTMLElement {
       hint: `Without one: Sigstore's public-good root embedded in this page (snapshot of ${EMBEDDED_ROOT_DATE}).`,
     },
   );
+  const releases = fileField(`${FIELD.releases} (releases.json)`, 'settings-releases', {
+    accept: '.json',
+    hint: "A local stack keeps its own sealbox releases in releases.json beside its trusted_root.json. It counts only for certificates of that root's own CA, never for public-good ones.",
+  });
+  const allowUnreleased = h('input', {
+    type: 'checkbox',
+    name: 'settings-allow-unreleased',
+  }) as HTMLInputElement;
   const out = h('div', { class: 'out', 'aria-live': 'polite' });
   const apply = h('button', { type: 'submit' }, 'Turn developer mode on') as HTMLButtonElement;
   const reset = h('button', { type: 'button' }, 'Back to the public defaults') as HTMLButtonElement;
@@ -51,10 +60,21 @@ export function settingsView(): HTMLElement {
       h(
         'p',
         {},
-        'For evidence attested under another Sigstore root (a local stack’s, a private instance’s), or for testing against a local stack. A different API or root changes whom every verdict trusts: use only a root you obtained yourself, never one that came with the evidence.',
+        'For evidence attested under another Sigstore root (a local stack’s, a private instance’s), or for testing against a local stack. A different API, root or release list changes whom every verdict trusts: use only files you obtained yourself, never ones that came with the evidence.',
       ),
       api.row,
       root.row,
+      releases.row,
+      h(
+        'div',
+        { class: 'field check' },
+        h(
+          'label',
+          {},
+          allowUnreleased,
+          ` ${FIELD.allowUnreleased} (development only: a box workflow that is not a sealbox release may leak the key or attest anything)`,
+        ),
+      ),
     ),
     apply,
     reset,
@@ -78,13 +98,19 @@ export function settingsView(): HTMLElement {
         )
           throw usage(`${apiUrl}: plain http only to this machine`);
         const f = root.input.files?.[0];
+        const r = releases.input.files?.[0];
         const next = {
           apiUrl,
           trustedRoot: f
             ? { label: `${f.name} (chosen in developer mode)`, text: await f.text() }
             : undefined,
+          releases: r
+            ? { label: `${r.name} (chosen in developer mode)`, text: await r.text() }
+            : undefined,
+          allowUnreleasedBoxWorkflow: allowUnreleased.checked || undefined,
         };
         trustedRoots(next); // a root that does not parse is refused here, with its reason
+        await releaseSources(next); // so is a release list
         setSettings(next);
         out.replaceChildren(state());
       } catch (err) {
@@ -96,6 +122,8 @@ export function settingsView(): HTMLElement {
     setSettings(DEFAULT_SETTINGS);
     api.input.value = PUBLIC_API;
     root.input.value = '';
+    releases.input.value = '';
+    allowUnreleased.checked = false;
     out.replaceChildren(state());
   });
   out.replaceChildren(state());
