@@ -151,3 +151,66 @@ test('the guard stops a job whose environment injects code, before Node starts: 
   );
   assert.ok(existsSync(mark));
 });
+
+test(
+  "exec through box.yml: the operator's checkout lands in source/, beside the fetched Action, and the command runs from it",
+  {
+    skip:
+      process.getuid?.() === 0
+        ? false
+        : 'the tests do not run as root here: the box cannot make the separate user exec runs as',
+  },
+  async () => {
+    const gh = stack.github;
+    gh.putFiles('acme/exec', {
+      'scripts/count.sh':
+        '#!/bin/sh\n# The accepted submissions arrive as JSON Lines on standard input.\nprintf \'{"lines": %s, "here": "%s"}\\n\' "$(wc -l | tr -d \' \')" "$(ls -A | tr \'\\n\' \' \')"\n',
+      '.github/workflows/box.yml': `name: exec
+on:
+  workflow_dispatch:
+permissions: {}
+jobs:
+  box:
+    permissions:
+      id-token: write
+      attestations: write
+      issues: write
+      contents: read
+    uses: sealbox/sealbox/.github/workflows/box.yml@${sealboxRelease(stack).tag}
+    with:
+      computation: exec
+      parameters: '{"command": ["./scripts/count.sh"], "timeout_seconds": 30}'
+      window: 1
+      min-participants: 0
+      checkout: true
+`,
+    });
+    const octokit = new Octokit({ auth: gh.tokenFor('acme'), baseUrl: stack.githubApiUrl });
+    await octokit.rest.actions.createWorkflowDispatch({
+      owner: 'acme',
+      repo: 'exec',
+      workflow_id: 'box.yml',
+      ref: 'main',
+    });
+    const run = gh.runs.find((r) => r.repo === 'acme/exec')!;
+    const job = await stack.runner.finished(run.id);
+    assert.equal(job.conclusion, 'success', job.log);
+    const v = await sealbox(
+      [
+        'box',
+        'verify',
+        `${stack.githubServerUrl}/acme/exec/actions/runs/${run.id}`,
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--repo',
+        'acme/exec',
+        '--format',
+        'json',
+      ],
+      { GITHUB_API_URL: stack.githubApiUrl },
+    );
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    // The operator's files, and not the Action the box runs (it sits in the workspace's .sealbox-box).
+    assert.deepEqual(JSON.parse(v.stdout).output, { lines: 0, here: '.github scripts ' });
+  },
+);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { releasedBoxRun, sealboxRelease } from '../../src/devstack/index.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
 import { RESULT_BODY, writeUnsignedEnvelope } from '../helpers/envelope.ts';
@@ -314,4 +315,41 @@ test('bad input: one clear line, exit 2', async () => {
     assertOneCleanLine(r.stderr);
     assert.match(r.stderr, message, name);
   }
+});
+
+test('the sealbox-box policy trusts sealbox’s box workflow only at a release, as box verify does', async () => {
+  const root = ['--trusted-root', ctx.stack.trustedRootPath];
+  const signedBy = async (name: string, jobWorkflowRef: string) => {
+    const out = join(ctx.dir, `${name}.signed.json`);
+    const s = await sealbox(
+      ['envelope', 'sign', unsigned(`${name}.json`), '--keyless', '-o', out],
+      ctx.stack.env(releasedBoxRun(ctx.stack, { jobWorkflowRef })),
+    );
+    assert.equal(s.status, 0, s.stderr);
+    return out;
+  };
+  const { tag } = sealboxRelease(ctx.stack);
+  const released = await signedBy(
+    'box-release',
+    `sealbox/sealbox/.github/workflows/box.yml@refs/tags/${tag}`,
+  );
+  const branch = await signedBy(
+    'box-branch',
+    'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
+  );
+  const policy = ['--trust-policy', 'sealbox-box', '--format', 'json', ...root];
+  const ok = await sealbox(['envelope', 'verify', released, ...policy]);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  const release = (JSON.parse(ok.stdout).checks as { name: string; reason: string }[]).find(
+    (c) => c.name === 'release',
+  );
+  assert.match(release!.reason, new RegExp(`^release ${tag} `));
+  const refused = await sealbox(['envelope', 'verify', branch, ...policy]);
+  assert.equal(refused.status, 1, refused.stdout);
+  const failed = (
+    JSON.parse(refused.stdout).checks as { ok: boolean; name: string; code: string }[]
+  )
+    .filter((c) => !c.ok)
+    .map((c) => `${c.name} ${c.code}`);
+  assert.deepEqual(failed, ['release UNRELEASED']);
 });
