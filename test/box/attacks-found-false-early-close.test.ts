@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_RUN, type RunIdentity } from '../../src/devstack/identity.ts';
+import type { RunIdentity } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -24,11 +25,9 @@ const client = (login: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function boxRun(runId: number): RunIdentity {
-  return {
-    ...DEFAULT_RUN,
+  return releasedBoxRun(ctx.stack, {
     runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-  };
+  });
 }
 
 /** The armour `authorId`'s account would post, printed by `box submit --print`. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -21,11 +21,9 @@ test('box submit refuses a message that is not well-formed UTF-8 instead of seal
   const out = join(ctx.dir, 'box');
   const host = hostBoxCli(
     ctx.stack,
-    {
-      ...DEFAULT_RUN,
+    releasedBoxRun(ctx.stack, {
       runId,
-      jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/tags/v1',
-    },
+    }),
     ['--computation', 'reveal', '--window', '8', '--suite', 'x25519', '--out', out],
   );
   const issue = await firstBoxIssue(ctx.stack, host.stderr(), runId);
