@@ -50,6 +50,7 @@ export async function devUpCommand(o: {
     `  login issuer:  ${stack.loginUrl} (people log in; tokens say ${stack.login.issuer})`,
     `  GitHub API:    ${stack.githubApiUrl}`,
     `  trusted root:  ${stack.trustedRootPath}`,
+    `  sealbox:       sealbox/sealbox at ${stack.release.tag} (commit ${stack.release.commit}), a release of this stack only: callers use sealbox/sealbox/.github/workflows/box.yml@${stack.release.tag}`,
     '',
     '# In another shell, to act as a job of the simulated run (GITHUB_TOKEN acts as github-actions[bot]):',
     ...Object.entries(env).map(([k, v]) => `export ${k}='${v}'`),

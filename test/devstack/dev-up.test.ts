@@ -38,6 +38,10 @@ test('dev up prints exports that make attest work in another shell; Ctrl-C stops
       });
     });
     assert.match(stdout, /^sealbox local stack on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(
+      stdout,
+      /^ {2}sealbox: {7}sealbox\/sealbox at v\d+\.\d+\.\d+ \(commit [0-9a-f]{40}\), a release of this stack only/m,
+    );
     const env: Record<string, string> = {};
     for (const [, k, v] of stdout.matchAll(/^export (\w+)='([^']*)'$/gm)) env[k!] = v!;
     for (const name of [
