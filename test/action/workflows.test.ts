@@ -152,6 +152,19 @@ const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8'))
   version: string;
 };
 
+test('every example workflow calls box.yml at this package’s release', () => {
+  const examples = ['workflows', 'agents'].flatMap((d) =>
+    readdirSync(`${REPO_ROOT}examples/${d}`)
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => `examples/${d}/${f}`),
+  );
+  const pins = examples.flatMap((f) =>
+    [...readFileSync(`${REPO_ROOT}${f}`, 'utf8').matchAll(/box\.yml@(\S+)/g)].map((m) => m[1]),
+  );
+  assert.ok(pins.length >= 5);
+  assert.deepEqual([...new Set(pins)], [`v${version}`]);
+});
+
 test('templates call box.yml at a release, with a nonce box run can find and valid settings', () => {
   assert.deepEqual(templates.sort(), ['auction.yml', 'exec.yml', 'survey.yml', 'vote.yml']);
   for (const f of templates) {

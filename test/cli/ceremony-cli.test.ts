@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -27,11 +27,9 @@ const hasOpenssl = (() => {
 test('a 2-of-3 key ceremony: shares checked, the box verified, the key recombined from any two and used', async () => {
   const { stack, dir } = ctx;
   const file = (name: string) => join(dir, name);
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack, {
     runId: 6160,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   const out = file('box');
   const host = hostBoxCli(stack, run, [
     '--computation',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -24,11 +24,9 @@ const lines = (text: string) =>
 
 test('box submit keeps a reply key; box reply opens the reply; a reply document proves it; bad inputs', async () => {
   const { stack, dir } = ctx;
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack, {
     runId: 5150,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   const out = join(dir, 'box');
   const host = hostBoxCli(stack, run, [
     '--computation',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_RUN } from '../../src/devstack/identity.ts';
+import { releasedBoxRun } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../../test/helpers/box.ts';
 import { sealbox } from '../../test/helpers/cli.ts';
 import { useStack } from '../../test/helpers/stack.ts';
@@ -20,11 +20,9 @@ const ctx = usePage();
 const REPO = 'demo/sealbox';
 
 function host(out: string, runId: number, args: string[]) {
-  const run = {
-    ...DEFAULT_RUN,
+  const run = releasedBoxRun(stack.stack, {
     runId,
-    jobWorkflowRef: 'sealbox/sealbox/.github/workflows/box.yml@refs/heads/main',
-  };
+  });
   return hostBoxCli(stack.stack, run, [
     '--window',
     '90',
