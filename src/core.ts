@@ -78,6 +78,17 @@ export {
   type BoxVerifyOptions,
   type Receipt,
 } from './box/verify.ts';
+// Released box workflows: the release list and the rule verifyBox's `release` check applies.
+export {
+  parseReleaseList,
+  releaseVerdict,
+  scopeLocalReleases,
+  RELEASE_LIST_FORMAT,
+  type Release,
+  type ReleaseList,
+  type ReleaseSource,
+  type ReleaseVerdict,
+} from './box/releases.ts';
 export { parseManifest, type Manifest } from './box/manifest.ts';
 export { manifestWarnings } from './box/warnings.ts';
 export { parseResult, type BoxResult } from './box/result.ts';
