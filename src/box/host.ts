@@ -19,7 +19,7 @@ import {
   type RejectReason,
   type SeenArmour,
 } from './close-rules.ts';
-import { generateBoxKeyPair, type SuiteName } from './hpke.ts';
+import { generateBoxKeyPair, type BoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, MANIFEST_VERSION, type Manifest } from './manifest.ts';
 import { buildResult, resultBytes, type BoxResult } from './result.ts';
 import type { EmitEvent } from './events.ts';
@@ -47,8 +47,11 @@ export interface HostDeps {
   log?(line: string): void;
   /** Runs the `exec` computation (the Node adapter sandboxes it); absent where it cannot run. */
   exec?(inputs: ComputeInput[], parameters: Record<string, unknown>): Promise<unknown>;
-  /** How the box key is made (default: a fresh HPKE key pair); tests use it to watch for leaks. */
-  generateKey?: typeof generateBoxKeyPair;
+  /**
+   * How the box key is made (default: a fresh @hpke key pair; on Node, one
+   * node:crypto opens with); tests use it to watch for leaks.
+   */
+  generateKey?: (suite: SuiteName) => Promise<BoxKeyPair>;
   /** Randomness for the computation (the ceremony's seed) and reply salts (default: the platform's CSPRNG). */
   randomBytes?(n: number): Uint8Array;
   /** What happened, for programs watching (`--events jsonl`). */

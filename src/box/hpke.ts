@@ -1,5 +1,8 @@
 // HPKE (RFC 9180), base mode, through the @hpke packages: no hand-written HPKE.
-// Portable (WebCrypto and pure-JS libraries).
+// Portable (WebCrypto and pure-JS libraries). A platform may hold a box's key
+// itself and open with its own primitives (Node: src/node/native-hpke.ts, on
+// node:crypto): the same computation, proven equal by tests, injected through
+// the key pair's `opener`.
 //
 // Suites (ids as the manifest names them):
 // - `x-wing`  (default): KEM X-Wing (0x647A, ML-KEM-768 + X25519),
@@ -54,14 +57,33 @@ export function suiteByIds(ids: SuiteIds): SuiteName {
   );
 }
 
-/** The box's key pair. The private half stays in memory as a key object; sealbox never serializes it. */
-export interface BoxKeyPair {
+/** Opens what was sealed to one key pair; rejects when it does not open. */
+export interface BoxOpener {
+  open(enc: Uint8Array, ct: Uint8Array, info: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * A box's key pair. The private half stays in memory as a key object (the
+ * @hpke key pair, or a platform's opener holding its own keys); sealbox never
+ * serializes it.
+ */
+export type BoxKeyPair = PortableKeyPair | PlatformKeyPair;
+
+/** A key pair @hpke opens with. */
+export interface PortableKeyPair {
   suite: SuiteName;
   keyPair: CryptoKeyPair;
   publicKey: Uint8Array;
 }
 
-export async function generateBoxKeyPair(suite: SuiteName): Promise<BoxKeyPair> {
+/** A key pair a platform's opener holds (Node: node:crypto key objects). */
+export interface PlatformKeyPair {
+  suite: SuiteName;
+  opener: BoxOpener;
+  publicKey: Uint8Array;
+}
+
+export async function generateBoxKeyPair(suite: SuiteName): Promise<PortableKeyPair> {
   const s = cipherSuite(suite);
   const keyPair = await s.kem.generateKeyPair();
   const publicKey = new Uint8Array(await s.kem.serializePublicKey(keyPair.publicKey));
@@ -73,7 +95,10 @@ export async function generateBoxKeyPair(suite: SuiteName): Promise<BoxKeyPair> 
  * X25519: RFC 9180 DeriveKeyPair): a reply key's, kept as its seed, or a test
  * vector's. A box's own key is generated and never has a seed.
  */
-export async function boxKeyPairFromSeed(suite: SuiteName, given: Uint8Array): Promise<BoxKeyPair> {
+export async function boxKeyPairFromSeed(
+  suite: SuiteName,
+  given: Uint8Array,
+): Promise<PortableKeyPair> {
   const s = cipherSuite(suite);
   // A copy: a Node Buffer is often a view into a larger pool, and the KEM reads the whole backing buffer.
   const seed = Uint8Array.from(given);
@@ -109,6 +134,7 @@ export async function open(
   info: Uint8Array,
   aad: Uint8Array,
 ): Promise<Uint8Array> {
+  if ('opener' in box) return box.opener.open(enc, ct, info, aad);
   const s = cipherSuite(box.suite);
   return new Uint8Array(await s.open({ recipientKey: box.keyPair, enc, info }, ct, aad));
 }

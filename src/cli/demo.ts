@@ -18,6 +18,7 @@ import { DevStack } from '../devstack/stack.ts';
 import { SealboxError } from '../errors.ts';
 import { GitHubIssueBus } from '../github/issue-bus.ts';
 import { boxAttester } from '../node/box-attest.ts';
+import { boxKeyPairOnNode } from '../node/native-hpke.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { policyFromFlags } from '../policy/identity.ts';
 import { parseTrustedRootText } from '../sigstore/trusted-root.ts';
@@ -80,6 +81,7 @@ export async function demoCommand(o: DemoOptions): Promise<number> {
         now: () => new Date(),
         sleep,
         log: (line) => say(`  box: ${line}`),
+        generateKey: boxKeyPairOnNode,
       },
       {
         boxId: `demo-${runId}`,

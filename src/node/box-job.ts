@@ -17,6 +17,7 @@ import { githubFromEnv, storeAttestation } from './attestation-store.ts';
 import { boxAttester } from './box-attest.ts';
 import { checkExec, runExec, type ExecOptions } from './exec-sandbox.ts';
 import { identityToken } from './identity-token.ts';
+import { boxKeyPairOnNode } from './native-hpke.ts';
 import { endpointsFrom } from './signing.ts';
 
 export interface BoxJobSettings {
@@ -172,6 +173,7 @@ export async function runBoxJob(
       log,
       event,
       exec: (inputs, params) => runExec(inputs, params, execOptions),
+      generateKey: boxKeyPairOnNode,
     },
     {
       boxId: `box-${runId}-${attempt}-${randomBytes(4).toString('hex')}`,

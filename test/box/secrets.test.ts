@@ -6,7 +6,15 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { announcementText, resultText } from '../../src/box/bus.ts';
-import { generateBoxKeyPair, type BoxKeyPair } from '../../src/box/hpke.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  boxKeyPairFromSeed,
+  generateBoxKeyPair,
+  type BoxKeyPair,
+  type PortableKeyPair,
+  type SuiteName,
+} from '../../src/box/hpke.ts';
+import { nativeBoxKeyPairFromSeed } from '../../src/node/native-hpke.ts';
 import { hostBox } from '../../src/box/host.ts';
 import { boxConfig, boxDeps } from '../helpers/box.ts';
 import { MemoryBus } from '../helpers/memory-bus.ts';
@@ -14,11 +22,28 @@ import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
 
-async function privateBytes(k: BoxKeyPair): Promise<Uint8Array> {
+async function privateBytes(k: PortableKeyPair): Promise<Uint8Array> {
   const p = k.keyPair.privateKey as CryptoKey & { key?: Uint8Array };
   if (p.key) return p.key; // X-Wing: the seed
   const jwk = await crypto.subtle.exportKey('jwk', p);
   return Buffer.from(jwk.d!, 'base64url');
+}
+
+/**
+ * A key node:crypto opens with (the box's on Node), made from a seed the test
+ * keeps, and every private value it holds: the seed and what it expands to
+ * (X-Wing: ML-KEM-768's 64-byte seed and X25519's key; X25519: the derived key).
+ */
+async function nativeKey(suite: SuiteName): Promise<{ key: BoxKeyPair; secrets: Uint8Array[] }> {
+  const seed = randomBytes(32);
+  const expanded =
+    suite === 'x-wing'
+      ? createHash('shake256', { outputLength: 96 }).update(seed).digest()
+      : undefined;
+  const secrets = expanded
+    ? [seed, expanded.subarray(0, 64), expanded.subarray(64)]
+    : [seed, await privateBytes(await boxKeyPairFromSeed(suite, seed))];
+  return { key: nativeBoxKeyPairFromSeed(suite, seed), secrets };
 }
 
 /** Every encoding a key might leak in. */
@@ -40,9 +65,14 @@ function walk(dir: string): string[] {
   });
 }
 
-for (const suite of ['x25519', 'x-wing'] as const) {
-  test(`${suite}: the key is nowhere in what the box wrote, logged or posted`, async () => {
-    let key: BoxKeyPair | undefined;
+for (const [suite, keys] of [
+  ['x25519', '@hpke'],
+  ['x-wing', '@hpke'],
+  ['x25519', 'node:crypto'],
+  ['x-wing', 'node:crypto'],
+] as const) {
+  test(`${suite} (${keys}): the key is nowhere in what the box wrote, logged or posted`, async () => {
+    let privateValues: Uint8Array[] = [];
     const emitted: string[] = [];
     const secrets = ['sealed bid 31337', 'sealed bid 27182'];
     const bus = new MemoryBus(
@@ -51,20 +81,34 @@ for (const suite of ['x25519', 'x-wing'] as const) {
     const hosted = await hostBox(
       boxDeps(ctx.stack, bus, undefined, {
         log: (line) => emitted.push(line),
-        generateKey: async (s) => (key = await generateBoxKeyPair(s)),
+        generateKey: async (s) => {
+          if (keys === 'node:crypto') {
+            const made = await nativeKey(s);
+            privateValues = made.secrets;
+            return made.key;
+          }
+          const key = await generateBoxKeyPair(s);
+          privateValues = [await privateBytes(key)];
+          return key;
+        },
       }),
       boxConfig(
-        { boxId: `secrets-${suite}`, suite, computation: { name: 'stats', parameters: {} } },
+        {
+          boxId: `secrets-${suite}-${keys === '@hpke' ? 'hpke' : 'node'}`,
+          suite,
+          computation: { name: 'stats', parameters: {} },
+        },
         { min_participants: 2 },
       ),
     );
-    const dir = join(ctx.dir, suite);
+    const dir = join(ctx.dir, `${suite}-${keys}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'manifest.json'), hosted.manifest);
     writeFileSync(join(dir, 'result.json'), hosted.result);
     writeFileSync(join(dir, 'manifest.sigstore.json'), JSON.stringify(hosted.manifestBundle));
     writeFileSync(join(dir, 'result.sigstore.json'), JSON.stringify(hosted.resultBundle));
-    const needles = encodings(await privateBytes(key!));
+    assert.ok(privateValues.length, 'the box made its key through the test');
+    const needles = privateValues.flatMap(encodings);
     for (const e of bus.emitted) {
       if (e.announcement) emitted.push(announcementText(e.announcement));
       if (e.result) emitted.push(resultText(e.result, e.bundle));

@@ -15,6 +15,7 @@ import { selectReleases } from '../../src/node/releases.ts';
 import type { LoadedTrustedRoot } from '../../src/sigstore/trusted-root.ts';
 import type { DevStack } from '../../src/devstack/stack.ts';
 import { boxAttester } from '../../src/node/box-attest.ts';
+import { boxKeyPairOnNode } from '../../src/node/native-hpke.ts';
 import { REPO_ROOT } from './cli.ts';
 
 /** A run of sealbox's box workflow at the stack's own release (its tag). */
@@ -44,6 +45,7 @@ export function boxDeps(
     ),
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    generateKey: boxKeyPairOnNode,
     ...extra,
   };
 }
