@@ -101,10 +101,13 @@ export function canonicalBody(env: ParsedEnvelope): string {
   return env.format === 'inferencebench' ? pythonDumps(env.body) : jcs(env.body, env.label);
 }
 
-/** The content hash, lowercase hex. */
-export async function contentHash(env: ParsedEnvelope): Promise<string> {
+/** The content hash, lowercase hex (SHA-256 by WebCrypto unless another is given). */
+export async function contentHash(
+  env: ParsedEnvelope,
+  sha256: (bytes: Uint8Array) => string | Promise<string> = sha256Hex,
+): Promise<string> {
   const bytes = new TextEncoder().encode(canonicalBody(env));
-  return sha256Hex(bytes);
+  return sha256(bytes);
 }
 
 export { sha256Hex } from '../bytes.ts';

@@ -75,8 +75,12 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+// Printable ASCII but the quote and the backslash: written as it is (most strings).
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string as Python writes it with ensure_ascii: only printable ASCII stays as it is. */
 export function pythonString(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -112,8 +116,17 @@ export function pythonFloat(x: number): string {
 
 /** A JSON number lexeme as Python's json module reads and writes it: int exactly, float by repr. */
 export function pythonNumber(lexeme: string): string {
-  if (/^-?(0|[1-9]\d*)$/.test(lexeme)) return BigInt(lexeme).toString(); // "-0" is the int 0
+  // An int lexeme (no leading zeros) is already Python's text of it, but "-0", the int 0.
+  if (/^-?(0|[1-9]\d*)$/.test(lexeme)) return lexeme === '-0' ? '0' : lexeme;
   return pythonFloat(Number(lexeme));
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Member names in Python's order: by code point, which is UTF-16 unit order without surrogates. */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  return keys.some((k) => SURROGATE.test(k)) ? keys.sort(compareCodePoints) : keys.sort();
 }
 
 export function pythonDumps(value: LosslessValue): string {
@@ -124,8 +137,7 @@ export function pythonDumps(value: LosslessValue): string {
   if (isLosslessNumber(value)) return pythonNumber((value as LosslessNumber).value);
   if (Array.isArray(value)) return `[${value.map(pythonDumps).join(',')}]`;
   const obj = value as { [key: string]: LosslessValue };
-  return `{${Object.keys(obj)
-    .sort(compareCodePoints)
+  return `{${sortedKeys(obj)
     .map((k) => `${pythonString(k)}:${pythonDumps(obj[k]!)}`)
     .join(',')}}`;
 }

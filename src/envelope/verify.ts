@@ -1,6 +1,7 @@
 // Envelope verification: recompute the content hash, check the signature,
 // then the trust decision, which is never skipped. Portable: the Sigstore
-// verifier is injected and dev-key signatures use WebCrypto's Ed25519.
+// verifier is injected, and so are SHA-256 and Ed25519 (WebCrypto's unless a
+// platform gives its own: Node's are synchronous, src/node/envelope-crypto.ts).
 import { SealboxError, describe } from '../errors.ts';
 import { pemToDer } from '../policy/claims.ts';
 import { failed, passed, type Check } from '../check.ts';
@@ -40,7 +41,37 @@ export interface EnvelopeTrust {
    * trust policy): the `release` check, over these lists.
    */
   boxReleases?: readonly ReleaseSource[];
+  /** SHA-256 and Ed25519; WebCrypto's when absent. */
+  crypto?: EnvelopeCrypto;
 }
+
+/** The primitives an envelope's checks use, each call either synchronous or not. */
+export interface EnvelopeCrypto {
+  sha256Hex(bytes: Uint8Array): string | Promise<string>;
+  /** An Ed25519 public key from its SPKI DER; throws when it is not one. */
+  ed25519Key(spki: Uint8Array): unknown;
+  ed25519Verify(
+    key: unknown,
+    signature: Uint8Array,
+    message: Uint8Array,
+  ): boolean | Promise<boolean>;
+}
+
+/** WebCrypto's SHA-256 and Ed25519: what a browser has. */
+export const webCryptoPrimitives: EnvelopeCrypto = {
+  sha256Hex,
+  ed25519Key: (spki) =>
+    crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, [
+      'verify',
+    ]),
+  ed25519Verify: (key, signature, message) =>
+    crypto.subtle.verify(
+      { name: 'Ed25519' },
+      key as CryptoKey,
+      signature as Uint8Array<ArrayBuffer>,
+      message as Uint8Array<ArrayBuffer>,
+    ),
+};
 
 export interface EnvelopeVerification {
   ok: boolean;
@@ -72,25 +103,21 @@ function base64Bytes(value: string, what: string, label: string): Uint8Array {
   return Uint8Array.from(atob(clean), (c) => c.charCodeAt(0));
 }
 
-async function ed25519Key(
-  pem: string,
-  what: string,
-): Promise<{ key: CryptoKey; spki: Uint8Array }> {
-  let spki: Uint8Array;
+function pemSpki(pem: string, what: string): Uint8Array {
   try {
-    spki = pemToDer(pem);
+    return pemToDer(pem);
   } catch {
     throw new SealboxError('KEY_INVALID', `${what} is not a PEM public key`);
   }
+}
+
+async function ed25519Key(
+  primitives: EnvelopeCrypto,
+  spki: Uint8Array,
+  what: string,
+): Promise<{ key: unknown; spki: Uint8Array }> {
   try {
-    const key = await crypto.subtle.importKey(
-      'spki',
-      spki as Uint8Array<ArrayBuffer>,
-      { name: 'Ed25519' },
-      false,
-      ['verify'],
-    );
-    return { key, spki };
+    return { key: await primitives.ed25519Key(spki), spki };
   } catch {
     throw new SealboxError('KEY_INVALID', `${what} is not an Ed25519 public key`);
   }
@@ -124,16 +151,17 @@ function result(
 // Anchors are imported once per trust decision, not once per envelope.
 const anchorCache = new WeakMap<
   EnvelopeTrust,
-  Promise<{ key: CryptoKey; spki: Uint8Array; label: string }[]>
+  Promise<{ key: unknown; spki: Uint8Array; label: string }[]>
 >();
 function anchorKeys(trust: EnvelopeTrust) {
   let keys = anchorCache.get(trust);
   if (!keys) {
+    const primitives = trust.crypto ?? webCryptoPrimitives;
     keys = Promise.all(
-      trust.devKeys.map(async (a) => ({
-        ...(await ed25519Key(a.pem, `trust anchor ${a.label}`)),
-        label: a.label,
-      })),
+      trust.devKeys.map(async (a) => {
+        const what = `trust anchor ${a.label}`;
+        return { ...(await ed25519Key(primitives, pemSpki(a.pem, what), what)), label: a.label };
+      }),
     );
     anchorCache.set(trust, keys);
   }
@@ -153,13 +181,17 @@ async function verifyDevKey(
       'INPUT_INVALID',
       `${env.label}: a dev-key signature needs certificate and bundle`,
     );
-  const embedded = await ed25519Key(certificate, `${env.label}: signature.certificate`);
+  const primitives = trust.crypto ?? webCryptoPrimitives;
+  const what = `${env.label}: signature.certificate`;
+  const embeddedSpki = pemSpki(certificate, what);
+  let anchor: { key: unknown; label: string } | undefined;
+  for (const a of await anchorKeys(trust)) {
+    if (sameBytes(a.spki, embeddedSpki)) anchor = a;
+  }
+  // The embedded key is an anchor's (already imported, so an Ed25519 key), or imported here.
+  const embedded = anchor ?? (await ed25519Key(primitives, embeddedSpki, what));
   const signature = base64Bytes(signatureB64, 'signature.bundle', env.label);
   const checks: Check[] = [];
-  let anchor: { key: CryptoKey; label: string } | undefined;
-  for (const a of await anchorKeys(trust)) {
-    if (sameBytes(a.spki, embedded.spki)) anchor = a;
-  }
   if (!trust.devKeys.length)
     checks.push(
       failed(
@@ -178,12 +210,7 @@ async function verifyDevKey(
     );
   else checks.push(passed('trust', `the signing key is the trust anchor ${anchor.label}`));
   const message = new TextEncoder().encode(hash);
-  const ok = await crypto.subtle.verify(
-    { name: 'Ed25519' },
-    anchor?.key ?? embedded.key,
-    signature as Uint8Array<ArrayBuffer>,
-    message,
-  );
+  const ok = await primitives.ed25519Verify(embedded.key, signature, message);
   checks.unshift(
     ok
       ? passed('signature', `Ed25519 signature over content hash ${hash}`)
@@ -287,7 +314,7 @@ export async function verifyEnvelope(
   const sig = env.signature;
   let hash: string;
   try {
-    hash = await contentHash(env);
+    hash = await contentHash(env, (trust.crypto ?? webCryptoPrimitives).sha256Hex);
   } catch (e) {
     if (!(e instanceof EnvelopeRefusal)) throw e;
     // A document built so that readers disagree on what was signed: a failed verification.
@@ -328,7 +355,7 @@ export async function verifyEnvelope(
       // Upstream signs the UTF-8 bytes of the hex content hash as a message.
       const artifact: Artifact = {
         label: `content hash ${hash}`,
-        digests: { sha256: await sha256Hex(hexBytes) },
+        digests: { sha256: await (trust.crypto ?? webCryptoPrimitives).sha256Hex(hexBytes) },
         read: async () => hexBytes,
       };
       return verifySigstore(env, method, parsed, artifact, hash, trust);

@@ -22,6 +22,7 @@ import { readTextFile } from './files.ts';
 import { resolveArtifact } from './files.ts';
 import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
 import { defaultTrustedRoots } from './trusted-roots.ts';
+import { nodeEnvelopeCrypto } from './envelope-crypto.ts';
 
 export interface ItemContext {
   init: WorkerInit;
@@ -90,6 +91,7 @@ export function envelopeContext(init: EnvelopeWorkerInit): EnvelopeContext {
       verifier: new SigstoreSignatureVerifier(),
       requireTlog: init.requireTlog,
       boxReleases: init.boxReleases,
+      crypto: nodeEnvelopeCrypto,
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   pythonDumps,
   pythonFloat,
   pythonNumber,
+  pythonString,
 } from '../../src/envelope/python-json.ts';
 
 test('floats as Python repr writes them', () => {
@@ -150,4 +151,48 @@ test('random bodies: our hash equals Python json.dumps hash (property, 600 cases
       .digest('hex');
     assert.equal(ours, expected[i], `case ${i}: ${t}`);
   });
+});
+
+// The general rules, as written before the fast paths: the reference they must equal.
+function generalString(s: string): string {
+  const short: Record<string, string> = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\b': '\\b',
+    '\f': '\\f',
+  };
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (short[s[i]!]) out += short[s[i]!];
+    else if (code >= 0x20 && code <= 0x7e) out += s[i];
+    else out += `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out + '"';
+}
+
+test('the fast paths (plain strings, int lexemes, names without surrogates) equal the general rules', () => {
+  const strings = [
+    ...fc.sample(text, { numRuns: 3000, seed: 7 }),
+    ...['', 'plain words', 'a"b', 'a\\b', '\u007f', '\u001f', ' ~!#[]', '\ud800', 'x\udfffy'],
+  ];
+  for (const s of strings) assert.equal(pythonString(s), generalString(s), JSON.stringify(s));
+  const ints = fc.sample(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), {
+    numRuns: 2000,
+    seed: 8,
+  });
+  for (const n of [...ints.map(String), '0', '-0', '-1'])
+    assert.equal(pythonNumber(n), BigInt(n).toString(), n);
+  const nameSets = fc.sample(fc.uniqueArray(text, { maxLength: 8 }), { numRuns: 1000, seed: 9 });
+  for (const names of nameSets) {
+    const body = Object.fromEntries(names.map((k) => [k, null]));
+    const want = `{${[...names]
+      .sort(compareCodePoints)
+      .map((k) => `${generalString(k)}:null`)
+      .join(',')}}`;
+    assert.equal(pythonDumps(body), want, JSON.stringify(names));
+  }
 });
