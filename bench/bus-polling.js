@@ -1,11 +1,17 @@
 // The box's cost in rate-limited GitHub requests: 1,000 submissions arriving
 // evenly over a 10-minute window, polled every 15 s, on a simulated clock.
-// Floor: one request per poll that finds something new (40) plus the final
-// listing (10 pages); target at most 1.3x. (The seed's prototype read one
-// unpaginated page: 30 of the 1,000 comments.)
+// The floor, what a box cannot do without: one request per poll that found
+// something new, the pages of one complete listing twice (v1.1 lists until
+// two listings agree), and the fixed calls (create the issue, announce the
+// manifest, lock, one per result part, close). Target: at most 1.1x, every
+// comment still seen. Status edits of the issue body (at most one a minute)
+// and GraphQL queries (the edit records, a separate rate limit) are counted
+// and reported apart. (The job also stores two attestations after the
+// ceremony, on both sides of the ratio; the bench hosts the ceremony only.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resultTexts } from '../src/box/bus.ts';
 import { hostBox } from '../src/box/host.ts';
 import { parseManifest, publicKeyOf } from '../src/box/manifest.ts';
 import { sealSubmission } from '../src/box/sealing.ts';
@@ -16,6 +22,7 @@ import { githubClient } from '../src/github/client.ts';
 import { GitHubIssueBus } from '../src/github/issue-bus.ts';
 import { boxConfig } from '../test/helpers/box.ts';
 import { boxAttester } from '../src/node/box-attest.ts';
+import { boxKeyPairOnNode } from '../src/node/native-hpke.ts';
 
 const SUBMISSIONS = 1000;
 const WINDOW = 600;
@@ -28,32 +35,46 @@ gh.now = () => new Date(now);
 const octokit = githubClient(gh.jobToken('demo/sealbox'), stack.githubApiUrl);
 const bus = new GitHubIssueBus(octokit, 'demo/sealbox', undefined, { now: () => new Date(now) });
 
-// Account each request to the bus call that made it.
+// Account each request to the bus call that made it: REST (the core rate
+// limit; a 304 costs nothing) apart from GraphQL.
 const counts = { polls: 0, final: 0, status: 0, rest: 0 };
+const graphql = { polls: 0, final: 0, status: 0, rest: 0 };
+const calls = {};
+const invoked = {};
 const polls = { total: 0, foundNew: 0 };
 let seen = 0;
 const account =
-  (phase, fn) =>
+  (phase, fn, name) =>
   async (...args) => {
     const before = gh.log.length;
+    invoked[name] = (invoked[name] ?? 0) + 1;
     try {
       return await fn(...args);
     } finally {
-      counts[phase] += gh.log.slice(before).filter((r) => r.status !== 304).length;
+      const made = gh.log.slice(before).filter((r) => r.status !== 304);
+      const gql = made.filter((r) => r.path === '/graphql').length;
+      counts[phase] += made.length - gql;
+      graphql[phase] += gql;
+      calls[name] = (calls[name] ?? 0) + made.length - gql;
     }
   };
 const poll = bus.poll.bind(bus);
-bus.poll = account('polls', async () => {
-  const r = await poll();
-  polls.total++;
-  if (r.length > seen) polls.foundNew++;
-  seen = r.length;
-  return r;
-});
-bus.comments = account('final', bus.comments.bind(bus));
-bus.status = account('status', bus.status.bind(bus));
+bus.poll = account(
+  'polls',
+  async () => {
+    const r = await poll();
+    polls.total++;
+    if (r.length > seen) polls.foundNew++;
+    seen = r.length;
+    return r;
+  },
+  'poll',
+);
+for (const m of ['comments', 'commentsWithEditRecords', 'editRecords'])
+  bus[m] = account('final', bus[m].bind(bus), m);
+bus.status = account('status', bus.status.bind(bus), 'status');
 for (const m of ['open', 'announce', 'lock', 'publishResult', 'close'])
-  bus[m] = account('rest', bus[m].bind(bus));
+  bus[m] = account('rest', bus[m].bind(bus), m);
 
 // Submissions, sealed when the box announces itself, arrive on the simulated clock.
 let pending = [];
@@ -92,6 +113,7 @@ const hosted = await hostBox(
       stack.issuer.mint(run),
     ),
     now: () => new Date(now),
+    generateKey: boxKeyPairOnNode,
     sleep: async (ms) => {
       now += ms;
       arrive();
@@ -110,15 +132,31 @@ const hosted = await hostBox(
 await stack.stop();
 rmSync(scratch, { recursive: true, force: true });
 
-const total = counts.polls + counts.final + counts.status + counts.rest;
-const floor = polls.foundNew + Math.ceil(SUBMISSIONS / 100);
+// The listings' pages: 100 comments a page, every comment (the submissions and the result parts).
+const listings = invoked.commentsWithEditRecords ?? invoked.comments ?? 0;
+const pagesOfOneListing = Math.ceil(SUBMISSIONS / 100);
+const resultParts = (await resultTexts(hosted.result, hosted.resultBundle)).length;
+const fixed = 1 + 1 + 1 + resultParts + 1;
+const floor = polls.foundNew + 2 * pagesOfOneListing + fixed;
+const made = counts.polls + counts.final + counts.rest;
 console.log(
   `box over the GitHub bus: ${SUBMISSIONS} submissions over ${WINDOW / 60} minutes, polled every ${POLL / 1000} s (simulated clock)`,
 );
 console.log(`  accepted: ${hosted.parsedResult.counts.accepted} of ${SUBMISSIONS}`);
 console.log(
-  `  rate-limited requests: ${total} = polls ${counts.polls} (${polls.total} polls, ${polls.foundNew} found something new) + final listing ${counts.final} + status ${counts.status} + the rest ${counts.rest}`,
+  `  rate-limited REST requests: ${made} = polls ${counts.polls} (${polls.total} polls, ${polls.foundNew} found something new) + final listings ${counts.final} + fixed calls ${counts.rest} (${Object.entries(
+    calls,
+  )
+    .filter(
+      ([name]) =>
+        !['poll', 'status', 'comments', 'commentsWithEditRecords', 'editRecords'].includes(name),
+    )
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')})`,
 );
 console.log(
-  `  floor (polls that found something new + final listing pages): ${floor}; ratio ${(total / floor).toFixed(2)}x (target <= 1.30x)`,
+  `  floor: ${floor} = polls that found something new ${polls.foundNew} + 2 listings x ${pagesOfOneListing} pages + fixed calls ${fixed}; ratio ${(made / floor).toFixed(2)}x (target <= 1.10x)`,
+);
+console.log(
+  `  apart: status edits ${counts.status} (with them: ${((made + counts.status) / floor).toFixed(2)}x the floor); GraphQL queries ${graphql.polls + graphql.final + graphql.status + graphql.rest} (edit records, ${listings} listings)`,
 );

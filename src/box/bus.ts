@@ -34,6 +34,11 @@ export interface BoxBus {
   poll?(): Promise<BusComment[]>;
   /** GitHub's own edit record of each comment, by comment id. */
   editRecords?(): Promise<Map<number, EditRecord>>;
+  /**
+   * comments() with each comment's edit record, read together (fewer
+   * requests than the two apart, the same completeness).
+   */
+  commentsWithEditRecords?(): Promise<BusComment[]>;
   /** An author's SSH signing keys (for signed submissions); none when the login is no longer that id's. */
   signingKeys?(login: string, authorId: number): Promise<SigningKey[]>;
   /** A short public status (count so far, closing time), updated in place. */

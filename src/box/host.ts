@@ -383,9 +383,7 @@ async function agreedListing(
     if (i > 0) await deps.sleep(Math.min(8000, 500 * 2 ** (i - 1)));
     let listing: BusComment[];
     try {
-      listing = await deps.bus.comments();
-      const edits = await deps.bus.editRecords?.();
-      if (edits) listing = listing.map((c) => ({ ...c, editRecord: edits.get(c.id) }));
+      listing = await finalListing(deps.bus);
     } catch (e) {
       lastError = describe(e);
       previous = undefined;
@@ -399,4 +397,12 @@ async function agreedListing(
     lastError = 'two consecutive listings did not agree';
   }
   throw new Error(`the final listing could not be confirmed: ${lastError}`);
+}
+
+/** Every comment, completely, with its edit record where the bus keeps them. */
+async function finalListing(bus: BoxBus): Promise<BusComment[]> {
+  if (bus.commentsWithEditRecords) return bus.commentsWithEditRecords();
+  const listing = await bus.comments();
+  const edits = await bus.editRecords?.();
+  return edits ? listing.map((c) => ({ ...c, editRecord: edits.get(c.id) })) : listing;
 }

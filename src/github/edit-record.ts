@@ -29,6 +29,7 @@ export const COMMENT_EDITS_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $name) {
       issue(number: $number) {
         comments(first: 100, after: $after) {
+          totalCount
           pageInfo {
             hasNextPage
             endCursor
@@ -61,6 +62,7 @@ const Page = z.object({
       issue: z.nullable(
         z.object({
           comments: z.object({
+            totalCount: z.optional(z.int().check(z.nonnegative())),
             pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) }),
             nodes: z.array(
               z.nullable(
@@ -96,9 +98,25 @@ export async function commentEditRecords(
   repository: string,
   issue: number,
 ): Promise<Map<number, CommentEditRecord>> {
+  return (await commentEditListing(octokit, repository, issue)).records;
+}
+
+export interface CommentEditListing {
+  records: Map<number, CommentEditRecord>;
+  /** The issue's comment count as the pages gave it (the largest), when they gave it. */
+  totalCount?: number;
+}
+
+/** commentEditRecords, with the comment count its pages carry. */
+export async function commentEditListing(
+  octokit: GraphqlClient,
+  repository: string,
+  issue: number,
+): Promise<CommentEditListing> {
   const [owner, name] = repository.split('/') as [string, string];
   const where = `${repository}#${issue}: reading the comments' edit record`;
   const records = new Map<number, CommentEditRecord>();
+  let totalCount: number | undefined;
   let after: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
     let answer: unknown;
@@ -112,6 +130,8 @@ export async function commentEditRecords(
       throw new SealboxError('SERVICE', `${where}: GitHub's answer has an unexpected shape`);
     const comments = parsed.data.repository?.issue?.comments;
     if (!comments) throw new SealboxError('SERVICE', `${where}: no such issue`);
+    if (comments.totalCount !== undefined)
+      totalCount = Math.max(totalCount ?? 0, comments.totalCount);
     for (const node of comments.nodes) {
       if (!node) continue;
       const id = Number(node.fullDatabaseId ?? node.databaseId);
@@ -121,7 +141,7 @@ export async function commentEditRecords(
       const edits = Math.max(kept - (node.includesCreatedEdit ? 1 : 0), node.lastEditedAt ? 1 : 0);
       records.set(id, { lastEditedAt: node.lastEditedAt, edits });
     }
-    if (!comments.pageInfo.hasNextPage) return records;
+    if (!comments.pageInfo.hasNextPage) return { records, totalCount };
     if (!comments.pageInfo.endCursor || comments.pageInfo.endCursor === after)
       throw new SealboxError('SERVICE', `${where}: a next page without a new cursor`);
     after = comments.pageInfo.endCursor;

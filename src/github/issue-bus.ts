@@ -12,7 +12,7 @@ import {
   type SigningKey,
 } from '../box/bus.ts';
 import type { BusComment, EditRecord } from '../box/close-rules.ts';
-import { commentEditRecords } from './edit-record.ts';
+import { commentEditListing, commentEditRecords } from './edit-record.ts';
 import { sshSigningKeys } from './ssh-signing-keys.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
@@ -208,22 +208,63 @@ export class GitHubIssueBus implements BoxBus {
    * listing short of it throws (the box lists again, and aborts if it must).
    */
   async comments(): Promise<BusComment[]> {
-    const params = { owner: this.#owner, repo: this.#repo, issue_number: this.#issue! };
+    const all = await this.#listAll();
+    this.#complete(all, (await this.#octokit.rest.issues.get(this.#params())).data.comments);
+    return this.#sortedOf(all);
+  }
+
+  /**
+   * The final listing: every comment (all REST pages, as comments() reads
+   * them) with GitHub's edit record of each (GraphQL, read after), complete as
+   * comments() checks it, against the comment count the GraphQL pages carry
+   * (no separate request for the issue), and holding every comment those
+   * pages name.
+   */
+  async commentsWithEditRecords(): Promise<BusComment[]> {
+    const all = await this.#listAll();
+    const { records, totalCount } = await commentEditListing(
+      this.#octokit,
+      `${this.#owner}/${this.#repo}`,
+      this.#issue!,
+    );
+    const expected =
+      totalCount ?? (await this.#octokit.rest.issues.get(this.#params())).data.comments;
+    this.#complete(all, expected);
+    for (const id of records.keys())
+      if (!all.has(id))
+        throw new SealboxError(
+          'SERVICE',
+          `${this.address}: comment ${id} has an edit record but is not in the listing`,
+        );
+    return this.#sortedOf(all).map((c) => ({ ...c, editRecord: records.get(c.id) }));
+  }
+
+  #params() {
+    return { owner: this.#owner, repo: this.#repo, issue_number: this.#issue! };
+  }
+
+  async #listAll(): Promise<Map<number, BusComment>> {
     const all = new Map<number, BusComment>();
     for (const c of await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
-      ...params,
+      ...this.#params(),
       per_page: 100,
     })) {
       const comment = this.#remember(toComment(c));
       all.set(c.id, comment);
       this.#seen.set(c.id, comment);
     }
-    const expected = (await this.#octokit.rest.issues.get(params)).data.comments;
+    return all;
+  }
+
+  #complete(all: Map<number, BusComment>, expected: number): void {
     if (all.size < expected)
       throw new SealboxError(
         'SERVICE',
         `${this.address}: the listing has ${all.size} comments, the issue counts ${expected}`,
       );
+  }
+
+  #sortedOf(all: Map<number, BusComment>): BusComment[] {
     return [...all.values()].sort((a, b) => a.id - b.id);
   }
 

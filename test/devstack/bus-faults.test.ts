@@ -243,3 +243,34 @@ test('a client with a wait bound fails at once on a longer limit, and waits out 
   await list();
   assert.ok(performance.now() - started >= 1000, 'the short reset was waited out');
 });
+
+test('the final listing with edit records: no request for the issue, and a comment landing between its REST and GraphQL reads makes it throw', async (t) => {
+  const gh = ctx.stack.github;
+  const { bus, number } = await floodedIssue(230);
+  t.after(() => (gh.beforeRequest = undefined));
+  const before = gh.log.length;
+  const all = await bus.commentsWithEditRecords();
+  const made = gh.log.slice(before);
+  assert.equal(all.length, 230);
+  assert.ok(all.every((c) => c.editRecord && c.editRecord.edits === 0));
+  assert.deepEqual(
+    made.map((r) => (r.path === '/graphql' ? 'graphql' : r.path.replace(/\?.*/, ''))),
+    [...Array(3).fill(`/repos/demo/faults/issues/${number}/comments`), ...Array(3).fill('graphql')],
+    'three REST pages and three GraphQL pages, and nothing else',
+  );
+  // A comment arriving after the REST pages: the GraphQL count shows the listing short.
+  let added = false;
+  gh.beforeRequest = (_m, path) => {
+    if (!added && path === '/graphql') {
+      added = true;
+      gh.seedComments('demo/faults', number, gh.user('late'), ['late comment']);
+    }
+  };
+  await assert.rejects(bus.commentsWithEditRecords(), {
+    code: 'SERVICE',
+    message: /the listing has 230 comments, the issue counts 231/,
+  });
+  const again = await bus.commentsWithEditRecords();
+  assert.equal(again.length, 231, 'listed again, the late comment is there');
+  assert.equal(again.at(-1)!.body, 'late comment');
+});
