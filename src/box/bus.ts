@@ -30,13 +30,17 @@ export interface BoxBus {
   announce(a: Announcement): Promise<void>;
   /** Every comment, completely (all pages; at least as many as the bus counts). */
   comments(): Promise<BusComment[]>;
-  /** A cheaper read while the box is open (incremental); defaults to comments(). */
+  /**
+   * A cheaper read while the box is open (incremental); defaults to
+   * comments(). It may leave out the comments that never carried the armour.
+   */
   poll?(): Promise<BusComment[]>;
   /** GitHub's own edit record of each comment, by comment id. */
   editRecords?(): Promise<Map<number, EditRecord>>;
   /**
    * comments() with each comment's edit record, read together (fewer
-   * requests than the two apart, the same completeness).
+   * requests than the two apart, the same completeness); it may leave out the
+   * comments that never carried the armour.
    */
   commentsWithEditRecords?(): Promise<BusComment[]>;
   /** An author's SSH signing keys (for signed submissions); none when the login is no longer that id's. */

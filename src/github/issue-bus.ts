@@ -47,8 +47,12 @@ export class GitHubIssueBus implements BoxBus {
   readonly #now: () => Date;
   readonly #statusEveryMs: number;
   #issue?: number;
-  // Incremental polling: what has been seen, the newest updated_at, the last ETag.
+  // What has been seen: a comment that carries or carried the armour whole; any
+  // other by its id alone (armour appearing in it later is an edit), so junk
+  // costs the box no memory for its body. Then, for incremental polling, the
+  // newest updated_at and the last ETag.
   readonly #seen = new Map<number, BusComment>();
+  readonly #plain = new Set<number>();
   #since?: string;
   #etag?: string;
   #announced?: Announcement;
@@ -137,7 +141,7 @@ export class GitHubIssueBus implements BoxBus {
   /**
    * Cheap polling while the box is open: only comments updated since the last
    * poll, with a conditional request (a 304 costs no rate limit). Returns
-   * everything seen so far.
+   * every comment seen so far that carries or carried the armour.
    */
   async poll(): Promise<BusComment[]> {
     const params = {
@@ -172,29 +176,43 @@ export class GitHubIssueBus implements BoxBus {
     }
     for (const c of [...first.data, ...rest]) {
       const comment = toComment(c);
-      this.#seen.set(comment.id, this.#remember(comment));
+      this.#remember(comment);
       if (!this.#since || comment.updated_at > this.#since) this.#since = comment.updated_at;
     }
     return this.#sorted();
   }
 
   /**
-   * Marks a comment whose body differs from one seen before (kept for the
-   * final listing too), and keeps the last armour seen in it: a comment whose
-   * armour is edited away is still an armoured comment, rejected as edited.
+   * Records a comment as read now. One that carries or carried the armour is
+   * kept and returned, marked when its body differs from one seen before
+   * (kept for the final listing too), with the last armour seen in it: a
+   * comment whose armour is edited away is still an armoured comment,
+   * rejected as edited. Any other is kept by its id alone.
    */
-  #remember(c: BusComment): BusComment {
+  #remember(c: BusComment): BusComment | undefined {
     const before = this.#seen.get(c.id);
-    if (!before) return c;
-    const armourSeen =
-      findArmour(c.body) === undefined
-        ? (findArmour(before.body) ?? before.armourSeen)
-        : before.armourSeen;
-    return {
-      ...c,
-      ...(before.edited || before.body !== c.body ? { edited: true } : {}),
-      ...(armourSeen !== undefined ? { armourSeen } : {}),
-    };
+    const armour = findArmour(c.body);
+    let comment: BusComment;
+    if (!before) {
+      if (armour === undefined) {
+        this.#plain.add(c.id);
+        return undefined;
+      }
+      // Seen before without the armour: it was edited in.
+      comment = this.#plain.delete(c.id) ? { ...c, edited: true } : c;
+    } else {
+      const armourSeen =
+        armour === undefined ? (findArmour(before.body) ?? before.armourSeen) : before.armourSeen;
+      comment = {
+        ...c,
+        // One copy of a body read again unchanged (the box's records share it).
+        body: before.body === c.body ? before.body : c.body,
+        ...(before.edited || before.body !== c.body ? { edited: true } : {}),
+        ...(armourSeen !== undefined ? { armourSeen } : {}),
+      };
+    }
+    this.#seen.set(c.id, comment);
+    return comment;
   }
 
   #sorted(): BusComment[] {
@@ -208,20 +226,24 @@ export class GitHubIssueBus implements BoxBus {
    * listing short of it throws (the box lists again, and aborts if it must).
    */
   async comments(): Promise<BusComment[]> {
-    const all = await this.#listAll();
-    this.#complete(all, (await this.#octokit.rest.issues.get(this.#params())).data.comments);
-    return this.#sortedOf(all);
+    const { comments } = await this.#listAll(true);
+    this.#complete(
+      comments.size,
+      (await this.#octokit.rest.issues.get(this.#params())).data.comments,
+    );
+    return this.#sortedOf(comments);
   }
 
   /**
-   * The final listing: every comment (all REST pages, as comments() reads
-   * them) with GitHub's edit record of each (GraphQL, read after), complete as
-   * comments() checks it, against the comment count the GraphQL pages carry
-   * (no separate request for the issue), and holding every comment those
-   * pages name.
+   * The box's final listing: every comment (all REST pages, as comments()
+   * reads them) with GitHub's edit record of each (GraphQL, read after),
+   * complete as comments() checks it, against the comment count the GraphQL
+   * pages carry (no separate request for the issue), and holding every
+   * comment those pages name. Returns the comments that carry or carried the
+   * armour (the others are counted, not kept).
    */
   async commentsWithEditRecords(): Promise<BusComment[]> {
-    const all = await this.#listAll();
+    const { ids, comments } = await this.#listAll(false);
     const { records, totalCount } = await commentEditListing(
       this.#octokit,
       `${this.#owner}/${this.#repo}`,
@@ -229,38 +251,47 @@ export class GitHubIssueBus implements BoxBus {
     );
     const expected =
       totalCount ?? (await this.#octokit.rest.issues.get(this.#params())).data.comments;
-    this.#complete(all, expected);
+    this.#complete(ids.size, expected);
     for (const id of records.keys())
-      if (!all.has(id))
+      if (!ids.has(id))
         throw new SealboxError(
           'SERVICE',
           `${this.address}: comment ${id} has an edit record but is not in the listing`,
         );
-    return this.#sortedOf(all).map((c) => ({ ...c, editRecord: records.get(c.id) }));
+    return this.#sortedOf(comments).map((c) => ({ ...c, editRecord: records.get(c.id) }));
   }
 
   #params() {
     return { owner: this.#owner, repo: this.#repo, issue_number: this.#issue! };
   }
 
-  async #listAll(): Promise<Map<number, BusComment>> {
-    const all = new Map<number, BusComment>();
-    for (const c of await this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
-      ...this.#params(),
-      per_page: 100,
-    })) {
-      const comment = this.#remember(toComment(c));
-      all.set(c.id, comment);
-      this.#seen.set(c.id, comment);
+  /**
+   * Every page, each comment once by id (one that shifts pages while they
+   * are read is not counted twice); page by page, so that only the comments
+   * kept outlive their page. `all`: keep every comment, not only the armoured.
+   */
+  async #listAll(all: boolean): Promise<{ ids: Set<number>; comments: Map<number, BusComment> }> {
+    const ids = new Set<number>();
+    const comments = new Map<number, BusComment>();
+    for await (const page of this.#octokit.paginate.iterator(
+      this.#octokit.rest.issues.listComments,
+      { ...this.#params(), per_page: 100 },
+    )) {
+      for (const c of page.data) {
+        ids.add(c.id);
+        const read = toComment(c);
+        const kept = this.#remember(read) ?? (all ? read : undefined);
+        if (kept) comments.set(c.id, kept);
+      }
     }
-    return all;
+    return { ids, comments };
   }
 
-  #complete(all: Map<number, BusComment>, expected: number): void {
-    if (all.size < expected)
+  #complete(listed: number, expected: number): void {
+    if (listed < expected)
       throw new SealboxError(
         'SERVICE',
-        `${this.address}: the listing has ${all.size} comments, the issue counts ${expected}`,
+        `${this.address}: the listing has ${listed} comments, the issue counts ${expected}`,
       );
   }
 

@@ -3,11 +3,16 @@
 // comments added while pages are read. No comment lost, none counted twice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ARMOUR_BEGIN, ARMOUR_END } from '../../src/box/armour.ts';
 import { githubClient } from '../../src/github/client.ts';
 import { GitHubIssueBus } from '../../src/github/issue-bus.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
+
+/** A comment body carrying armour (what the box keeps; other comments it only counts). */
+const armoured = (text: string) =>
+  `${ARMOUR_BEGIN}\n${Buffer.from(text).toString('base64')}\n${ARMOUR_END}`;
 
 async function floodedIssue(count: number) {
   const gh = ctx.stack.github;
@@ -17,7 +22,7 @@ async function floodedIssue(count: number) {
     'demo/faults',
     issue.data.number,
     gh.user('crowd'),
-    Array.from({ length: count }, (_, i) => `comment ${i}`),
+    Array.from({ length: count }, (_, i) => armoured(`comment ${i}`)),
   );
   return {
     bus: new GitHubIssueBus(octokit as never, 'demo/faults', issue.data.number),
@@ -39,7 +44,12 @@ test('every fault on the way: the full listing is complete and has no duplicates
     // Comments arrive while the pages are being read.
     if (!added && path.endsWith('/comments') && q.get('page') === '3') {
       added = true;
-      gh.seedComments('demo/faults', number, gh.user('late-crowd'), ['new 1', 'new 2', 'new 3']);
+      gh.seedComments(
+        'demo/faults',
+        number,
+        gh.user('late-crowd'),
+        ['new 1', 'new 2', 'new 3'].map(armoured),
+      );
     }
   };
   try {
@@ -49,7 +59,7 @@ test('every fault on the way: the full listing is complete and has no duplicates
     assert.equal(new Set(all.map((c) => c.id)).size, 453, 'none counted twice');
     assert.deepEqual(
       all.slice(-3).map((c) => c.body),
-      ['new 1', 'new 2', 'new 3'],
+      ['new 1', 'new 2', 'new 3'].map(armoured),
     );
   } finally {
     gh.beforeRequest = undefined;
@@ -68,7 +78,7 @@ test('polling is incremental and conditional: nothing new costs a 304, not the r
   try {
     seed(
       t0 + 1000,
-      Array.from({ length: 40 }, (_, i) => `later ${i}`),
+      Array.from({ length: 40 }, (_, i) => armoured(`later ${i}`)),
     );
     const requests = async (poll: () => Promise<unknown>) => {
       const before = gh.log.length;
@@ -90,7 +100,7 @@ test('polling is incremental and conditional: nothing new costs a 304, not the r
       [304],
       'nothing new: one conditional request, answered 304',
     );
-    seed(t0 + 2000, ['one more']);
+    seed(t0 + 2000, [armoured('one more')]);
     assert.deepEqual(await requests(() => bus.poll()), [200], 'a new comment: one request');
     assert.equal((await bus.poll()).length, 121);
     assert.match(gh.log[gh.log.length - 1]!.path, /since=/);
@@ -263,7 +273,7 @@ test('the final listing with edit records: no request for the issue, and a comme
   gh.beforeRequest = (_m, path) => {
     if (!added && path === '/graphql') {
       added = true;
-      gh.seedComments('demo/faults', number, gh.user('late'), ['late comment']);
+      gh.seedComments('demo/faults', number, gh.user('late'), [armoured('late comment')]);
     }
   };
   await assert.rejects(bus.commentsWithEditRecords(), {
@@ -272,5 +282,46 @@ test('the final listing with edit records: no request for the issue, and a comme
   });
   const again = await bus.commentsWithEditRecords();
   assert.equal(again.length, 231, 'listed again, the late comment is there');
-  assert.equal(again.at(-1)!.body, 'late comment');
+  assert.equal(again.at(-1)!.body, armoured('late comment'));
+});
+
+test('the box keeps only comments that carry or carried the armour; armour edited into a plain comment is an edit', async (t) => {
+  const gh = ctx.stack.github;
+  // One server second for all of it: edits leave updated_at equal to created_at.
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  gh.now = () => second;
+  t.after(() => (gh.now = () => new Date()));
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl);
+  const issue = await octokit.rest.issues.create({ owner: 'demo', repo: 'plain', title: 'box' });
+  const number = issue.data.number;
+  gh.seedComments('demo/plain', number, gh.user('crowd'), [
+    'just talk',
+    armoured('a submission'),
+    'more talk',
+  ]);
+  const bus = new GitHubIssueBus(octokit as never, 'demo/plain', number);
+  const polled = await bus.poll();
+  assert.deepEqual(
+    polled.map((c) => c.body),
+    [armoured('a submission')],
+    'the poll returns the armoured comment alone',
+  );
+  const author = githubClient(gh.tokenFor('crowd'), ctx.stack.githubApiUrl);
+  const all = await bus.comments();
+  assert.equal(all.length, 3, 'the complete listing still has every comment');
+  await author.rest.issues.updateComment({
+    owner: 'demo',
+    repo: 'plain',
+    comment_id: all[2]!.id,
+    body: armoured('slipped in later'),
+  });
+  const listing = await bus.commentsWithEditRecords();
+  assert.deepEqual(
+    listing.map((c) => [c.body, Boolean(c.edited)]),
+    [
+      [armoured('a submission'), false],
+      [armoured('slipped in later'), true],
+    ],
+    'only the armoured, and the one armour was edited into is marked edited',
+  );
 });

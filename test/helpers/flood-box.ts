@@ -1,0 +1,93 @@
+// The box of a flood run (test/helpers/flood.ts), in a worker thread of its
+// own: hosts the box over the GitHub bus on the local stack, asks the parent
+// for tokens and for time to pass (the parent's clock brings the comments),
+// and measures this thread's heap, which holds the box and nothing else.
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
+import { hostBox } from '../../src/box/host.ts';
+import type { BoxConfig } from '../../src/box/host.ts';
+import { githubClient } from '../../src/github/client.ts';
+import { GitHubIssueBus } from '../../src/github/issue-bus.ts';
+import { boxAttester } from '../../src/node/box-attest.ts';
+import { boxKeyPairOnNode } from '../../src/node/native-hpke.ts';
+
+const data = workerData as {
+  apiUrl: string;
+  token: string;
+  fulcioUrl: string;
+  rekorUrl: string;
+  now: number;
+  config: BoxConfig;
+};
+const port = parentPort!;
+let nextId = 0;
+const waiting = new Map<number, (answer: unknown) => void>();
+port.on('message', (m: { id: number; answer: unknown }) => {
+  waiting.get(m.id)?.(m.answer);
+  waiting.delete(m.id);
+});
+const ask = (request: Record<string, unknown>) =>
+  new Promise<unknown>((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve);
+    port.postMessage({ id, ...request });
+  });
+
+let now = data.now;
+const bus = new GitHubIssueBus(
+  githubClient(data.token, data.apiUrl) as never,
+  'demo/flood',
+  undefined,
+  { now: () => new Date(now) },
+);
+const announce = bus.announce.bind(bus);
+bus.announce = async (a) => {
+  await announce(a);
+  await ask({ kind: 'announced', manifest: a.manifest, opensAt: a.opensAt, issue: bus.issue });
+};
+
+// A full collection first (made possible here), so the growth counts from what is live.
+setFlagsFromString('--expose-gc');
+(runInNewContext('gc') as () => void)();
+const base = process.memoryUsage().heapUsed;
+let peak = 0;
+let retained = 0;
+const sampler = setInterval(
+  () => (peak = Math.max(peak, process.memoryUsage().heapUsed - base)),
+  20,
+);
+// After each mark-sweep: what survived it.
+const observer = new PerformanceObserver((list) => {
+  if (list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === 4))
+    retained = Math.max(retained, process.memoryUsage().heapUsed - base);
+});
+observer.observe({ entryTypes: ['gc'] });
+const started = performance.now();
+const hosted = await hostBox(
+  {
+    bus,
+    attest: boxAttester(
+      { fulcioUrl: data.fulcioUrl, rekorUrl: data.rekorUrl },
+      async () => (await ask({ kind: 'token' })) as string,
+    ),
+    now: () => new Date(now),
+    generateKey: boxKeyPairOnNode,
+    sleep: async (ms) => {
+      now = (await ask({ kind: 'sleep', ms })) as number;
+    },
+  },
+  data.config,
+);
+clearInterval(sampler);
+observer.disconnect();
+port.postMessage({
+  kind: 'done',
+  run: {
+    result: hosted.parsedResult,
+    seconds: (performance.now() - started) / 1000,
+    peakMiB: peak / 2 ** 20,
+    retainedMiB: retained / 2 ** 20,
+  },
+});
