@@ -1,5 +1,5 @@
 // `sealbox verify-batch DIR|FILE.jsonl [policy]`: many bundles on a worker pool.
-import { readBatch, verifyBatch } from '../node/batch.ts';
+import { readAndVerifyBatch } from '../node/batch.ts';
 import { readTextFile } from '../node/files.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';
 import { parseWorkers, type PolicyOptions } from './options.ts';
@@ -17,17 +17,37 @@ export async function verifyBatchCommand(
   const trustedRootText = o.trustedRoot
     ? await readTextFile(o.trustedRoot, 'trusted root')
     : undefined;
-  const items = await readBatch(source);
   const started = performance.now();
-  const results = await verifyBatch(items, {
-    policy,
-    publicKey,
-    trustedRootText,
-    trustedRootSource: o.trustedRoot,
-    requireTlog: !o.insecureIgnoreTlog,
-    predicateType: o.predicateType,
-    workers,
-  });
+  // Text: each item's line as soon as it and those before it are verified.
+  const stream = o.format !== 'json';
+  let lines = '';
+  let flushed = performance.now();
+  const flush = () => {
+    if (lines) process.stdout.write(lines);
+    lines = '';
+    flushed = performance.now();
+  };
+  if (stream) printNotes(notes, o.format);
+  const results = await readAndVerifyBatch(
+    source,
+    {
+      policy,
+      publicKey,
+      trustedRootText,
+      trustedRootSource: o.trustedRoot,
+      requireTlog: !o.insecureIgnoreTlog,
+      predicateType: o.predicateType,
+      workers,
+    },
+    stream
+      ? (r) => {
+          lines += r.ok
+            ? `OK: ${r.label}\n`
+            : `FAIL: ${r.label}: ${r.error ?? failureText(r.checks)}\n`;
+          if (lines.length > 16_384 || performance.now() - flushed > 100) flush();
+        }
+      : undefined,
+  );
   const seconds = (performance.now() - started) / 1000;
   const passed = results.filter((r) => r.ok).length;
   if (o.format === 'json') {
@@ -40,11 +60,7 @@ export async function verifyBatchCommand(
       notes,
     });
   } else {
-    printNotes(notes, o.format);
-    for (const r of results) {
-      const failure = r.error ?? failureText(r.checks);
-      process.stdout.write(r.ok ? `OK: ${r.label}\n` : `FAIL: ${r.label}: ${failure}\n`);
-    }
+    flush();
     process.stdout.write(
       `${passed} passed, ${results.length - passed} failed (${results.length} bundles in ${seconds.toFixed(2)} s)\n`,
     );

@@ -3,6 +3,7 @@
 // @sigstore/verify path, no other). Verdicts are identical to one-by-one
 // verification; only the scheduling differs.
 import type { ReleaseSource } from '../box/releases.ts';
+import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -170,7 +171,13 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
   readonly #ready: Promise<void>;
 
   constructor(init: AnyWorkerInit, size = defaultWorkers(), entry: URL = workerUrl()) {
-    this.#workers = Array.from({ length: size }, () => new Worker(entry, { workerData: init }));
+    // The workers load the compiled code the CLI's compile cache holds, when it has one.
+    const cache = getCompileCacheDir();
+    const env = cache ? { ...process.env, NODE_COMPILE_CACHE: cache } : undefined;
+    this.#workers = Array.from(
+      { length: size },
+      () => new Worker(entry, { workerData: init, ...(env ? { env } : {}) }),
+    );
     this.#ready = Promise.all(
       this.#workers.map(
         (w) =>
@@ -184,6 +191,9 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
           }),
       ),
     ).then(() => undefined);
+    // The pool starts before its input is read: a failure is reported by verify(), or not
+    // at all when the input fails first.
+    this.#ready.catch(() => {});
   }
 
   /** Resolves when every worker has loaded its trusted roots. */
@@ -191,7 +201,18 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
     return this.#ready;
   }
 
-  async verify(items: Item[], chunk = 16, onProgress?: (done: number) => void): Promise<Result[]> {
+  /**
+   * Verifies the items, at most `chunk` to a message (fewer towards the end,
+   * so that no worker waits long on the last chunk of another); `onResult`
+   * hears each result as it comes (in the order the workers finish),
+   * `onProgress` the count done.
+   */
+  async verify(
+    items: Item[],
+    chunk = 16,
+    onProgress?: (done: number) => void,
+    onResult?: (index: number, result: Result) => void,
+  ): Promise<Result[]> {
     await this.#ready;
     const results: Result[] = new Array(items.length);
     let done = 0;
@@ -206,14 +227,19 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
             return;
           }
           const start = next;
-          next = Math.min(items.length, next + chunk);
+          const share = Math.ceil((items.length - next) / (2 * this.#workers.length));
+          next = Math.min(items.length, next + Math.max(1, Math.min(chunk, share)));
           worker.postMessage({ start, items: items.slice(start, next) });
         };
         const onMessage = (m: { start: number; results: Result[] }) => {
-          m.results.forEach((r, i) => (results[m.start + i] = r));
+          // The next chunk first, so the worker does not wait on what is done with this one.
+          send();
+          m.results.forEach((r, i) => {
+            results[m.start + i] = r;
+            onResult?.(m.start + i, r);
+          });
           done += m.results.length;
           onProgress?.(done);
-          send();
         };
         worker.on('message', onMessage);
         worker.on('error', reject);
@@ -240,6 +266,33 @@ export async function verifyBatch(
   const pool = new VerifierPool(options, size);
   try {
     return await pool.verify(items, options.chunk);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Reads a batch (readBatch) while a pool of `options.workers` starts, then
+ * verifies it there, telling `onResult` of each result in the batch's order
+ * as soon as it and every one before it are in.
+ */
+export async function readAndVerifyBatch(
+  source: string,
+  options: BatchOptions,
+  onResult?: (result: BatchResult, index: number) => void,
+): Promise<BatchResult[]> {
+  const pool = new VerifierPool(options, Math.max(1, options.workers ?? defaultWorkers()));
+  try {
+    const items = await readBatch(source);
+    const arrived: (BatchResult | undefined)[] = new Array(items.length);
+    let next = 0;
+    return await pool.verify(items, options.chunk, undefined, (index, result) => {
+      arrived[index] = result;
+      while (next < items.length && arrived[next]) {
+        onResult?.(arrived[next]!, next);
+        arrived[next++] = undefined;
+      }
+    });
   } finally {
     await pool.close();
   }
