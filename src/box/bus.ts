@@ -35,6 +35,12 @@ export interface BoxBus {
    * comments(). It may leave out the comments that never carried the armour.
    */
   poll?(): Promise<BusComment[]>;
+  /**
+   * Comments over this many UTF-8 bytes can only be rejected (too_large, or
+   * an earlier reason): the bus may keep of one only its size and digests
+   * (BusComment.withheld).
+   */
+  keepBodiesUpTo?(maxBytes: number): void;
   /** GitHub's own edit record of each comment, by comment id. */
   editRecords?(): Promise<Map<number, EditRecord>>;
   /**

@@ -43,6 +43,14 @@ export interface BusComment {
   /** The last armour text seen in an earlier body (kept when a later body has none). */
   armourSeen?: string;
   editRecord?: EditRecord;
+  /**
+   * Set where the bus kept no copy of the armour (`body` is then empty): the
+   * comment was over the box's max_bytes, or was seen so with its armour and
+   * then edited. Such a comment can only be rejected; the rules need of it its
+   * body's UTF-8 size and its armour's SHA-256 (docs/spec/sealed-box-v1.1.md's
+   * ciphertext_sha256).
+   */
+  withheld?: { bytes: number; armourSha256: string };
 }
 
 export interface SubmissionRecord {
@@ -128,6 +136,18 @@ export function armourOf(c: BusComment): string | undefined {
   return findArmour(c.body) ?? c.armourSeen;
 }
 
+/** The comment carries, or carried, the armour (whether or not the bus kept it). */
+export function isArmoured(c: BusComment): boolean {
+  return c.withheld !== undefined || armourOf(c) !== undefined;
+}
+
+/** ciphertext_sha256: the SHA-256 of the armour text, as the bus kept it or its digest. */
+export async function armourSha256(c: BusComment): Promise<string | undefined> {
+  if (c.withheld) return c.withheld.armourSha256;
+  const text = armourOf(c);
+  return text === undefined ? undefined : sha256Hex(te.encode(text));
+}
+
 function wasEdited(c: BusComment): boolean {
   return (
     c.updated_at !== c.created_at ||
@@ -155,14 +175,14 @@ export async function classify(
   const listed = new Set<number>();
   for (const comment of listing) {
     listed.add(comment.id);
-    const text = armourOf(comment);
-    if (text === undefined) continue;
+    const ciphertextSha256 = await armourSha256(comment);
+    if (ciphertextSha256 === undefined) continue;
     const record: SubmissionRecord = {
       comment_id: comment.id,
       author_id: comment.author_id,
       author_login: comment.author_login,
       created_at: comment.created_at,
-      ciphertext_sha256: await sha256Hex(te.encode(text)),
+      ciphertext_sha256: ciphertextSha256,
       status: 'rejected',
     };
     records.push(record);
@@ -170,9 +190,11 @@ export async function classify(
     if (!(created >= ctx.opensAt && created < ctx.closedAt)) record.reason = 'late';
     else if (wasEdited(comment)) record.reason = 'edited';
     else if (allowed && !allowed.has(comment.author_id)) record.reason = 'not_allowed';
-    else if (te.encode(comment.body).length > rules.max_bytes) record.reason = 'too_large';
+    else if ((comment.withheld?.bytes ?? te.encode(comment.body).length) > rules.max_bytes)
+      record.reason = 'too_large';
     else {
-      const j = await ctx.judge(comment, text, record.ciphertext_sha256);
+      // A withheld comment is over max_bytes or edited: never judged, so its armour is here.
+      const j = await ctx.judge(comment, armourOf(comment)!, record.ciphertext_sha256);
       if (j.kind !== 'opened') record.reason = j.kind;
       else {
         if (j.signingKey) record.signing_key = j.signingKey;

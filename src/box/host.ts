@@ -10,9 +10,10 @@ import { compute, type ComputeInput } from './compute/index.ts';
 import type { BoxBus } from './bus.ts';
 import {
   agreementKey,
-  armourOf,
+  armourSha256,
   classify,
   earlyCloseAt,
+  isArmoured,
   type BusComment,
   type Classified,
   type CloseContext,
@@ -99,6 +100,8 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
   };
   if (manifest.rules.signed_submissions && !deps.bus.signingKeys)
     throw new Error('signed submissions need a bus that lists SSH signing keys');
+  // Over max_bytes a comment can only be rejected: the bus may keep its digests, not its body.
+  deps.bus.keepBodiesUpTo?.(manifest.rules.max_bytes);
   const mBytes = manifestBytes(manifest);
   const digest = await sha256Hex(mBytes);
   const mAttested = await deps.attest(mBytes, 'manifest.json');
@@ -292,25 +295,27 @@ const PERMANENT = new Set<RejectReason>([
 
 /** Every armoured comment the box has seen, with the last armour seen in it. */
 class SeenComments {
-  readonly #byId = new Map<number, { body: string; armour: SeenArmour }>();
+  readonly #byId = new Map<number, { body: string; withheld?: string; armour: SeenArmour }>();
   readonly #onNew: (c: BusComment) => void;
   constructor(onNew: (c: BusComment) => void = () => {}) {
     this.#onNew = onNew;
   }
   async add(comments: BusComment[]): Promise<void> {
     for (const c of comments) {
-      if (this.#byId.get(c.id)?.body === c.body) continue;
-      const text = armourOf(c);
-      if (text === undefined) continue;
-      if (!this.#byId.has(c.id)) this.#onNew(c);
+      const before = this.#byId.get(c.id);
+      if (before?.body === c.body && before.withheld === c.withheld?.armourSha256) continue;
+      const ciphertextSha256 = await armourSha256(c);
+      if (ciphertextSha256 === undefined) continue;
+      if (!before) this.#onNew(c);
       this.#byId.set(c.id, {
         body: c.body,
+        withheld: c.withheld?.armourSha256,
         armour: {
           id: c.id,
           author_id: c.author_id,
           author_login: c.author_login,
           created_at: c.created_at,
-          ciphertext_sha256: await sha256Hex(new TextEncoder().encode(text)),
+          ciphertext_sha256: ciphertextSha256,
         },
       });
     }
@@ -342,7 +347,7 @@ async function collect(
     await deps.sleep(Math.max(0, Math.min(next, closesAt) - now()));
     const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
     await seen.add(polled);
-    const armoured = polled.filter((c) => armourOf(c) !== undefined).length;
+    const armoured = polled.filter(isArmoured).length;
     // Once closed, the result is the status.
     if (now() < closesAt)
       await deps.bus.status?.(`${armoured} submissions so far; closes at ${formatTime(closesAt)}`);

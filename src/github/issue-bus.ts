@@ -16,8 +16,17 @@ import { commentEditListing, commentEditRecords } from './edit-record.ts';
 import { sshSigningKeys } from './ssh-signing-keys.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
+import { sha256Hex } from '../bytes.ts';
 
 export const BOX_LABEL = 'sealbox';
+
+const te = new TextEncoder();
+
+/** A text's UTF-8 form is over `limit` bytes (UTF-8 takes one to three bytes a UTF-16 unit). */
+function overLimit(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && te.encode(text).length > limit;
+}
 
 export interface IssueBusOptions {
   now?: () => Date;
@@ -53,6 +62,9 @@ export class GitHubIssueBus implements BoxBus {
   // newest updated_at and the last ETag.
   readonly #seen = new Map<number, BusComment>();
   readonly #plain = new Set<number>();
+  #keepUpTo = Number.POSITIVE_INFINITY;
+  // The body digest of each withheld comment, to tell an edit.
+  readonly #withheldBodies = new Map<number, string>();
   #since?: string;
   #etag?: string;
   #announced?: Announcement;
@@ -176,10 +188,18 @@ export class GitHubIssueBus implements BoxBus {
     }
     for (const c of [...first.data, ...rest]) {
       const comment = toComment(c);
-      this.#remember(comment);
+      await this.#remember(comment);
       if (!this.#since || comment.updated_at > this.#since) this.#since = comment.updated_at;
     }
     return this.#sorted();
+  }
+
+  /**
+   * Over this many UTF-8 bytes, an armoured comment can only be rejected: the
+   * box keeps of it its size and digests, not its body (BusComment.withheld).
+   */
+  keepBodiesUpTo(maxBytes: number): void {
+    this.#keepUpTo = maxBytes;
   }
 
   /**
@@ -187,30 +207,44 @@ export class GitHubIssueBus implements BoxBus {
    * kept and returned, marked when its body differs from one seen before
    * (kept for the final listing too), with the last armour seen in it: a
    * comment whose armour is edited away is still an armoured comment,
-   * rejected as edited. Any other is kept by its id alone.
+   * rejected as edited. Over keepBodiesUpTo's bytes it is kept as its size
+   * and digests. Any other is kept by its id alone.
    */
-  #remember(c: BusComment): BusComment | undefined {
+  async #remember(c: BusComment): Promise<BusComment | undefined> {
     const before = this.#seen.get(c.id);
     const armour = findArmour(c.body);
+    if (!before && armour === undefined) {
+      this.#plain.add(c.id);
+      return undefined;
+    }
+    // Armour edited away from a withheld comment survives only as its digest.
+    const withhold =
+      armour !== undefined ? overLimit(c.body, this.#keepUpTo) : Boolean(before?.withheld);
+    // What tells an edit: the body itself, or the digest of a withheld one.
+    const body = withhold ? await sha256Hex(te.encode(c.body)) : c.body;
+    const bodyBefore = before?.withheld ? this.#withheldBodies.get(c.id) : before?.body;
+    // First seen with armour after being seen without: it was edited in.
+    const edited = before ? before.edited || bodyBefore !== body : this.#plain.delete(c.id);
     let comment: BusComment;
-    if (!before) {
-      if (armour === undefined) {
-        this.#plain.add(c.id);
-        return undefined;
-      }
-      // Seen before without the armour: it was edited in.
-      comment = this.#plain.delete(c.id) ? { ...c, edited: true } : c;
+    if (withhold) {
+      const armourSha256 =
+        armour !== undefined ? await sha256Hex(te.encode(armour)) : before!.withheld!.armourSha256;
+      this.#withheldBodies.set(c.id, body);
+      comment = { ...c, body: '', withheld: { bytes: te.encode(c.body).length, armourSha256 } };
     } else {
+      this.#withheldBodies.delete(c.id);
       const armourSeen =
-        armour === undefined ? (findArmour(before.body) ?? before.armourSeen) : before.armourSeen;
+        armour === undefined
+          ? (findArmour(before?.body ?? '') ?? before?.armourSeen)
+          : before?.armourSeen;
       comment = {
         ...c,
         // One copy of a body read again unchanged (the box's records share it).
-        body: before.body === c.body ? before.body : c.body,
-        ...(before.edited || before.body !== c.body ? { edited: true } : {}),
+        body: before?.body === c.body ? before.body : c.body,
         ...(armourSeen !== undefined ? { armourSeen } : {}),
       };
     }
+    if (edited) comment.edited = true;
     this.#seen.set(c.id, comment);
     return comment;
   }
@@ -280,7 +314,7 @@ export class GitHubIssueBus implements BoxBus {
       for (const c of page.data) {
         ids.add(c.id);
         const read = toComment(c);
-        const kept = this.#remember(read) ?? (all ? read : undefined);
+        const kept = (await this.#remember(read)) ?? (all ? read : undefined);
         if (kept) comments.set(c.id, kept);
       }
     }

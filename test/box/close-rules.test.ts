@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { compute } from '../../src/box/compute/index.ts';
 import { generateBoxKeyPair } from '../../src/box/hpke.ts';
 import { hpkeFields, manifestBytes, parseManifest, type Manifest } from '../../src/box/manifest.ts';
+import { findArmour } from '../../src/box/armour.ts';
 import { classify, type BusComment } from '../../src/box/close-rules.ts';
 import { sealSubmission } from '../../src/box/sealing.ts';
 import { sha256Hex } from '../../src/bytes.ts';
@@ -207,5 +208,52 @@ test('an edit the timestamps cannot show (same second) is still edited when the 
   assert.deepEqual(
     records.map((r) => r.reason ?? r.status),
     ['accepted', 'edited'],
+  );
+});
+
+test('a comment kept as its size and armour digest (withheld) gets the record its whole body gets', async () => {
+  const m = manifest({ allowed_authors: [1, 2, 3, 4, 5], max_bytes: 2000 });
+  const digest = await sha256Hex(manifestBytes(m));
+  const big = async (author: number, at: number, extra: Partial<BusComment> = {}) => {
+    const c = await comment(m, digest, author, at, '50', extra);
+    return { ...c, body: `${c.body}\n${'é'.repeat(1500)}` }; // over 2,000 UTF-8 bytes
+  };
+  const armourEditedAway = await comment(m, digest, 5, 19, '50');
+  const whole: BusComment[] = [
+    await big(1, 15), // too large
+    await big(2, 5), // late, and too large
+    await big(3, 16, { updated_at: T(17) }), // edited, and too large
+    await big(9, 18), // not allowed, and too large
+    // Armour edited away: the bus kept the armour text it saw (or, withheld, its digest).
+    {
+      ...armourEditedAway,
+      body: 'never mind',
+      edited: true,
+      armourSeen: findArmour(armourEditedAway.body),
+    },
+  ];
+  const te = new TextEncoder();
+  const withheld: BusComment[] = await Promise.all(
+    whole.map(async (c) => {
+      const armour = c.armourSeen ?? findArmour(c.body)!;
+      const rest = { ...c };
+      delete rest.armourSeen;
+      return {
+        ...rest,
+        body: '',
+        withheld: {
+          bytes: te.encode(c.body).length,
+          armourSha256: await sha256Hex(te.encode(armour)),
+        },
+      };
+    }),
+  );
+  const ctx = () => closeContext(m, digest, box, T(10), T(60));
+  const full = await classify(whole, ctx());
+  const kept = await classify(withheld, ctx());
+  assert.deepEqual(kept, full);
+  assert.deepEqual(
+    full.records.map((r) => `${r.author_id}:${r.reason}`),
+    ['2:late', '1:too_large', '3:edited', '9:not_allowed', '5:edited'],
   );
 });

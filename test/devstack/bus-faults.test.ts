@@ -3,7 +3,8 @@
 // comments added while pages are read. No comment lost, none counted twice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ARMOUR_BEGIN, ARMOUR_END } from '../../src/box/armour.ts';
+import { createHash } from 'node:crypto';
+import { ARMOUR_BEGIN, ARMOUR_END, findArmour } from '../../src/box/armour.ts';
 import { githubClient } from '../../src/github/client.ts';
 import { GitHubIssueBus } from '../../src/github/issue-bus.ts';
 import { useStack } from '../helpers/stack.ts';
@@ -323,5 +324,60 @@ test('the box keeps only comments that carry or carried the armour; armour edite
       [armoured('slipped in later'), true],
     ],
     'only the armoured, and the one armour was edited into is marked edited',
+  );
+});
+
+test('over keepBodiesUpTo the box keeps an armoured comment as its size and digests, and still tells an edit', async (t) => {
+  const gh = ctx.stack.github;
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  gh.now = () => second;
+  t.after(() => (gh.now = () => new Date()));
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl);
+  const issue = await octokit.rest.issues.create({ owner: 'demo', repo: 'withheld', title: 'box' });
+  const number = issue.data.number;
+  const big = (text: string) => armoured(text.repeat(3000));
+  gh.seedComments('demo/withheld', number, gh.user('crowd'), [
+    armoured('small'),
+    big('a'),
+    big('b'),
+  ]);
+  const bus = new GitHubIssueBus(octokit as never, 'demo/withheld', number);
+  bus.keepBodiesUpTo(2000);
+  const te = new TextEncoder();
+  const digest = (s: string) => createHash('sha256').update(te.encode(s)).digest('hex');
+  const polled = await bus.poll();
+  assert.deepEqual(
+    polled.map((c) => [c.body.length > 0, c.withheld]),
+    [
+      [true, undefined],
+      [false, { bytes: big('a').length, armourSha256: digest(findArmour(big('a'))!) }],
+      [false, { bytes: big('b').length, armourSha256: digest(findArmour(big('b'))!) }],
+    ],
+  );
+  const author = githubClient(gh.tokenFor('crowd'), ctx.stack.githubApiUrl);
+  // Within the creation second: only the body tells, and the box kept only its digest.
+  await author.rest.issues.updateComment({
+    owner: 'demo',
+    repo: 'withheld',
+    comment_id: polled[1]!.id,
+    body: big('c'),
+  });
+  await author.rest.issues.updateComment({
+    owner: 'demo',
+    repo: 'withheld',
+    comment_id: polled[2]!.id,
+    body: 'withdrawn',
+  });
+  gh.forgetCommentEdits = true; // GitHub's edit record aside: the bus alone must tell
+  t.after(() => (gh.forgetCommentEdits = false));
+  const listing = await bus.commentsWithEditRecords();
+  assert.deepEqual(
+    listing.map((c) => [Boolean(c.edited), c.withheld?.armourSha256]),
+    [
+      [false, undefined],
+      [true, digest(findArmour(big('c'))!)],
+      [true, digest(findArmour(big('b'))!)],
+    ],
+    'both edits told; the withdrawn armour kept as its digest',
   );
 });
