@@ -10,6 +10,7 @@ const benches = [
   'envelopes.js',
   'box-open.js',
   'bus-polling.js',
+  'flood-memory.js',
   'adversarial-comments.js',
   'browser-core.js',
 ];

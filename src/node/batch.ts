@@ -5,7 +5,8 @@
 import type { ReleaseSource } from '../box/releases.ts';
 import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SealboxError } from '../errors.ts';
@@ -117,7 +118,8 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
         );
       items.push({
         label: artifact,
-        bundle: await readFile(join(source, name), 'utf8'),
+        // Synchronous: many small files, and no thread-pool round trips for each.
+        bundle: readFileSync(join(source, name), 'utf8'),
         artifact: join(source, artifact),
       });
     }
