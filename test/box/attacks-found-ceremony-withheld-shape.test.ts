@@ -69,7 +69,7 @@ test('control: an honest withheld ceremony and an honest key pass', () => {
 });
 
 test('a withheld ceremony that publishes a key anyway fails recompute', () => {
-  const made = (s: Uint8Array) => box({ threshold: 2 }, [true, true, true], 1, s).output;
+  const made = (s: typeof seed) => box({ threshold: 2 }, [true, true, true], 1, s).output;
   const cases: [string, Record<string, unknown>][] = [
     [
       // "no key was made", yet a public key, and commitments of another key beside it
