@@ -374,6 +374,9 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
   const files = await import('../node/secret-file.ts');
   if (o.replyKeyOut !== undefined && o.replyKey !== false)
     files.refuseExisting(o.replyKeyOut, 'reply key');
+  // The receipt likewise: each posted submission keeps its own.
+  if (o.receiptOut !== undefined && !o.print && authorId === undefined)
+    files.refuseExisting(o.receiptOut, 'receipt');
   const { newReplyKey, replyKeyText } = await import('../box/reply-key.ts');
   const replyKey =
     o.replyKey === false
@@ -443,9 +446,17 @@ export async function boxSubmitCommand(address: string, o: BoxSubmitOptions): Pr
       'reply key',
     );
   const receipt = await receiptFor(box, address, body, posted);
-  const out = o.receiptOut ?? `sealbox-receipt-${box.manifest.box_id}.json`;
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(out, JSON.stringify(receipt, null, 2) + '\n');
+  const receiptText = JSON.stringify(receipt, null, 2) + '\n';
+  const out =
+    o.receiptOut !== undefined
+      ? (await files.writeNewFile(o.receiptOut, receiptText, 'receipt', false), o.receiptOut)
+      : await files.writeNumberedFile(
+          `sealbox-receipt-${box.manifest.box_id}`,
+          '.json',
+          receiptText,
+          'receipt',
+          false,
+        );
   emit?.({
     event: 'submitted',
     box: address,

@@ -389,7 +389,10 @@ function build(only?: string): Command {
             ),
           )
           .addOption(
-            once('--receipt-out <file>', 'receipt path (default sealbox-receipt-BOX.json)'),
+            once(
+              '--receipt-out <file>',
+              'receipt path (default sealbox-receipt-BOX.json, then -2, -3, ... beside it; never overwritten)',
+            ),
           )
           .addOption(
             once(

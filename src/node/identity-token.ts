@@ -9,7 +9,7 @@
 // Commands without a person behind them (the Action, a box's job) never log in.
 // A token from a login lives in memory only: never written, never printed.
 import { SealboxError, describe } from '../errors.ts';
-import { timedFetch } from './network.ts';
+import { boundedBody, printable, timedFetch } from './network.ts';
 
 export interface LoginRequest {
   /** Runs the login (src/node/login): given by the CLI only, so the Action's bundle holds none. */
@@ -73,11 +73,19 @@ async function actionsToken(env: NodeJS.ProcessEnv): Promise<string> {
       `OIDC token endpoint ${tokenUrl.origin}: unreachable (${describe((e as Error).cause ?? e)})`,
     );
   }
-  const body = (await response.json().catch(() => ({}))) as { value?: string; message?: string };
+  const what = `OIDC token endpoint ${tokenUrl.origin}`;
+  const text = await boundedBody(response, 64 * 1024, what);
+  let body: { value?: string; message?: string } = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') body = parsed;
+  } catch {
+    // not JSON: reported below as an answer without a token
+  }
   if (!response.ok || typeof body.value !== 'string') {
     throw new SealboxError(
       'SERVICE',
-      `OIDC token endpoint ${tokenUrl.origin}: ${response.status} ${body.message ?? 'no token in the answer'}`,
+      `${what}: ${response.status} ${typeof body.message === 'string' ? printable(body.message) : 'no token in the answer'}`,
     );
   }
   return body.value;

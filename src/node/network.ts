@@ -17,12 +17,18 @@ export interface NetworkLimits {
   noticeMs: number;
 }
 
+/** The longest a Node timer waits (2^31 - 1 ms); a longer one fires at once. */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback * 1000;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new SealboxError('USAGE', `${name}=${raw}: give a number of seconds above 0`);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMER_SECONDS)
+    throw new SealboxError(
+      'USAGE',
+      `${name}=${raw}: give a number of seconds above 0 and at most ${MAX_TIMER_SECONDS}`,
+    );
   return n * 1000;
 }
 
@@ -41,6 +47,9 @@ let notify: (line: string) => void = (line) => process.stderr.write(`sealbox: ${
 export function setNetworkNotice(f: (line: string) => void): void {
   notify = f;
 }
+
+/** Printable ASCII only, 300 characters at most: a service's text reaches the terminal. */
+export const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 
 const secondsText = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
 
@@ -185,4 +194,41 @@ export async function withServices<T>(
     clearTimeout(timer);
     cancel();
   }
+}
+
+/**
+ * Reads an answer's body, at most `maxBytes` of it: a larger one is refused
+ * as soon as the limit is passed (its connection dropped), and the total
+ * timeout or a broken connection while the body arrives ends in one line
+ * naming `what`, never a library's abort error.
+ */
+export async function boundedBody(
+  response: Response,
+  maxBytes: number,
+  what: string,
+): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new SealboxError('SERVICE', `${what}: the answer is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof SealboxError) throw e;
+    if ((e as Error)?.name === 'TimeoutError')
+      throw new SealboxError('TIMEOUT', `${what}: the answer did not end in time`, { cause: e });
+    throw new SealboxError('SERVICE', `${what}: the answer broke off (${describe(e)})`, {
+      cause: e,
+    });
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

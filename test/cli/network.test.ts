@@ -169,5 +169,20 @@ test('a limit that is not a number is a usage error', async () => {
     GITHUB_API_URL: silent.url,
   });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^sealbox: SEALBOX_TIMEOUT=soon: give a number of seconds above 0\n$/);
+  assert.match(
+    r.stderr,
+    /^sealbox: SEALBOX_TIMEOUT=soon: give a number of seconds above 0 and at most 2147483\n$/,
+  );
+});
+
+test('a limit longer than a timer can wait is a usage error, not a timer that fires at once', async () => {
+  const r = await sealbox(['box', 'status', 'octo/app#1'], {
+    SEALBOX_TIMEOUT: '3000000',
+    GITHUB_API_URL: silent.url,
+  });
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /^sealbox: SEALBOX_TIMEOUT=3000000: give a number of seconds above 0 and at most 2147483\n$/,
+  );
 });

@@ -80,6 +80,7 @@ export function encodesPoint(given: unknown, pointHex: string): boolean {
     const g = given as { pem?: unknown; jwk?: Record<string, unknown> };
     const jwk = g?.jwk;
     return (
+      Object.keys(g).sort().join() === 'jwk,pem' &&
       g.pem === want.pem &&
       typeof jwk === 'object' &&
       jwk !== null &&

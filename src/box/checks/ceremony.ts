@@ -31,13 +31,18 @@ export function ceremonyCheck(manifest: Manifest, result: BoxResult): Check {
   const n = expected.recipients.length;
   const enough = n >= t && n >= manifest.rules.min_participants;
   const out = result.output as Record<string, unknown> | null;
-  if (out && typeof out === 'object' && out.withheld === true)
-    return enough
-      ? fail(`withheld, though ${n} recipients got a reply (threshold ${t})`)
-      : passed(
-          'recompute',
-          `ceremony withheld: ${n} recipient(s), fewer than needed (threshold ${t}): no key was made`,
-        );
+  if (out && typeof out === 'object' && out.withheld === true) {
+    if (enough) return fail(`withheld, though ${n} recipients got a reply (threshold ${t})`);
+    const members = Object.keys(out).sort();
+    if (!fastDeepEqual(members, ['reason', 'withheld']) || typeof out.reason !== 'string')
+      return fail(
+        `a withheld ceremony's output is exactly {withheld: true, reason: text}; it has ${members.join(', ')}`,
+      );
+    return passed(
+      'recompute',
+      `ceremony withheld: ${n} recipient(s), fewer than needed (threshold ${t}): no key was made`,
+    );
+  }
   if (!out || typeof out !== 'object') return fail('the output is not an object');
   if (!enough)
     return fail(`a key was published for ${n} recipient(s), fewer than needed (threshold ${t})`);

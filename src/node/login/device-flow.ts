@@ -60,7 +60,8 @@ export async function deviceLogin(issuer: Issuer, o: LoginContext): Promise<Logg
   if (complete) o.notify(`  (or open ${complete})`);
   o.notify(`waiting for the approval, up to ${Math.round(limitMs / 1000)} s (Ctrl-C gives up)`);
   const deadline = Date.now() + limitMs;
-  let interval = (d.interval ?? 5) * 1000;
+  // An interval past the deadline would only wait longer than allowed (or overflow the timer).
+  let interval = Math.min((d.interval ?? 5) * 1000, limitMs);
   // Poll until an answer other than "pending", or until past the deadline.
   for (;;) {
     await sleep(interval);
@@ -82,7 +83,7 @@ export async function deviceLogin(issuer: Issuer, o: LoginContext): Promise<Logg
       case 'authorization_pending':
         break;
       case 'slow_down':
-        interval += 5000;
+        interval = Math.min(interval + 5000, limitMs);
         break;
       case 'access_denied':
         throw new SealboxError(

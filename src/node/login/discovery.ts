@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { SealboxError } from '../../errors.ts';
 import { outOfBounds } from '../../bounded-json.ts';
-import { timedFetch } from '../network.ts';
+import { boundedBody, timedFetch } from '../network.ts';
 
 /** Sigstore's public-good login (Dex), as cosign and sigstore-python use it. */
 export const PUBLIC_GOOD_ISSUER = 'https://oauth2.sigstore.dev/auth';
@@ -61,10 +61,12 @@ export function serviceUrl(value: string, what: string): URL {
   return url;
 }
 
+const MAX_ANSWER = 1024 * 1024;
+
 /** Reads a JSON answer of at most 1 MiB; `what` names the service in errors. */
 export async function boundedJson(response: Response, what: string): Promise<unknown> {
-  const text = await response.text();
-  const why = outOfBounds(text, { maxLength: 1024 * 1024, maxDepth: 16 });
+  const text = await boundedBody(response, MAX_ANSWER, what);
+  const why = outOfBounds(text, { maxLength: MAX_ANSWER, maxDepth: 16 });
   if (why) throw new SealboxError('SERVICE', `${what}: the answer ${why}`);
   try {
     return JSON.parse(text);

@@ -10,6 +10,7 @@ import { openBrowser } from './browser.ts';
 import { browserLogin, type LoggedIn } from './browser-flow.ts';
 import { deviceLogin } from './device-flow.ts';
 import { PUBLIC_GOOD_ISSUER, discover } from './discovery.ts';
+import { MAX_TIMER_SECONDS } from '../network.ts';
 
 export { PUBLIC_GOOD_ISSUER } from './discovery.ts';
 export type { LoggedIn } from './browser-flow.ts';
@@ -27,10 +28,10 @@ function loginTimeoutMs(env: NodeJS.ProcessEnv): number {
   const raw = env.SEALBOX_LOGIN_TIMEOUT;
   if (raw === undefined || raw === '') return 300_000;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0)
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMER_SECONDS)
     throw new SealboxError(
       'USAGE',
-      `SEALBOX_LOGIN_TIMEOUT=${raw}: give a number of seconds above 0`,
+      `SEALBOX_LOGIN_TIMEOUT=${raw}: give a number of seconds above 0 and at most ${MAX_TIMER_SECONDS}`,
     );
   return n * 1000;
 }

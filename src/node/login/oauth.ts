@@ -3,7 +3,7 @@
 // answers (RFC 6749 section 5.2) read, bounded.
 import { createHash, randomBytes } from 'node:crypto';
 import { SealboxError } from '../../errors.ts';
-import { timedFetch } from '../network.ts';
+import { printable, timedFetch } from '../network.ts';
 import { boundedJson } from './discovery.ts';
 
 /** 32 random bytes, base64url: a PKCE verifier (43 characters), a state or a nonce. */
@@ -17,8 +17,7 @@ export type FormAnswer =
   | { ok: true; body: Record<string, unknown> }
   | { ok: false; status: number; error: string; description?: string };
 
-/** Printable ASCII only: text from the issuer reaches the terminal. */
-export const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+export { printable };
 
 /** POSTs a form to the issuer; an OAuth error answer comes back as such, anything else throws. */
 export async function postForm(
