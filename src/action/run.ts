@@ -99,7 +99,9 @@ async function attest(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> 
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const a = await attestFiles(files, { upload: true, env });
+  const { actionSigstore } = await import('../node/job-sigstore.ts');
+  const { fulcioUrl, rekorUrl, tsaUrl } = await actionSigstore(env);
+  const a = await attestFiles(files, { upload: true, env, fulcioUrl, rekorUrl, tsaUrl });
   io.output('bundle-path', a.bundles[0]!);
   io.output('attestation-id', a.attestationId ?? '');
   io.info(`attested ${a.subjects.map((s) => s.name).join(', ')} -> ${a.bundles.join(', ')}`);
@@ -111,7 +113,7 @@ async function attest(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> 
 
 async function envelopeSign(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undefined> {
   const { signEnvelopeFile } = await import('../node/envelope-sign.ts');
-  const { endpointsFrom } = await import('../node/signing.ts');
+  const { actionSigstore } = await import('../node/job-sigstore.ts');
   const { identityToken } = await import('../node/identity-token.ts');
   const file = required(io, 'envelope-path', 'envelope-sign');
   const format = io.input('envelope-format').trim() || 'sealbox';
@@ -120,7 +122,7 @@ async function envelopeSign(io: ActionIo, env: NodeJS.ProcessEnv): Promise<undef
       'USAGE',
       `input envelope-format: ${format}: give sealbox or inferencebench`,
     );
-  const endpoints = endpointsFrom({}, env);
+  const endpoints = await actionSigstore(env);
   const out = await signEnvelopeFile(file, io.input('out').trim() || undefined, {
     formatOut: format,
     keyless: { endpoints, token: await identityToken(undefined, env) },

@@ -221,8 +221,11 @@ export async function scopeLocalReleases(
   const scoped: string[] = [];
   for (const r of roots) {
     const cas = r.root.certificateAuthorities;
-    const first = cas[0]?.certChain?.certificates[0];
-    if (cas.length !== 1 || !first || (await sha256Hex(first.rawBytes)) !== authority) continue;
+    // One CA entry whose chain is that one certificate: another certificate
+    // in the chain (or another entry) would be a CA the list cannot speak for.
+    const chain = cas[0]?.certChain?.certificates ?? [];
+    const only = chain.length === 1 ? chain[0] : undefined;
+    if (cas.length !== 1 || !only || (await sha256Hex(only.rawBytes)) !== authority) continue;
     if ((await caCertificates(r)).some((c) => shared.has(c))) continue;
     scoped.push(r.source);
   }

@@ -144,6 +144,11 @@ const CORS_PREFLIGHT = {
 export class GitHubApi {
   /** Set by the stack once it listens: http://HOST/github/api */
   baseUrl = 'http://127.0.0.1/github/api';
+  /**
+   * The instance's Sigstore, served in GET /meta (member `sigstore`): where
+   * a job on this instance signs (github.com's is public-good, asked of no one).
+   */
+  sigstore?: { fulcio_url: string; rekor_url: string; tsa_url?: string };
   /** The server's clock, for created_at/updated_at; tests may replace it. */
   now: () => Date = () => new Date();
   /** Serve attestations with a `bundle_url` (snappy-compressed JSON) as GitHub now does. */
@@ -614,6 +619,11 @@ export class GitHubApi {
     const ok = (json: unknown, status = 200, link?: string) => ({ status, json, link });
     const noContent = () => ({ status: 204, json: undefined, link: undefined });
 
+    if (method === 'GET' && path === '/meta')
+      return ok({
+        verifiable_password_authentication: false,
+        ...(this.sigstore ? { sigstore: this.sigstore } : {}),
+      });
     if (method === 'GET' && path === '/user')
       return ok(this.#json.publicUserJson(needPerson().user));
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {

@@ -30,9 +30,6 @@ export interface RunnerHost {
   github: GitHubApi;
   githubApiUrl: string;
   githubServerUrl: string;
-  fulcioUrl: string;
-  rekorUrl: string;
-  tsaUrl: string;
   registerRun(run: RunIdentity): { requestUrl: string; requestToken: string };
 }
 
@@ -418,10 +415,8 @@ export class WorkflowRunner {
       RUNNER_ENVIRONMENT: identity.runnerEnvironment,
       RUNNER_OS: 'Linux',
       RUNNER_TEMP: o.temp,
-      // The stack's Sigstore instead of public-good.
-      SEALBOX_FULCIO_URL: this.#host.fulcioUrl,
-      SEALBOX_REKOR_URL: this.#host.rekorUrl,
-      SEALBOX_TSA_URL: this.#host.tsaUrl,
+      // No SEALBOX_FULCIO_URL and the like: as on GitHub, a job learns its
+      // instance's Sigstore from the instance (GET /meta), not from variables.
     };
     if (this.debug)
       Object.assign(env, { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true', SEALBOX_DEBUG: '1' });

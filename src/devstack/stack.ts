@@ -144,6 +144,11 @@ export class DevStack {
     const stack = new DevStack(url, state, issuer, login, github, faults, server, authority);
     try {
       github.baseUrl = stack.githubApiUrl;
+      github.sigstore = {
+        fulcio_url: stack.fulcioUrl,
+        rekor_url: stack.rekorUrl,
+        tsa_url: stack.tsaUrl,
+      };
       stack.release = stack.publishSealbox(
         releaseFiles(options.sealboxSource),
         `v${packageVersion()}`,

@@ -18,7 +18,7 @@ import { boxAttester } from './box-attest.ts';
 import { checkExec, runExec, type ExecOptions } from './exec-sandbox.ts';
 import { identityToken } from './identity-token.ts';
 import { boxKeyPairOnNode } from './native-hpke.ts';
-import { endpointsFrom } from './signing.ts';
+import { jobSigstore } from './job-sigstore.ts';
 
 export interface BoxJobSettings {
   computation: string;
@@ -158,13 +158,16 @@ export async function runBoxJob(
   // The command's file, a separate user and the network cut, before the box opens.
   if (o.computation === 'exec') checkExec(config.parameters, execOptions);
   const github = githubFromEnv(env)!;
+  const jobTokenEnv = { ...env, SIGSTORE_ID_TOKEN: undefined };
   const bus = new GitHubIssueBus(github.octokit, github.repository);
   const runId = env.GITHUB_RUN_ID!;
   const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
   const hosted = await hostBox(
     {
       bus,
-      attest: boxAttester(endpointsFrom({}, env), () => identityToken(undefined, env), {
+      // The job's own token, from the Actions token protocol only (never
+      // SIGSTORE_ID_TOKEN), sent only to its GitHub instance's Sigstore.
+      attest: boxAttester(await jobSigstore(env), () => identityToken(undefined, jobTokenEnv), {
         log,
         firstDelayMs: o.attestRetryDelayMs,
       }),
