@@ -62,7 +62,18 @@ export interface ReleaseSource {
 /** Validates a release list document (already parsed JSON). Throws INPUT_INVALID naming the field. */
 export function parseReleaseList(doc: unknown, label: string): ReleaseList {
   const r = schema.safeParse(doc);
-  if (r.success) return r.data;
+  if (r.success) {
+    const tags = new Set<string>();
+    for (const { tag } of r.data.releases) {
+      if (tags.has(tag))
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `release list ${label}: releases lists ${tag} twice (a tag names one commit)`,
+        );
+      tags.add(tag);
+    }
+    return r.data;
+  }
   const issue = r.error.issues[0];
   const path = issue?.path.length ? issue.path.map(String).join('.') : 'document';
   throw new SealboxError(

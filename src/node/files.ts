@@ -92,6 +92,15 @@ export async function readBoundedFile(
   maxBytes = MAX_INPUT_BYTES,
 ): Promise<Uint8Array> {
   // Synchronous: small inputs, read at start-up, where each round trip counts.
+  return readBoundedFileSync(path, what, maxBytes);
+}
+
+/** readBoundedFile for callers that cannot wait. */
+export function readBoundedFileSync(
+  path: string,
+  what: string,
+  maxBytes = MAX_INPUT_BYTES,
+): Uint8Array {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -4,9 +4,10 @@
 // trusted root given with --trusted-root, a local stack's own list
 // (STATE/releases.json), which speaks only for certificates of that stack's
 // CA: never for a public-good CA, never for a root holding other CAs.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SealboxError } from '../errors.ts';
+import { readBoundedFileSync, utf8 } from './files.ts';
 import {
   parseReleaseList,
   scopeLocalReleases,
@@ -19,19 +20,20 @@ import type { LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
 /** The package's root: from src/node, lib/node or build/chunks alike. */
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
 export const RELEASES_FILE = 'releases.json';
+/** A release list is a few hundred bytes a release: 4 MiB is thousands of releases. */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
 
 function readList(path: string, shipped: boolean): ReleaseList {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = utf8(readBoundedFileSync(path, 'release list', MAX_LIST_BYTES), 'release list', path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SealboxError(
-      code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE',
-      code === 'ENOENT' && shipped
-        ? `${path}: sealbox's own release list is missing: this installation of sealbox is incomplete; reinstall it`
-        : `release list ${path}: cannot be read (${code ?? 'error'})`,
-    );
+    if (shipped && e instanceof SealboxError && e.code === 'INPUT_NOT_FOUND')
+      throw new SealboxError(
+        'INPUT_NOT_FOUND',
+        `${path}: sealbox's own release list is missing: this installation of sealbox is incomplete; reinstall it`,
+      );
+    throw e;
   }
   let doc: unknown;
   try {

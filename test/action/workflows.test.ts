@@ -97,7 +97,7 @@ test('box.yml: no other code path (no env, no container, no other action, no exp
   assert.match(fetch, /^mkdir \.sealbox-box$/m, 'mkdir fails if anything put it there before');
   assert.match(
     fetch,
-    /curl -fsSL [^\n]*"\$GITHUB_SERVER_URL\/\$repo\/archive\/\$sha\.tar\.gz"$/m,
+    /curl -q -fsSL [^\n]*"\$GITHUB_SERVER_URL\/\$repo\/archive\/\$sha\.tar\.gz"$/m,
     'the public archive of the commit',
   );
   assert.equal(fetch.match(/Authorization/g)!.length, 1, 'only the ID token request');
@@ -115,7 +115,13 @@ function runStep(script: string, env: Record<string, string>) {
 
 test('the guard refuses variables that inject code, each by name, before any Node process', () => {
   const guard = steps[0]!.run!;
-  const clean = runStep(guard, { HOME: '/tmp', GITHUB_ACTIONS: 'true', NODE_ENV: 'production' });
+  const clean = runStep(guard, {
+    HOME: '/tmp',
+    GITHUB_ACTIONS: 'true',
+    NODE_ENV: 'production',
+    SEALBOX_DEBUG: '1',
+    XDG_CONFIG_HOME: '/tmp/config',
+  });
   assert.equal(clean.status, 0, clean.stdout + clean.stderr);
   for (const [name, value] of [
     ['NODE_OPTIONS', '--require /tmp/x.js'],
@@ -129,6 +135,13 @@ test('the guard refuses variables that inject code, each by name, before any Nod
     ['NODE_EXTRA_CA_CERTS', '/tmp/ca.pem'],
     ['OPENSSL_CONF', '/tmp/openssl.cnf'],
     ['TAR_OPTIONS', '--to-command=sh'],
+    ['SEALBOX_FULCIO_URL', 'http://127.0.0.1:1'],
+    ['SEALBOX_TSA_URL', 'http://127.0.0.1:1'],
+    ['SIGSTORE_ID_TOKEN', 'a.b.c'],
+    ['GIT_CONFIG_COUNT', '1'],
+    ['GIT_CONFIG_PARAMETERS', "'core.fsmonitor'='sh -c x'"],
+    ['GIT_SSH_COMMAND', 'sh -c x'],
+    ['GIT_ASKPASS', '/tmp/x'],
   ]) {
     const r = runStep(guard, { HOME: '/tmp', [name!]: value! });
     assert.equal(r.status, 1, `${name}: ${r.stdout}`);

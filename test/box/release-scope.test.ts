@@ -4,7 +4,8 @@
 // another CA beside it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { selectReleases, shippedReleases } from '../../src/node/releases.ts';
@@ -106,4 +107,24 @@ test("sealbox's shipped list must not name a CA, and a missing one is an incompl
     }),
   );
   assert.throws(() => shippedReleases(new URL(`file://${dir}/`)), /it is a local stack's/);
+});
+
+test('a releases.json beside the root that is a named pipe or too large is refused at once, naming it', async () => {
+  const stackRoot = JSON.parse(readFileSync(ctx.stack.trustedRootPath, 'utf8'));
+  const fifoRoot = pair('fifo', stackRoot);
+  const fifo = join(ctx.dir, 'fifo', 'releases.json');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(select(fifoRoot), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'INPUT_INVALID');
+    assert.match(e.message, /releases\.json: is not a regular file/);
+    return true;
+  });
+  // Over 4 MiB: refused by its size, not parsed (a sparse giant is refused as fast).
+  const bigRoot = pair('big', stackRoot);
+  const big = join(ctx.dir, 'big', 'releases.json');
+  writeFileSync(big, '');
+  truncateSync(big, 3 * 1024 ** 3);
+  const started = Date.now();
+  await assert.rejects(select(bigRoot), /releases\.json: is larger than 4194304 bytes/);
+  assert.ok(Date.now() - started < 1000, 'refused by its size');
 });

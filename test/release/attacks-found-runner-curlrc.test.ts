@@ -106,7 +106,9 @@ test("a .curlrc under the runner's XDG_CONFIG_HOME never sees the box's token re
           ? `, among them the ID token request with its bearer token, which then got a token of audience ${audience?.aud ?? '?'} for ${audience?.job_workflow_ref ?? '?'}`
           : ''),
     );
-    assert.equal(job.conclusion, 'failure');
+    // GitHub's images set XDG_CONFIG_HOME themselves: the box must run, its
+    // curl reading no configuration file, rather than refuse the variable.
+    assert.equal(job.conclusion, 'success', job.log);
   } finally {
     setRunnerEnvironment(ctx.stack, {});
     proxy.close();
