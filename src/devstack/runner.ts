@@ -173,7 +173,8 @@ export class WorkflowRunner {
   /**
    * Variables the runner's machine sets in every step of every job, as a
    * runner image's environment would (tests set code-injecting ones here to
-   * see the box refuse them).
+   * see the box refuse them). The job's own GITHUB_*, ACTIONS_* and RUNNER_*
+   * variables are the runner's: the machine's do not replace them.
    */
   machineEnv: Record<string, string> = {};
 
@@ -425,7 +426,10 @@ export class WorkflowRunner {
       env.ACTIONS_ID_TOKEN_REQUEST_URL = c.requestUrl;
       env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = c.requestToken;
     }
-    return { ...env, ...this.machineEnv };
+    // The machine's variables (PATH, HOME, ...) replace the defaults, but
+    // never the ones the runner sets for the job itself, as on GitHub.
+    const own = Object.entries(env).filter(([k]) => /^(GITHUB_|ACTIONS_|RUNNER_)/.test(k));
+    return { ...env, ...this.machineEnv, ...Object.fromEntries(own) };
   }
 
   /** actions/checkout: the run's repository at the run's commit, into the workspace or `path`. */
