@@ -108,6 +108,29 @@ export interface SignOptions {
   signingConfig?: unknown;
 }
 
+/**
+ * The claims Sigstore's client reads from an identity token before Fulcio
+ * sees it (iss, sub, email), each text when present: anything else would end
+ * in a library's TypeError. The token's signature is Fulcio's to check.
+ */
+export function checkTokenClaims(token: string): void {
+  const bad = (why: string) =>
+    new SealboxError('INPUT_INVALID', `the identity token${why.startsWith(':') ? '' : ' '}${why}`);
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    throw bad('is not a JWT (its payload is not JSON)');
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    throw bad('is not a JWT (its payload is not a JSON object)');
+  for (const name of ['iss', 'sub', 'email'] as const) {
+    const value = (claims as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw bad(`: its ${name} claim is not text`);
+  }
+}
+
 function signerFor(options: SignOptions): Signer {
   if (options.signer) return options.signer;
   if (!options.token) throw new SealboxError('NO_IDENTITY', 'no identity token');
@@ -152,6 +175,7 @@ async function build(
   type: string | undefined,
   options: SignOptions,
 ): Promise<Bundle> {
+  if (options.token && !options.signer) checkTokenClaims(options.token);
   try {
     const builder = options.signingConfig
       ? bundleBuilderFromSigningConfig({
