@@ -45,10 +45,11 @@ export interface BusComment {
   editRecord?: EditRecord;
   /**
    * Set where the bus kept no copy of the armour (`body` is then empty): the
-   * comment was over the box's max_bytes, or was seen so with its armour and
-   * then edited. Such a comment can only be rejected; the rules need of it its
-   * body's UTF-8 size and its armour's SHA-256 (docs/spec/sealed-box-v1.1.md's
-   * ciphertext_sha256).
+   * comment was over the box's max_bytes (it can only be rejected), or the
+   * box had judged its body already (BoxBus.release), or it was seen so and
+   * then edited. The rules need of it its body's UTF-8 size and its armour's
+   * SHA-256 (docs/spec/sealed-box-v1.1.md's ciphertext_sha256); the judge
+   * answers from what it found the first time.
    */
   withheld?: { bytes: number; armourSha256: string };
 }
@@ -99,8 +100,16 @@ export interface CloseContext {
   /** Milliseconds. */
   opensAt: number;
   closedAt: number;
-  /** Judges an armoured comment's content (armour, signature, decryption, framing). */
-  judge(comment: BusComment, armourText: string, ciphertextSha256: string): Promise<Judgement>;
+  /**
+   * Judges an armoured comment's content (armour, signature, decryption,
+   * framing). `armourText` is undefined for a withheld comment: one judged
+   * before (mayBeJudged says which must be), whose judgement is kept.
+   */
+  judge(
+    comment: BusComment,
+    armourText: string | undefined,
+    ciphertextSha256: string,
+  ): Promise<Judgement>;
 }
 
 /** A comment the box saw carrying the armour (to record it as deleted if it vanishes). */
@@ -157,6 +166,35 @@ function wasEdited(c: BusComment): boolean {
   );
 }
 
+const allowedSets = new WeakMap<number[], Set<number>>();
+function allowedSet(list: number[]): Set<number> {
+  let set = allowedSets.get(list);
+  if (!set) allowedSets.set(list, (set = new Set(list)));
+  return set;
+}
+
+/**
+ * Whether classify may ever ask the judge about this armoured comment, for
+ * any closed_at up to closes_at: created in the window, by an allowed author,
+ * within max_bytes. (An edit is not counted on: judging an edited comment
+ * costs an open, missing one would cost the verdict.) A box judges each such
+ * comment when first seen, before the bus may withhold its body.
+ */
+export function mayBeJudged(
+  c: BusComment,
+  rules: Manifest['rules'],
+  opensAt: number,
+  closesAt: number,
+): boolean {
+  const created = at(c.created_at);
+  return (
+    created >= opensAt &&
+    created < closesAt &&
+    (!rules.allowed_authors || allowedSet(rules.allowed_authors).has(c.author_id)) &&
+    (c.withheld?.bytes ?? te.encode(c.body).length) <= rules.max_bytes
+  );
+}
+
 /**
  * Classifies every armoured comment of a listing; comments without armour are
  * ignored. `seen`: armoured comments seen earlier, recorded as deleted when
@@ -193,8 +231,8 @@ export async function classify(
     else if ((comment.withheld?.bytes ?? te.encode(comment.body).length) > rules.max_bytes)
       record.reason = 'too_large';
     else {
-      // A withheld comment is over max_bytes or edited: never judged, so its armour is here.
-      const j = await ctx.judge(comment, armourOf(comment)!, record.ciphertext_sha256);
+      // Withheld here: judged before it was withheld (mayBeJudged), so the judge knows it.
+      const j = await ctx.judge(comment, armourOf(comment), record.ciphertext_sha256);
       if (j.kind !== 'opened') record.reason = j.kind;
       else {
         if (j.signingKey) record.signing_key = j.signingKey;

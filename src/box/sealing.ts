@@ -115,51 +115,90 @@ export function submissionSignatures(
 }
 
 /**
+ * What the box keeps of a comment's content once judged, signature aside: the
+ * armour decoded, HPKE opened it, and the plaintext when its framing is right.
+ * Junk shares the constant ones below.
+ */
+export type Content = { armour: boolean; opened: boolean; plaintext?: Plaintext };
+/** A comment's content as judged, for the author and ciphertext it was judged for. */
+export interface Judged {
+  author_id: number;
+  ciphertextSha256: string;
+  content: Content;
+}
+const NOT_ARMOUR: Content = Object.freeze({ armour: false, opened: false });
+const NOT_OPENED: Content = Object.freeze({ armour: true, opened: false });
+const BAD_FRAMING: Content = Object.freeze({ armour: true, opened: true });
+
+/**
  * The box's judge of an armoured comment: armour, signature (when required),
- * decryption and framing, the first failure in the spec's order. Each HPKE open
- * is paid once per comment and ciphertext (`opened`, held in the ceremony's
- * scope only): polling judges the same comments again and again.
+ * decryption and framing, the first failure in the spec's order. Each comment
+ * and ciphertext is opened once (`judged`, by comment id, in the ceremony's
+ * scope only, keeps what was found for its latest ciphertext): polling judges
+ * the same comments again and again, and a comment judged once may come back
+ * without its armour (BusComment.withheld). The opened bytes live only in
+ * this call; of a valid one, its plaintext is kept.
  */
 export function boxJudge(
   manifest: AnyManifest,
   manifestDigest: string,
   key: BoxKeyPair,
-  opened: Map<string, Uint8Array | null>,
+  judged: Map<number, Judged>,
   signature?: SignatureCheck,
 ) {
   const info = hpkeInfo(manifestDigest);
+  const content = async (comment: BusComment, armourText: string): Promise<Content> => {
+    const parts = decodeArmour(armourText, manifest.hpke.suite);
+    if (!parts) return NOT_ARMOUR;
+    let bytes: Uint8Array;
+    try {
+      bytes = await open(
+        key,
+        parts.enc,
+        parts.ct,
+        info,
+        hpkeAad(manifest.box_id, comment.author_id),
+      );
+    } catch {
+      return NOT_OPENED;
+    }
+    const plaintext = decodePlaintext(manifest, bytes);
+    bytes.fill(0);
+    return plaintext ? { armour: true, opened: true, plaintext } : BAD_FRAMING;
+  };
   return async (
     comment: BusComment,
-    armourText: string,
+    armourText: string | undefined,
     ciphertextSha256: string,
   ): Promise<Judgement> => {
-    const parts = decodeArmour(armourText, manifest.hpke.suite);
-    if (!parts) return { kind: contentReason({ armour: false, opened: false, framing: false })! };
-    const signed = signature ? await signature(comment, ciphertextSha256) : undefined;
-    const cacheKey = `${comment.id}:${comment.author_id}:${ciphertextSha256}`;
-    let bytes = opened.get(cacheKey);
-    if (bytes === undefined) {
-      try {
-        bytes = await open(
-          key,
-          parts.enc,
-          parts.ct,
-          info,
-          hpkeAad(manifest.box_id, comment.author_id),
-        );
-      } catch {
-        bytes = null;
-      }
-      opened.set(cacheKey, bytes);
+    const kept = judged.get(comment.id);
+    let found =
+      kept?.author_id === comment.author_id && kept.ciphertextSha256 === ciphertextSha256
+        ? kept.content
+        : undefined;
+    if (!found) {
+      if (armourText === undefined)
+        throw new Error(`comment ${comment.id} was neither kept nor judged before`);
+      found = await content(comment, armourText);
+      judged.set(comment.id, { author_id: comment.author_id, ciphertextSha256, content: found });
     }
-    const plaintext = bytes ? decodePlaintext(manifest, bytes) : undefined;
+    if (!found.armour)
+      return { kind: contentReason({ armour: false, opened: false, framing: false })! };
+    // A signature is checked against the body: a box requiring them keeps bodies.
+    if (signature && armourText === undefined)
+      throw new Error(`comment ${comment.id}: its signature cannot be checked without its body`);
+    const signed = signature ? await signature(comment, ciphertextSha256) : undefined;
     const reason = contentReason({
       armour: true,
       signature: signed?.ok,
-      opened: Boolean(bytes),
-      framing: Boolean(plaintext),
+      opened: found.opened,
+      framing: Boolean(found.plaintext),
     });
-    if (reason || !plaintext) return { kind: reason ?? 'malformed' };
-    return { kind: 'opened', plaintext, ...(signed?.ok ? { signingKey: signed.signingKey } : {}) };
+    if (reason || !found.plaintext) return { kind: reason ?? 'malformed' };
+    return {
+      kind: 'opened',
+      plaintext: found.plaintext,
+      ...(signed?.ok ? { signingKey: signed.signingKey } : {}),
+    };
   };
 }

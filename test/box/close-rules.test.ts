@@ -5,8 +5,15 @@ import { test } from 'node:test';
 import { compute } from '../../src/box/compute/index.ts';
 import { generateBoxKeyPair } from '../../src/box/hpke.ts';
 import { hpkeFields, manifestBytes, parseManifest, type Manifest } from '../../src/box/manifest.ts';
-import { findArmour } from '../../src/box/armour.ts';
-import { classify, type BusComment } from '../../src/box/close-rules.ts';
+import { ARMOUR_BEGIN, ARMOUR_END, findArmour } from '../../src/box/armour.ts';
+import {
+  agreementKey,
+  armourOf,
+  armourSha256,
+  classify,
+  mayBeJudged,
+  type BusComment,
+} from '../../src/box/close-rules.ts';
 import { sealSubmission } from '../../src/box/sealing.ts';
 import { sha256Hex } from '../../src/bytes.ts';
 import { closeContext } from '../helpers/box.ts';
@@ -255,5 +262,78 @@ test('a comment kept as its size and armour digest (withheld) gets the record it
   assert.deepEqual(
     full.records.map((r) => `${r.author_id}:${r.reason}`),
     ['2:late', '1:too_large', '3:edited', '9:not_allowed', '5:edited'],
+  );
+});
+
+test('a comment judged when first seen and then kept as its digests (withheld) gets the record its whole body gets', async () => {
+  const m = manifest({ allowed_authors: [1, 2, 3, 4, 5, 6, 7, 8], max_bytes: 2000 });
+  const digest = await sha256Hex(manifestBytes(m));
+  const te = new TextEncoder();
+  const junk = (author: number, at: number, body: string): BusComment => ({
+    id: nextId++,
+    author_id: author,
+    author_login: `u${author}`,
+    created_at: T(at),
+    updated_at: T(at),
+    body,
+  });
+  const valid = await comment(m, digest, 1, 12, '100');
+  const random = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(600))));
+  const whole: BusComment[] = [
+    valid,
+    await comment(m, digest, 1, 13, '300'), // duplicate (first per author)
+    await comment(m, digest, 2, 14, '200'),
+    await comment(m, digest, 3, 5, '1'), // late
+    await comment(m, digest, 9, 15, '1'), // not allowed
+    await comment(m, digest, 4, 16, '50', { edited: true }), // edited
+    { ...valid, id: nextId++, author_id: 5, author_login: 'u5', body: `copied:\n${valid.body}` }, // bound to author 1
+    junk(6, 17, `${ARMOUR_BEGIN}\n!!not base64!!\n${ARMOUR_END}`), // malformed
+    junk(7, 18, `${ARMOUR_BEGIN}\n${random}`), // never ends, opens to nothing
+    junk(8, 19, `${ARMOUR_BEGIN}\n${random}\n${ARMOUR_END}`), // undecryptable
+    await comment(m, digest, 6, 20, '10'),
+    await comment(m, digest, 7, 21, '20'), // over the limit of 3
+  ];
+  const closeAt = T(60);
+  const full = await classify(whole, closeContext(m, digest, box, T(10), closeAt));
+  // The box's way: each comment judged when first seen (when it may ever be), then withheld.
+  const ctx = closeContext(m, digest, box, T(10), closeAt);
+  const withheld: BusComment[] = [];
+  for (const c of whole) {
+    const sha = (await armourSha256(c))!;
+    if (mayBeJudged(c, m.rules, Date.parse(T(10)), Date.parse(closeAt)))
+      await ctx.judge(c, armourOf(c), sha);
+    withheld.push({
+      ...c,
+      body: '',
+      withheld: { bytes: te.encode(c.body).length, armourSha256: sha },
+    });
+  }
+  const kept = await classify(withheld, ctx);
+  assert.deepEqual(kept, full);
+  assert.equal(
+    agreementKey(kept.records, Date.parse(closeAt)),
+    agreementKey(full.records, Date.parse(closeAt)),
+  );
+  assert.deepEqual(
+    full.records.map((r) => `${r.author_id}:${r.reason ?? r.status}`),
+    [
+      '3:late',
+      '1:accepted',
+      '5:undecryptable',
+      '1:duplicate',
+      '2:accepted',
+      '9:not_allowed',
+      '4:edited',
+      '6:malformed',
+      '7:undecryptable',
+      '8:undecryptable',
+      '6:accepted',
+      '7:over_limit',
+    ],
+  );
+  // A withheld comment the box never judged has no verdict to give: the box stops, it does not guess.
+  await assert.rejects(
+    classify([withheld[0]!], closeContext(m, digest, box, T(10), closeAt)),
+    /neither kept nor judged/,
   );
 });
