@@ -41,6 +41,13 @@ export interface BoxBus {
    * (BusComment.withheld).
    */
   keepBodiesUpTo?(maxBytes: number): void;
+  /**
+   * The box has judged this comment as read (or never will need to), and
+   * gives its armour's SHA-256: unless its body has changed since, the bus
+   * may keep of it from now on only its size and digests
+   * (BusComment.withheld), telling an edit by the body's digest.
+   */
+  release?(comment: BusComment, armourSha256: string): Promise<void>;
   /** GitHub's own edit record of each comment, by comment id. */
   editRecords?(): Promise<Map<number, EditRecord>>;
   /**

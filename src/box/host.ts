@@ -10,10 +10,12 @@ import { compute, type ComputeInput } from './compute/index.ts';
 import type { BoxBus } from './bus.ts';
 import {
   agreementKey,
+  armourOf,
   armourSha256,
   classify,
   earlyCloseAt,
   isArmoured,
+  mayBeJudged,
   type BusComment,
   type Classified,
   type CloseContext,
@@ -31,7 +33,7 @@ import {
   type ReplyRecipient,
   type SealedReply,
 } from './replies.ts';
-import { boxJudge, submissionSignatures } from './sealing.ts';
+import { boxJudge, submissionSignatures, type Judged } from './sealing.ts';
 import { formatTime, windowFrom } from './times.ts';
 
 export interface Attested {
@@ -136,23 +138,37 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       opens_at: formatTime(opensAt),
       closes_at: formatTime(closesAt),
     });
+    // What each comment was found to be; emptied once the computation has its inputs.
+    const judged = new Map<number, Judged>();
     const judge = boxJudge(
       manifest,
       digest,
       key,
-      new Map(),
+      judged,
       manifest.rules.signed_submissions
         ? submissionSignatures(manifest, digest, (login, id) => deps.bus.signingKeys!(login, id))
         : undefined,
     );
-    const seen = new SeenComments((c) =>
-      emit({
-        event: 'submitted',
-        box: bus.address,
-        comment_id: c.id,
-        author_login: c.author_login,
-        created_at: c.created_at,
-      }),
+    // A comment is judged when first seen, then the bus may keep only its digests
+    // (a box requiring signatures keeps bodies: a signature is checked at the close).
+    const release =
+      deps.bus.release && !manifest.rules.signed_submissions
+        ? async (c: BusComment, ciphertextSha256: string) => {
+            if (mayBeJudged(c, manifest.rules, opensAt, closesAt))
+              await judge(c, armourOf(c), ciphertextSha256);
+            await deps.bus.release!(c, ciphertextSha256);
+          }
+        : undefined;
+    const seen = new SeenComments(
+      (c) =>
+        emit({
+          event: 'submitted',
+          box: bus.address,
+          comment_id: c.id,
+          author_login: c.author_login,
+          created_at: c.created_at,
+        }),
+      release,
     );
     const ctx = (closed: number): CloseContext => ({
       rules: manifest.rules,
@@ -192,6 +208,7 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       await deps.bus.unlock?.().catch((e: unknown) => log(`unlocking failed: ${describe(e)}`));
     }
     records = final.records;
+    judged.clear();
     // Reply keys the suite can seal to: their submissions get a reply (and may be ceremony recipients).
     const recipients: ReplyRecipient[] = [];
     const inputs: ComputeInput[] = [];
@@ -293,35 +310,45 @@ const PERMANENT = new Set<RejectReason>([
   'undecryptable',
 ]);
 
-/** Every armoured comment the box has seen, with the last armour seen in it. */
+/**
+ * Every armoured comment the box has seen, with the last armour seen in it;
+ * each new or changed body handed to `release` (judged, then given up).
+ */
 class SeenComments {
-  readonly #byId = new Map<number, { body: string; withheld?: string; armour: SeenArmour }>();
+  // `body`: the body as last read, or the armour digest once withheld (a body has an armour line).
+  readonly #byId = new Map<number, SeenArmour & { body: string }>();
   readonly #onNew: (c: BusComment) => void;
-  constructor(onNew: (c: BusComment) => void = () => {}) {
+  readonly #release?: (c: BusComment, ciphertextSha256: string) => Promise<void>;
+  constructor(
+    onNew: (c: BusComment) => void = () => {},
+    release?: (c: BusComment, ciphertextSha256: string) => Promise<void>,
+  ) {
     this.#onNew = onNew;
+    this.#release = release;
   }
   async add(comments: BusComment[]): Promise<void> {
     for (const c of comments) {
       const before = this.#byId.get(c.id);
-      if (before?.body === c.body && before.withheld === c.withheld?.armourSha256) continue;
+      const body = c.withheld ? c.withheld.armourSha256 : c.body;
+      if (before?.body === body) continue;
       const ciphertextSha256 = await armourSha256(c);
       if (ciphertextSha256 === undefined) continue;
       if (!before) this.#onNew(c);
+      const released = !c.withheld && this.#release !== undefined;
+      if (released) await this.#release!(c, ciphertextSha256);
       this.#byId.set(c.id, {
-        body: c.body,
-        withheld: c.withheld?.armourSha256,
-        armour: {
-          id: c.id,
-          author_id: c.author_id,
-          author_login: c.author_login,
-          created_at: c.created_at,
-          ciphertext_sha256: ciphertextSha256,
-        },
+        body: released ? ciphertextSha256 : body,
+        id: c.id,
+        author_id: c.author_id,
+        author_login: c.author_login,
+        created_at: c.created_at,
+        ciphertext_sha256: ciphertextSha256,
       });
     }
   }
+  /** Each as a SeenArmour (with the body it was last seen with, which classify does not read). */
   values(): SeenArmour[] {
-    return [...this.#byId.values()].map((v) => v.armour);
+    return [...this.#byId.values()];
   }
 }
 

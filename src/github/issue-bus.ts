@@ -45,7 +45,8 @@ const toComment = (c: {
   author_id: c.user?.id ?? 0,
   author_login: c.user?.login ?? '',
   created_at: c.created_at,
-  updated_at: c.updated_at,
+  // One string where they are equal (most comments; the box keeps many).
+  updated_at: c.updated_at === c.created_at ? c.created_at : c.updated_at,
   body: c.body ?? '',
 });
 
@@ -56,7 +57,8 @@ export class GitHubIssueBus implements BoxBus {
   readonly #now: () => Date;
   readonly #statusEveryMs: number;
   #issue?: number;
-  // What has been seen: a comment that carries or carried the armour whole; any
+  // What has been seen: a comment that carries or carried the armour whole
+  // (until the box has judged it: then its size and digests); any
   // other by its id alone (armour appearing in it later is an edit), so junk
   // costs the box no memory for its body. Then, for incremental polling, the
   // newest updated_at and the last ETag.
@@ -207,8 +209,8 @@ export class GitHubIssueBus implements BoxBus {
    * kept and returned, marked when its body differs from one seen before
    * (kept for the final listing too), with the last armour seen in it: a
    * comment whose armour is edited away is still an armoured comment,
-   * rejected as edited. Over keepBodiesUpTo's bytes it is kept as its size
-   * and digests. Any other is kept by its id alone.
+   * rejected as edited. Over keepBodiesUpTo's bytes, or once released, it
+   * is kept as its size and digests. Any other is kept by its id alone.
    */
   async #remember(c: BusComment): Promise<BusComment | undefined> {
     const before = this.#seen.get(c.id);
@@ -217,9 +219,10 @@ export class GitHubIssueBus implements BoxBus {
       this.#plain.add(c.id);
       return undefined;
     }
-    // Armour edited away from a withheld comment survives only as its digest.
+    // Once withheld, always (an edit is told by the body's digest; armour
+    // edited away survives as its digest); else over the limit.
     const withhold =
-      armour !== undefined ? overLimit(c.body, this.#keepUpTo) : Boolean(before?.withheld);
+      Boolean(before?.withheld) || (armour !== undefined && overLimit(c.body, this.#keepUpTo));
     // What tells an edit: the body itself, or the digest of a withheld one.
     const body = withhold ? await sha256Hex(te.encode(c.body)) : c.body;
     const bodyBefore = before?.withheld ? this.#withheldBodies.get(c.id) : before?.body;
@@ -247,6 +250,23 @@ export class GitHubIssueBus implements BoxBus {
     if (edited) comment.edited = true;
     this.#seen.set(c.id, comment);
     return comment;
+  }
+
+  /**
+   * The box has judged this comment: unless its body changed since, keep of
+   * it only its size and digests from now on (BusComment.withheld).
+   */
+  async release(comment: BusComment, armourSha256: string): Promise<void> {
+    const kept = this.#seen.get(comment.id);
+    if (!kept || kept.withheld || kept.body !== comment.body) return;
+    this.#withheldBodies.set(kept.id, await sha256Hex(te.encode(kept.body)));
+    const withheld: BusComment = {
+      ...kept,
+      body: '',
+      withheld: { bytes: te.encode(kept.body).length, armourSha256 },
+    };
+    delete withheld.armourSeen;
+    this.#seen.set(kept.id, withheld);
   }
 
   #sorted(): BusComment[] {

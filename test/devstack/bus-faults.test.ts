@@ -381,3 +381,65 @@ test('over keepBodiesUpTo the box keeps an armoured comment as its size and dige
     'both edits told; the withdrawn armour kept as its digest',
   );
 });
+
+test('a comment the box has judged is kept as its size and digests (release), and an edit of it is still told', async (t) => {
+  const gh = ctx.stack.github;
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  gh.now = () => second;
+  t.after(() => (gh.now = () => new Date()));
+  const octokit = githubClient(gh.tokenFor('operator'), ctx.stack.githubApiUrl);
+  const issue = await octokit.rest.issues.create({ owner: 'demo', repo: 'released', title: 'box' });
+  const number = issue.data.number;
+  const bodies = ['kept', 'replaced', 'reworded', 'withdrawn', 'stale'].map(armoured);
+  gh.seedComments('demo/released', number, gh.user('crowd'), bodies);
+  const bus = new GitHubIssueBus(octokit as never, 'demo/released', number);
+  bus.keepBodiesUpTo(2000);
+  const te = new TextEncoder();
+  const digest = (s: string) => createHash('sha256').update(te.encode(s)).digest('hex');
+  const polled = await bus.poll();
+  const author = githubClient(gh.tokenFor('crowd'), ctx.stack.githubApiUrl);
+  const edit = (i: number, body: string) =>
+    author.rest.issues.updateComment({
+      owner: 'demo',
+      repo: 'released',
+      comment_id: polled[i]!.id,
+      body,
+    });
+  // The last one changes before the box releases it: what the bus holds is not what was judged.
+  await edit(4, armoured('stale, changed'));
+  await bus.poll();
+  for (const c of polled) await bus.release(c, digest(findArmour(c.body)!));
+  const again = await bus.poll();
+  assert.deepEqual(
+    again.map((c) => [c.body, c.withheld, Boolean(c.edited)]),
+    [
+      ...bodies
+        .slice(0, 4)
+        .map((b) => [
+          '',
+          { bytes: te.encode(b).length, armourSha256: digest(findArmour(b)!) },
+          false,
+        ]),
+      [armoured('stale, changed'), undefined, true],
+    ],
+    'the judged bodies given up for their digests; the changed one kept whole',
+  );
+  // Within the creation second, GitHub's edit record aside: only the body's digest tells.
+  await edit(1, armoured('something else'));
+  await edit(2, `${bodies[2]}\nwith a word more`);
+  await edit(3, 'withdrawn');
+  gh.forgetCommentEdits = true;
+  t.after(() => (gh.forgetCommentEdits = false));
+  for (const listing of [await bus.poll(), await bus.commentsWithEditRecords()])
+    assert.deepEqual(
+      listing.map((c) => [Boolean(c.edited), c.withheld?.armourSha256, c.body === '']),
+      [
+        [false, digest(findArmour(bodies[0]!)!), true],
+        [true, digest(findArmour(armoured('something else'))!), true],
+        [true, digest(findArmour(bodies[2]!)!), true],
+        [true, digest(findArmour(bodies[3]!)!), true],
+        [true, undefined, false],
+      ],
+      'each edit told, the withdrawn armour kept as its digest',
+    );
+});
