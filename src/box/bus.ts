@@ -159,8 +159,12 @@ export async function resultTexts(result: Uint8Array, bundle: unknown): Promise<
     'sealbox-result-bundle',
     new TextEncoder().encode(JSON.stringify(bundle)),
   );
-  const whole = resultText(result, bundle);
-  if (whole.length <= PART_CHARS) return [whole];
+  // The readable text only where it may fit (it holds the result's base64):
+  // a large result is not written out whole just to be found too long.
+  if (Math.ceil(result.length / 3) * 4 <= PART_CHARS) {
+    const whole = resultText(result, bundle);
+    if (whole.length <= PART_CHARS) return [whole];
+  }
   const encoded = toBase64(await gzip(result));
   const chunk = (Math.floor((PART_CHARS - 200) / 77) * 57 * 4) / 3; // whole lines of base64
   const parts: string[] = [];

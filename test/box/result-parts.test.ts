@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { resultTexts } from '../../src/box/bus.ts';
+import { resultText, resultTexts } from '../../src/box/bus.ts';
 import type { BusComment } from '../../src/box/close-rules.ts';
 import { latestResult, MAX_RESULT_BYTES, resultCandidates } from '../../src/box/result-comments.ts';
 import { gzip } from '../../src/box/gzip.ts';
@@ -96,4 +96,23 @@ test('a compressed result that would inflate past the bound is refused, not infl
     message: /inflates past/,
   });
   assert.equal(await parseResultComments([body]), undefined, 'a reader skips it');
+});
+
+test('whole when the readable text fits 60,000 characters, else compressed: at the edge either way', async () => {
+  // The readable text: the result's base64 in lines of 76, and about 170 characters more here.
+  const kinds = new Set<string>();
+  for (const n of [44_000, 44_200, 44_250, 44_300, 44_400, 45_000, 45_001, 46_000]) {
+    const result = new TextEncoder().encode('x'.repeat(n));
+    const whole = resultText(result, bundle);
+    const bodies = await resultTexts(result, bundle);
+    if (whole.length <= 60_000) {
+      kinds.add('whole');
+      assert.deepEqual(bodies, [whole], `${n} bytes: whole`);
+    } else {
+      kinds.add('compressed');
+      assert.match(bodies[0]!, /^sealbox box result \(gzip\), part 1 of 1:/, `${n} bytes`);
+      assert.deepEqual((await parseResultComments(bodies))?.result, result);
+    }
+  }
+  assert.deepEqual([...kinds].sort(), ['compressed', 'whole'], 'both sides of the edge');
 });
