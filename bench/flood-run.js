@@ -16,5 +16,6 @@ process.stdout.write(
     seconds: r.seconds,
     peakMiB: r.peakMiB,
     retainedMiB: r.retainedMiB,
+    afterMarkSweepMiB: r.afterMarkSweepMiB,
   }) + '\n',
 );

@@ -19,7 +19,7 @@ test(`a flood of ${JUNK} junk comments beside ${VALID} valid submissions`, async
   const r = flood.result;
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   t.diagnostic(
-    `${JUNK} junk + ${VALID} valid: ${flood.seconds.toFixed(1)} s; the box's heap growth peaks at ${flood.peakMiB.toFixed(1)} MiB (${ratio(flood.peakMiB, alone.peakMiB)}x the ${alone.peakMiB.toFixed(1)} MiB of the ${VALID} valid alone), holds ${flood.retainedMiB.toFixed(1)} MiB after a full collection (${ratio(flood.retainedMiB, alone.retainedMiB)}x ${alone.retainedMiB.toFixed(1)} MiB)`,
+    `${JUNK} junk + ${VALID} valid: ${flood.seconds.toFixed(1)} s; the box's heap growth peaks at ${flood.peakMiB.toFixed(1)} MiB (${ratio(flood.peakMiB, alone.peakMiB)}x the ${alone.peakMiB.toFixed(1)} MiB of the ${VALID} valid alone), holds ${flood.afterMarkSweepMiB.toFixed(1)} MiB after a full collection (${ratio(flood.afterMarkSweepMiB, alone.afterMarkSweepMiB)}x ${alone.afterMarkSweepMiB.toFixed(1)} MiB; ${ratio(flood.retainedMiB, alone.retainedMiB)}x as a GC observer reads it)`,
   );
   assert.equal(alone.result.counts.accepted, VALID);
   assert.equal(r.status, 'complete');

@@ -78,8 +78,13 @@ export interface FloodRun {
   seconds: number;
   /** Peak growth of the box's heap over its size when the box started, sampled every 20 ms (MiB). */
   peakMiB: number;
-  /** Peak of the box's heap left after a full (mark-sweep) collection: what the box holds (MiB). */
+  /**
+   * Peak of the box's heap after a full (mark-sweep) collection, as a GC
+   * observer reads it (a little later, so what was made since counts too) (MiB).
+   */
   retainedMiB: number;
+  /** The same, exactly: the heap V8 reports at the end of each mark-sweep (v8.GCProfiler) (MiB). */
+  afterMarkSweepMiB: number;
 }
 
 /** What the box's worker asks of the side that holds the stack and the clock. */
