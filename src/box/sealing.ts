@@ -177,6 +177,11 @@ export function boxJudge(
         ? kept.content
         : undefined;
     if (!found) {
+      // Judged for another author (GitHub moved a deleted account's comments
+      // to its ghost): the submission is bound to its author, so for the new
+      // one it cannot open, as opening it again would have found.
+      if (armourText === undefined && kept && kept.ciphertextSha256 === ciphertextSha256)
+        return { kind: 'undecryptable' };
       if (armourText === undefined)
         throw new Error(`comment ${comment.id} was neither kept nor judged before`);
       found = await content(comment, armourText);
