@@ -23,13 +23,9 @@ const invalid = (path: string, why: string) => new SealboxError('INPUT_INVALID',
 function shareOf(path: string, d: ReplyDocument) {
   const c = d.ceremony;
   if (!c) throw invalid(path, "is a reply without a share (not a key ceremony recipient's)");
-  let sent: { index?: unknown; share?: unknown };
-  try {
-    sent = JSON.parse(d.message) as typeof sent;
-  } catch {
-    sent = {};
-  }
-  if (sent.index !== c.index || sent.share !== c.share)
+  // The reply is exactly {"index":i,"share":"S"} (replies-v1.1 section 8.3):
+  // any other text is not a reply this box sent, whatever it parses to.
+  if (d.message !== JSON.stringify({ index: c.index, share: c.share }))
     throw invalid(path, "its share is not the one its reply's message carries");
   if (!encodesPoint(c.public_key, c.commitments[0] ?? ''))
     throw invalid(path, 'its public key is not its first commitment');

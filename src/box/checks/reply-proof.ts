@@ -15,6 +15,12 @@ export async function replyProofCheck(e: BoxEvidence, proof: ReplyDocument): Pro
   const fail = (reason: string) => failed('reply_proof', 'REPLY_PROOF', reason);
   if (proof.box_id !== e.manifest.value.box_id || proof.manifest_digest !== e.manifestDigest)
     return fail(`the reply document is for box ${proof.box_id}, not this one`);
+  const m = e.manifest.value;
+  const address = 'bus' in m ? m.bus.address : undefined;
+  if (proof.box !== undefined && proof.box.toLowerCase() !== address?.toLowerCase())
+    return fail(
+      `the reply document names box ${JSON.stringify(proof.box)}, not this one (${address ?? 'a box without an address'})`,
+    );
   const reply = e.result.value.replies?.find((r) => r.comment_id === proof.comment_id);
   if (!reply?.commitment) return fail(`the result has no reply to comment ${proof.comment_id}`);
   const commitment = await replyCommitment(
@@ -23,6 +29,10 @@ export async function replyProofCheck(e: BoxEvidence, proof: ReplyDocument): Pro
     fromHex(proof.salt),
     proof.message,
   );
+  if (proof.commitment !== reply.commitment)
+    return fail(
+      `the reply document's commitment is not the one the result holds for comment ${proof.comment_id}`,
+    );
   if (commitment !== reply.commitment)
     return fail(
       `the message and salt revealed do not make the commitment the result holds for comment ${proof.comment_id}`,

@@ -126,6 +126,15 @@ export async function browserLogin(issuer: Issuer, o: LoginContext): Promise<Log
       answerPage(res, 400, 'Login failed', page);
       throw e;
     };
+    // RFC 6749 section 3.1: a parameter of the answer appears once at most.
+    const repeated = [...new Set(params.keys())].filter((k) => params.getAll(k).length > 1);
+    if (repeated.length)
+      fail(
+        new SealboxError(
+          'LOGIN_FAILED',
+          `${what}: the browser's answer carries ${repeated.map(printable).join(', ')} more than once; nothing signed`,
+        ),
+      );
     if (params.get('state') !== state)
       fail(
         new SealboxError(

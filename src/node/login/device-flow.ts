@@ -64,7 +64,14 @@ export async function deviceLogin(issuer: Issuer, o: LoginContext): Promise<Logg
   let interval = Math.min((d.interval ?? 5) * 1000, limitMs);
   // Poll until an answer other than "pending", or until past the deadline.
   for (;;) {
-    await sleep(interval);
+    // No poll after the deadline: the last wait ends there, then one line.
+    const wait = Math.min(interval, deadline - Date.now());
+    if (wait <= 0)
+      throw new SealboxError(
+        'LOGIN_EXPIRED',
+        `${what}: no approval within ${Math.round(limitMs / 1000)} s; nothing signed`,
+      );
+    await sleep(wait);
     const polled = await postForm(
       issuer.tokenEndpoint,
       { grant_type: DEVICE_GRANT, device_code: d.device_code, client_id: CLIENT_ID },
@@ -101,10 +108,5 @@ export async function deviceLogin(issuer: Issuer, o: LoginContext): Promise<Logg
           `${what}: the issuer refused the device login (${oauthReason(polled)}); nothing signed`,
         );
     }
-    if (Date.now() > deadline)
-      throw new SealboxError(
-        'LOGIN_EXPIRED',
-        `${what}: no approval within ${Math.round(limitMs / 1000)} s; nothing signed`,
-      );
   }
 }
