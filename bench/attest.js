@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { FulcioSigner, RekorWitness } from '@sigstore/sign';
 import { DevStack } from '../src/devstack/stack.ts';
-import { identityToken } from '../src/node/signing.ts';
+import { identityToken } from '../src/node/identity-token.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const scratch = mkdtempSync(join(tmpdir(), 'sealbox-bench-attest-'));

@@ -11,6 +11,7 @@ import type { BoxResult } from '../../src/box/result.ts';
 
 const seed = new Uint8Array(32).fill(3);
 const other = new Uint8Array(32).fill(4);
+const third = new Uint8Array(32).fill(5);
 
 function box(
   parameters: Record<string, unknown>,
@@ -138,4 +139,52 @@ test('each alteration fails recompute, naming what is wrong', () => {
   const listed = box({ threshold: 2, recipients: [3002, 3000, 3999] }, [true, true, true]);
   listed.output.missing = [];
   assert.match(verdict(listed), /missing user ids/);
+});
+
+// Found by attacking `box verify`'s recompute of a key ceremony (the result's
+// attestation aside: what a box running other code could have attested). The
+// spec fixes both shapes: a withheld ceremony's output is exactly
+// {"withheld": true, "reason": TEXT} ("no key is made", replies-v1.1.md §8.2,
+// computations-v1.1.md), and a made key's output has exactly the members of
+// §8.4, `public_key` being {"pem", "jwk"} (§8.5). Today the withheld branch
+// compares `withheld` only, so a ceremony that says no key was made can still
+// publish a public key and commitments of two different keys and verify OK,
+// and `public_key` takes any extra member, a private `d` included.
+test('control: an honest withheld ceremony and an honest key pass', () => {
+  assert.equal(verdict(box({ threshold: 3 }, [true, true, false])), 'ok');
+  assert.equal(verdict(box({ threshold: 2 }, [true, true, true])), 'ok');
+});
+
+test('a withheld ceremony that publishes a key anyway fails recompute', () => {
+  const made = (s: typeof seed) => box({ threshold: 2 }, [true, true, true], 1, s).output;
+  const cases: [string, Record<string, unknown>][] = [
+    [
+      // "no key was made", yet a public key, and commitments of another key beside it
+      'a public key and the commitments of another key',
+      {
+        withheld: true,
+        reason: 'fewer than the threshold',
+        public_key: made(other).public_key,
+        commitments: made(third).commitments,
+      },
+    ],
+    ['a whole key beside withheld', { ...made(other), withheld: true, reason: 'x' }],
+    [
+      'a reason that is not text',
+      { withheld: true, reason: { public_key: made(other).public_key } },
+    ],
+  ];
+  for (const [name, output] of cases) {
+    const b = box({ threshold: 3 }, [true, true, false]);
+    b.result.output = output;
+    assert.notEqual(verdict(b), 'ok', name);
+  }
+});
+
+test('a public key with members beyond pem and jwk fails recompute', () => {
+  for (const extra of [{ d: 'AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM' }, { der: 'MFkw' }]) {
+    const b = box({ threshold: 2 }, [true, true, true]);
+    Object.assign(b.output.public_key as object, extra);
+    assert.notEqual(verdict(b), 'ok', Object.keys(extra)[0]);
+  }
 });

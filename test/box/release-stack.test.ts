@@ -20,28 +20,11 @@ import {
 } from '../../src/devstack/index.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
+import { boxCaller } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
 const REPO = 'acme/rel';
-
-/** A caller workflow whose one job calls sealbox's box.yml at `ref`. */
-const caller = (ref: string) => `name: release case
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${ref}
-    with:
-      computation: reveal
-      window: 1
-`;
 
 type Case = { name: string; ref: string; code?: string; runUrl?: string };
 
@@ -51,7 +34,7 @@ async function runAll(cases: Case[]) {
   const gh = stack.github;
   gh.putFiles(
     REPO,
-    Object.fromEntries(cases.map((c, i) => [`.github/workflows/case${i}.yml`, caller(c.ref)])),
+    Object.fromEntries(cases.map((c, i) => [`.github/workflows/case${i}.yml`, boxCaller(c.ref)])),
   );
   const octokit = new Octokit({ auth: gh.tokenFor('acme'), baseUrl: stack.githubApiUrl });
   for (const [i] of cases.entries())

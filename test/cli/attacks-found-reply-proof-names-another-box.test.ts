@@ -8,86 +8,17 @@
 // as bad input (exit 2), never pass.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { releasedBoxRun } from '../../src/devstack/index.ts';
-import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { sealbox } from '../helpers/cli.ts';
+import { twoOfTwoCeremony } from '../helpers/ceremony.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
 const REPO = 'demo/sealbox';
 const root = () => ['--trusted-root', ctx.stack.trustedRootPath];
 
-/** A 2-of-2 ceremony on the stack; returns the box, its files and each recipient's reply document. */
-async function ceremony(runId: number) {
-  const { stack, dir } = ctx;
-  const file = (name: string) => join(dir, `${runId}-${name}`);
-  const run = releasedBoxRun(stack, { runId });
-  const out = file('box');
-  const host = hostBoxCli(stack, run, [
-    '--computation',
-    'ceremony',
-    '--parameters',
-    '{"threshold": 2}',
-    '--max-submissions',
-    '2',
-    '--window',
-    '60',
-    '--suite',
-    'x25519',
-    '--out',
-    out,
-  ]);
-  const issue = await firstBoxIssue(stack, 'for the ceremony', runId);
-  const box = `${REPO}#${issue}`;
-  for (const who of ['alice', 'bob']) {
-    const r = await sealbox(
-      [
-        'box',
-        'submit',
-        box,
-        '-R',
-        REPO,
-        ...root(),
-        '--file',
-        '-',
-        '--receipt-out',
-        file(`${who}-receipt.json`),
-        '--reply-key-out',
-        file(`${who}.key.json`),
-      ],
-      { GITHUB_TOKEN: stack.github.tokenFor(who), GITHUB_API_URL: stack.githubApiUrl },
-      { input: `${who} is ready` },
-    );
-    assert.equal(r.status, 0, r.stderr);
-  }
-  assert.equal(await host.done, 0, host.stderr());
-  const docs: Record<string, string> = {};
-  for (const who of ['alice', 'bob']) {
-    const r = await sealbox(
-      [
-        'box',
-        'reply',
-        out,
-        '-R',
-        REPO,
-        ...root(),
-        '--reply-key',
-        file(`${who}.key.json`),
-        '--out',
-        file(`${who}-share.json`),
-      ],
-      {},
-    );
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    docs[who] = file(`${who}-share.json`);
-  }
-  return { box, file, docs };
-}
-
 test("a reply document naming another box, or carrying another reply's commitment, is no proof", async () => {
-  const { box, file, docs } = await ceremony(6171);
+  const { box, file, docs } = await twoOfTwoCeremony(ctx, 6171);
   const alice = JSON.parse(readFileSync(docs.alice!, 'utf8'));
   const bob = JSON.parse(readFileSync(docs.bob!, 'utf8'));
   const verify = (doc: string) =>

@@ -18,6 +18,7 @@ import {
   type DevStack,
 } from '../../src/devstack/index.ts';
 import { RELEASE_FILES } from '../../src/devstack/releases.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { REPO_ROOT, sealbox } from '../helpers/cli.ts';
 
 let scratch: string;
@@ -40,40 +41,6 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const caller = (ref: string) => `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${ref}
-    with:
-      computation: reveal
-      window: 1
-`;
-
-/** Dispatches a box of `repo` calling box.yml at `ref`; resolves with the job and its run URL. */
-async function runBox(repo: string, ref: string) {
-  const gh = stack.github;
-  gh.putFiles(repo, { '.github/workflows/box.yml': caller(ref) });
-  const [owner, name] = repo.split('/') as [string, string];
-  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
-  await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo: name,
-    workflow_id: 'box.yml',
-    ref: 'main',
-  });
-  const run = gh.runs.find((r) => r.repo === repo)!;
-  const job = await stack.runner.finished(run.id);
-  return { job, url: `${stack.githubServerUrl}/${repo}/actions/runs/${run.id}` };
-}
-
 /** An Action bundle that leaves a mark and fails: code the box must never run. */
 const marker = (path: string) =>
   `require('node:fs').writeFileSync(${JSON.stringify(path)}, 'ran'); process.exit(3);\n`;
@@ -82,7 +49,7 @@ test('the box runs the commit its certificate names: the working tree changed af
   const mark = join(scratch, 'working-tree-ran');
   // The "working tree" the stack started from changes: its Action now leaves a mark.
   writeFileSync(join(source, 'dist/index.js'), marker(mark));
-  const released = await runBox('acme/drift', sealboxRelease(stack).tag);
+  const released = await dispatchBox(stack, 'acme/drift', sealboxRelease(stack).tag);
   assert.equal(released.job.conclusion, 'success', released.job.log);
   assert.ok(!existsSync(mark), 'the changed working tree did not run');
   assert.match(
@@ -108,7 +75,7 @@ test('the box runs the commit its certificate names: the working tree changed af
     branch: 'drift',
     changes: { 'dist/index.js': marker(mark) },
   });
-  const drifted = await runBox('acme/drifted', changed);
+  const drifted = await dispatchBox(stack, 'acme/drifted', changed);
   assert.equal(drifted.job.conclusion, 'failure');
   assert.ok(existsSync(mark), 'the commit called is the code run');
   assert.match(drifted.job.log, /step "Run the box" failed \(exit 3\)/);
@@ -120,7 +87,7 @@ test('the guard stops a job whose environment injects code, before Node starts: 
   writeFileSync(preload, marker(mark));
   setRunnerEnvironment(stack, { NODE_OPTIONS: `--require ${preload}` });
   try {
-    const { job } = await runBox('acme/guarded', sealboxRelease(stack).tag);
+    const { job } = await dispatchBox(stack, 'acme/guarded', sealboxRelease(stack).tag);
     assert.equal(job.conclusion, 'failure');
     assert.match(
       job.log,

@@ -12,48 +12,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { commitSealbox, listSealboxRelease } from '../../src/devstack/index.ts';
 import { DevStack } from '../../src/devstack/stack.ts';
 import { sealbox } from '../helpers/cli.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-
-/** Dispatches a box of `repo` on `stack` calling box.yml at `ref`; its run URL. */
-async function runBox(stack: DevStack, repo: string, ref: string): Promise<string> {
-  const gh = stack.github;
-  gh.putFiles(repo, {
-    '.github/workflows/box.yml': `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${ref}
-    with:
-      computation: reveal
-      window: 1
-`,
-  });
-  const [owner, name] = repo.split('/') as [string, string];
-  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
-  await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo: name,
-    workflow_id: 'box.yml',
-    ref: 'main',
-  });
-  const run = gh.runs.find((r) => r.repo === repo)!;
-  const job = await stack.runner.finished(run.id);
-  assert.equal(job.conclusion, 'success', job.log);
-  return `${stack.githubServerUrl}/${repo}/actions/runs/${run.id}`;
-}
 
 type Root = {
   certificateAuthorities: { certChain: { certificates: unknown[] } }[];
@@ -68,7 +33,8 @@ test("a stack's release list does not vouch for another CA's certificates hidden
   try {
     // The other stack: a box at a commit of its sealbox/sealbox that it never released.
     const unreleased = commitSealbox(other, { changes: { 'NOTES.md': 'never released\n' } });
-    const url = await runBox(other, 'acme/other', unreleased);
+    const { job, url } = await dispatchBox(other, 'acme/other', unreleased);
+    assert.equal(job.conclusion, 'success', job.log);
     const verify = (root: string) =>
       sealbox(
         ['box', 'verify', url, '--trusted-root', root, '--repo', 'acme/other', '--format', 'json'],

@@ -15,45 +15,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
-import { sealboxRelease, setRunnerEnvironment } from '../../src/devstack/index.ts';
+import { setRunnerEnvironment } from '../../src/devstack/index.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-
-/** Dispatches a box of `repo` calling box.yml at the stack's release; the job. */
-async function runBox(repo: string) {
-  const { stack } = ctx;
-  const gh = stack.github;
-  gh.putFiles(repo, {
-    '.github/workflows/box.yml': `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${sealboxRelease(stack).tag}
-    with:
-      computation: reveal
-      window: 1
-`,
-  });
-  const [owner, name] = repo.split('/') as [string, string];
-  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
-  await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo: name,
-    workflow_id: 'box.yml',
-    ref: 'main',
-  });
-  const run = gh.runs.find((r) => r.repo === repo)!;
-  return stack.runner.finished(run.id);
-}
 
 test("a .curlrc under the runner's XDG_CONFIG_HOME never sees the box's token requests", async () => {
   const seen: { url: string; authorization: string; sigstoreToken: string }[] = [];
@@ -91,7 +57,7 @@ test("a .curlrc under the runner's XDG_CONFIG_HOME never sees the box's token re
   writeFileSync(join(config, '.curlrc'), `proxy = "http://127.0.0.1:${port}"\ninsecure\n`);
   setRunnerEnvironment(ctx.stack, { XDG_CONFIG_HOME: config });
   try {
-    const job = await runBox('acme/curlrc');
+    const job = (await dispatchBox(ctx.stack, 'acme/curlrc')).job;
     const stolen = seen.find((s) => s.sigstoreToken);
     const audience = stolen
       ? (JSON.parse(

@@ -10,8 +10,8 @@
 // refusal the guard owes, not for the code to run.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { sealboxRelease, setRunnerEnvironment } from '../../src/devstack/index.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
@@ -36,38 +36,15 @@ const cases: { name: string; env: Record<string, string> }[] = [
 for (const [i, c] of cases.entries())
   test(`the guard refuses ${c.name} before the checkout runs git`, async () => {
     const { stack } = ctx;
-    const gh = stack.github;
     const repo = `acme/git${i}`;
-    gh.putFiles(repo, {
-      '.github/workflows/box.yml': `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${sealboxRelease(stack).tag}
-    with:
-      computation: reveal
-      window: 1
-      checkout: true
-`,
-    });
     setRunnerEnvironment(stack, c.env);
     try {
-      const octokit = new Octokit({ auth: gh.tokenFor('acme'), baseUrl: stack.githubApiUrl });
-      await octokit.rest.actions.createWorkflowDispatch({
-        owner: 'acme',
-        repo: `git${i}`,
-        workflow_id: 'box.yml',
-        ref: 'main',
-      });
-      const run = gh.runs.find((r) => r.repo === repo)!;
-      const job = await stack.runner.finished(run.id);
+      const { job } = await dispatchBox(
+        stack,
+        repo,
+        sealboxRelease(stack).tag,
+        'computation: reveal\n      window: 1\n      checkout: true',
+      );
       assert.equal(job.conclusion, 'failure', `the box ran with ${c.name} set:\n${job.log}`);
       assert.match(job.log, /step "Refuse variables that inject code" failed/);
       assert.match(job.log, new RegExp(`the job's environment sets.* ${c.name}`));

@@ -13,45 +13,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { commitSealbox, sealboxRelease, setRunnerEnvironment } from '../../src/devstack/index.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-
-/** Dispatches a box of `repo` calling box.yml at the stack's release; the job. */
-async function runBox(repo: string) {
-  const { stack } = ctx;
-  const gh = stack.github;
-  gh.putFiles(repo, {
-    '.github/workflows/box.yml': `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${sealboxRelease(stack).tag}
-    with:
-      computation: reveal
-      window: 1
-`,
-  });
-  const [owner, name] = repo.split('/') as [string, string];
-  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
-  await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo: name,
-    workflow_id: 'box.yml',
-    ref: 'main',
-  });
-  const run = gh.runs.find((r) => r.repo === repo)!;
-  return stack.runner.finished(run.id);
-}
 
 test("a .jq in the runner's HOME does not choose the code the box runs", async () => {
   const { stack } = ctx;
@@ -73,7 +39,7 @@ test("a .jq in the runner's HOME does not choose the code the box runs", async (
   );
   setRunnerEnvironment(stack, { HOME: home });
   try {
-    const job = await runBox('acme/jq');
+    const job = (await dispatchBox(ctx.stack, 'acme/jq')).job;
     assert.doesNotMatch(job.log, new RegExp(marker), job.log);
     assert.doesNotMatch(job.log, /running evil\/sealbox/);
   } finally {

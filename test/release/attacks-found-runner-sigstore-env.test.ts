@@ -11,45 +11,11 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
 import { sealboxRelease, setRunnerEnvironment } from '../../src/devstack/index.ts';
+import { dispatchBox } from '../helpers/box-workflow.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const ctx = useStack();
-
-/** Dispatches a box of `repo` calling box.yml at the stack's release; the job. */
-async function runBox(repo: string) {
-  const { stack } = ctx;
-  const gh = stack.github;
-  gh.putFiles(repo, {
-    '.github/workflows/box.yml': `name: box
-on:
-  workflow_dispatch:
-permissions: {}
-jobs:
-  box:
-    permissions:
-      id-token: write
-      attestations: write
-      issues: write
-      contents: read
-    uses: sealbox/sealbox/.github/workflows/box.yml@${sealboxRelease(stack).tag}
-    with:
-      computation: reveal
-      window: 1
-`,
-  });
-  const [owner, name] = repo.split('/') as [string, string];
-  const octokit = new Octokit({ auth: gh.tokenFor(owner), baseUrl: stack.githubApiUrl });
-  await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo: name,
-    workflow_id: 'box.yml',
-    ref: 'main',
-  });
-  const run = gh.runs.find((r) => r.repo === repo)!;
-  return stack.runner.finished(run.id);
-}
 
 /** Asks the stack's Fulcio for a certificate for a fresh key of ours with `token`; what it says. */
 async function certificateFor(token: string): Promise<string> {
@@ -104,7 +70,7 @@ test("a Fulcio URL in the runner's environment never receives the box's identity
   const { port } = server.address() as { port: number };
   setRunnerEnvironment(ctx.stack, { SEALBOX_FULCIO_URL: `http://127.0.0.1:${port}` });
   try {
-    const job = await runBox('acme/fulcio');
+    const job = (await dispatchBox(ctx.stack, 'acme/fulcio')).job;
     const minted = tokens.length ? await certificateFor(tokens[0]!) : '';
     assert.deepEqual(
       tokens.length,
@@ -124,7 +90,7 @@ test("an identity token in the runner's environment stops the box at the guard",
   const payload = Buffer.from('{"sub":"someone else"}').toString('base64url');
   setRunnerEnvironment(ctx.stack, { SIGSTORE_ID_TOKEN: `${header}.${payload}.x` });
   try {
-    const job = await runBox('acme/token');
+    const job = (await dispatchBox(ctx.stack, 'acme/token')).job;
     assert.equal(job.conclusion, 'failure');
     // Not later, when the box (its key made, its issue opened) hands that token to Fulcio.
     assert.match(job.log, /step "Refuse variables that inject code" failed/, job.log);
