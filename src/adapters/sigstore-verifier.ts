@@ -29,10 +29,15 @@ class Failure extends Error {
   }
 }
 
-// Trust material is built once per root and key (key parsing is not free).
+// Trust material is built once per root and key (key parsing is not free),
+// its anchors' encodings with it.
 const materialCache = new WeakMap<LoadedTrustedRoot, Map<string, TrustMaterial>>();
 
-function trustMaterial(root: LoadedTrustedRoot, publicKey: string | undefined): TrustMaterial {
+/** The trust material of a root (and a named key), built once. */
+export function trustMaterial(
+  root: LoadedTrustedRoot,
+  publicKey: string | undefined,
+): TrustMaterial {
   let byKey = materialCache.get(root);
   if (!byKey) materialCache.set(root, (byKey = new Map()));
   const cacheKey = publicKey ?? '';
@@ -56,8 +61,37 @@ function trustMaterial(root: LoadedTrustedRoot, publicKey: string | undefined): 
   } catch (e) {
     throw new SealboxError('TRUSTED_ROOT_INVALID', `trusted root ${root.source}: ${describe(e)}`);
   }
+  encodeAnchorsOnce(material);
   byKey.set(cacheKey, material);
   return material;
+}
+
+/** An ASN.1 node of @sigstore/core (ASN1Obj), as far as encoding goes. */
+interface Asn1Node {
+  subs: Asn1Node[];
+  toDER(): Buffer;
+}
+
+/**
+ * The trust anchors' certificates are parsed once, with the trust material,
+ * but @sigstore/core encodes an ASN.1 node again each time its DER is asked
+ * for (comparing certificates, building and checking the chain, checking
+ * SCTs): per bundle, the anchors were encoded again several times, about a
+ * quarter of a verification. Their trees are never changed once parsed, so
+ * each node's encoding is computed once here, bottom-up, and every later call
+ * returns a fresh copy of it (as a fresh encoding is a fresh buffer: a caller
+ * writing into it cannot change the anchor). The bundle's own certificates
+ * are encoded as before; what @sigstore/verify checks is unchanged.
+ */
+function encodeAnchorsOnce(material: TrustMaterial): void {
+  for (const authority of [...material.certificateAuthorities, ...material.timestampAuthorities])
+    for (const cert of authority.certChain) encodeOnce(cert.root as unknown as Asn1Node);
+}
+
+function encodeOnce(node: Asn1Node): void {
+  for (const sub of node.subs) encodeOnce(sub);
+  const der = Buffer.from(node.toDER());
+  node.toDER = () => Buffer.from(der);
 }
 
 /** The signing key's type: from the certificate, or the key the user named. */
