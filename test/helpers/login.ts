@@ -13,6 +13,27 @@ export interface RunningSealbox {
 }
 
 /** The environment of a person's shell on the stack: no job token, no browser to open. */
+/**
+ * A person's terminal with no token at hand, no browser to open, and no
+ * Sigstore to reach (127.0.0.1:9): for logins against an issuer a test
+ * serves itself, which must end before anything is signed.
+ */
+export function loginOnlyEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    SIGSTORE_ID_TOKEN: '',
+    ACTIONS_ID_TOKEN_REQUEST_URL: '',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: '',
+    GITHUB_TOKEN: '',
+    SEALBOX_OIDC_ISSUER: '',
+    SEALBOX_FULCIO_URL: 'http://127.0.0.1:9/fulcio',
+    SEALBOX_REKOR_URL: 'http://127.0.0.1:9/rekor',
+    BROWSER: '',
+    DISPLAY: '',
+    WAYLAND_DISPLAY: '',
+    ...extra,
+  };
+}
+
 export function personEnv(stack: DevStack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     SEALBOX_OIDC_ISSUER: stack.loginUrl,

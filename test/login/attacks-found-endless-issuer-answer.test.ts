@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type CliResult, sealbox } from '../helpers/cli.ts';
 import { writeUnsignedEnvelope } from '../helpers/envelope.ts';
+import { loginOnlyEnv } from '../helpers/login.ts';
 
 const MiB = 1 << 20;
 let server: Server;
@@ -70,19 +71,9 @@ async function signAt(path: string): Promise<{ r: CliResult; out: string }> {
       '-o',
       out,
     ],
-    {
-      SIGSTORE_ID_TOKEN: '',
-      ACTIONS_ID_TOKEN_REQUEST_URL: '',
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: '',
-      GITHUB_TOKEN: '',
-      SEALBOX_OIDC_ISSUER: '',
-      SEALBOX_FULCIO_URL: 'http://127.0.0.1:9/fulcio',
-      SEALBOX_REKOR_URL: 'http://127.0.0.1:9/rekor',
-      BROWSER: '',
+    loginOnlyEnv({
       SEALBOX_TIMEOUT: '3', // the trickle outlasts any limit: a short one keeps the test short
-      DISPLAY: '',
-      WAYLAND_DISPLAY: '',
-    },
+    }),
   );
   return { r, out };
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sealbox } from '../helpers/cli.ts';
 import { writeUnsignedEnvelope } from '../helpers/envelope.ts';
+import { loginOnlyEnv } from '../helpers/login.ts';
 
 const ALLOWED_S = 12;
 let server: Server;
@@ -82,19 +83,7 @@ test('slow_down answers never stretch the device login past SEALBOX_LOGIN_TIMEOU
       '-o',
       out,
     ],
-    {
-      SIGSTORE_ID_TOKEN: '',
-      ACTIONS_ID_TOKEN_REQUEST_URL: '',
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: '',
-      GITHUB_TOKEN: '',
-      SEALBOX_OIDC_ISSUER: '',
-      SEALBOX_FULCIO_URL: 'http://127.0.0.1:9/fulcio',
-      SEALBOX_REKOR_URL: 'http://127.0.0.1:9/rekor',
-      SEALBOX_LOGIN_TIMEOUT: String(ALLOWED_S),
-      BROWSER: '',
-      DISPLAY: '',
-      WAYLAND_DISPLAY: '',
-    },
+    loginOnlyEnv({ SEALBOX_LOGIN_TIMEOUT: String(ALLOWED_S) }),
   );
   const took = (Date.now() - started) / 1000;
   assert.equal(r.status, 2, r.stderr);
