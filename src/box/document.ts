@@ -1,7 +1,13 @@
 // Reading a box document (manifest.json, result.json): strict UTF-8 JSON
 // within bounds, then its schema, with an error naming the field. Portable.
 import type * as z from 'zod/mini';
-import { parseBoundedJson, type JsonBounds } from '../bounded-json.ts';
+import {
+  DOCUMENT_BOUNDS,
+  outOfBounds,
+  parseBoundedJson,
+  tryBoundedJson,
+  type JsonBounds,
+} from '../bounded-json.ts';
 import { SealboxError } from '../errors.ts';
 
 export const MANIFEST_BOUNDS: JsonBounds = { maxLength: 64 * 1024, maxDepth: 64 };
@@ -21,14 +27,30 @@ export function parseDocument<T>(
   label: string,
   bounds: JsonBounds = RESULT_BOUNDS,
 ): T {
-  const json = parseBoundedJson(text(bytes, label), label, bounds);
+  return parseJsonAs(
+    schema,
+    text(bytes, label),
+    (why) => new SealboxError('INPUT_INVALID', `${label}: ${why}`),
+    bounds,
+  );
+}
+
+/**
+ * JSON text within bounds, then `schema`; `invalid` makes the error from why
+ * it is refused (out of bounds, not JSON, or the first field and its issue).
+ */
+export function parseJsonAs<T>(
+  schema: z.ZodMiniType<T>,
+  text: string,
+  invalid: (why: string) => SealboxError,
+  bounds: JsonBounds = DOCUMENT_BOUNDS,
+): T {
+  const json = tryBoundedJson(text, bounds);
+  if (json === undefined) throw invalid(outOfBounds(text, bounds) ?? 'is not JSON');
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new SealboxError(
-      'INPUT_INVALID',
-      `${label}: ${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`,
-    );
+    throw invalid(`${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`);
   }
   return r.data;
 }

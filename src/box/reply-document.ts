@@ -6,6 +6,7 @@
 // to reveal: the salt is the commitment's secret, a share the key's. Portable.
 import * as z from 'zod/mini';
 import { SealboxError } from '../errors.ts';
+import { parseJsonAs } from './document.ts';
 import type { Jwk } from './ceremony/keys.ts';
 
 export const REPLY_DOCUMENT_VERSION = 'sealbox-reply/v1.1';
@@ -74,16 +75,6 @@ export function replyDocumentText(d: ReplyDocument): string {
 export function parseReplyDocument(text: string, label: string): ReplyDocument {
   const invalid = (why: string) =>
     new SealboxError('INPUT_INVALID', `${label}: is not a sealbox reply document (${why})`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid('not JSON');
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalid(`${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`);
-  }
-  return r.data as ReplyDocument;
+  const data = parseJsonAs(schema, text, invalid);
+  return data as ReplyDocument;
 }

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { fromBase64, toBase64 } from '../bytes.ts';
 import { SealboxError } from '../errors.ts';
+import { parseJsonAs } from './document.ts';
 import { boxKeyPairFromSeed, type BoxKeyPair, type SuiteName } from './hpke.ts';
 
 export const REPLY_KEY_VERSION = 'sealbox-reply-key/v1.1';
@@ -76,22 +77,12 @@ const schema = z.object({
 export async function parseReplyKey(text: string, label: string): Promise<ReplyKey> {
   const invalid = (why: string) =>
     new SealboxError('INPUT_INVALID', `${label}: is not a sealbox reply key (${why})`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid('not JSON');
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalid(`${issue?.path.join('.') || 'document'} ${issue?.message ?? 'is invalid'}`);
-  }
-  const seed = fromBase64(r.data.seed);
-  if (seed.length !== SEED_LENGTH || toBase64(seed) !== r.data.seed)
+  const data = parseJsonAs(schema, text, invalid);
+  const seed = fromBase64(data.seed);
+  if (seed.length !== SEED_LENGTH || toBase64(seed) !== data.seed)
     throw invalid(`seed is not ${SEED_LENGTH} bytes of canonical base64`);
-  const keyPair = await boxKeyPairFromSeed(r.data.suite, seed);
-  if (toBase64(keyPair.publicKey) !== r.data.public_key)
+  const keyPair = await boxKeyPairFromSeed(data.suite, seed);
+  if (toBase64(keyPair.publicKey) !== data.public_key)
     throw invalid('public_key is not the one its seed makes');
-  return { file: r.data as ReplyKeyFile, keyPair };
+  return { file: data as ReplyKeyFile, keyPair };
 }

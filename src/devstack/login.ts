@@ -8,10 +8,10 @@
 // it names the upstream login in `federated_claims.connector_id`, which
 // Fulcio records as the certificate's issuer.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { DEFAULT_RUN } from './identity.ts';
 import { CONNECTORS, consentPage, devicePage, messagePage, type Connector } from './login-pages.ts';
-import type { OidcIssuer } from './oidc.ts';
+import { IssuerKey, type OidcIssuer } from './oidc.ts';
 import type { HandlerResult } from './sigstore-services.ts';
 import type { KeyPair } from './state.ts';
 
@@ -124,28 +124,19 @@ export class LoginIssuer {
   pollInterval = 1;
   /** Every ID token handed out, newest last (tests look for them where they must not be). */
   readonly issued: string[] = [];
-  readonly #key: KeyPair;
-  readonly #kid: string;
+  readonly #signing: IssuerKey;
   readonly #actions: OidcIssuer;
-  #jwks?: JSONWebKeySet;
   readonly #requests = new Map<string, AuthorizationRequest>();
   readonly #codes = new Map<string, Grant>();
   readonly #devices = new Map<string, DeviceGrant>();
 
   constructor(key: KeyPair, actions: OidcIssuer) {
-    this.#key = key;
+    this.#signing = new IssuerKey(key);
     this.#actions = actions;
-    const spki = key.publicKey.export({ type: 'spki', format: 'der' });
-    this.#kid = createHash('sha256').update(spki).digest('hex').slice(0, 16);
   }
 
-  async jwks(): Promise<JSONWebKeySet> {
-    this.#jwks ??= {
-      keys: [
-        { ...(await exportJWK(this.#key.publicKey)), kid: this.#kid, alg: 'ES256', use: 'sig' },
-      ],
-    };
-    return this.#jwks;
+  jwks(): Promise<JSONWebKeySet> {
+    return this.#signing.jwks();
   }
 
   discovery(baseUrl: string) {
@@ -175,7 +166,7 @@ export class LoginIssuer {
       federated_claims: { connector_id: consent.connector, user_id: user },
       ...(nonce === undefined ? {} : { nonce }),
     })
-      .setProtectedHeader({ alg: 'ES256', kid: this.#kid, typ: 'JWT' })
+      .setProtectedHeader(this.#signing.header)
       .setIssuer(this.issuer)
       .setSubject(
         createHash('sha256').update(`${consent.connector}\n${consent.email}`).digest('base64url'),
@@ -183,7 +174,7 @@ export class LoginIssuer {
       .setAudience(LOGIN_CLIENT_ID)
       .setIssuedAt(now)
       .setExpirationTime(now + TOKEN_LIFETIME_S)
-      .sign(this.#key.privateKey);
+      .sign(this.#signing.key.privateKey);
     this.issued.push(token);
     return token;
   }

@@ -18,25 +18,40 @@ export interface TokenOptions {
   extra?: Record<string, unknown>;
 }
 
-export class OidcIssuer {
-  readonly issuer = GITHUB_ACTIONS_ISSUER;
-  readonly #key: KeyPair;
-  readonly #kid: string;
+/** An issuer's ES256 signing key: its key id, its JWKS, a JWT's header. */
+export class IssuerKey {
+  readonly key: KeyPair;
+  readonly kid: string;
   #jwks?: JSONWebKeySet;
 
   constructor(key: KeyPair) {
-    this.#key = key;
+    this.key = key;
     const spki = key.publicKey.export({ type: 'spki', format: 'der' });
-    this.#kid = createHash('sha256').update(spki).digest('hex').slice(0, 16);
+    this.kid = createHash('sha256').update(spki).digest('hex').slice(0, 16);
   }
 
   async jwks(): Promise<JSONWebKeySet> {
     this.#jwks ??= {
-      keys: [
-        { ...(await exportJWK(this.#key.publicKey)), kid: this.#kid, alg: 'ES256', use: 'sig' },
-      ],
+      keys: [{ ...(await exportJWK(this.key.publicKey)), kid: this.kid, alg: 'ES256', use: 'sig' }],
     };
     return this.#jwks;
+  }
+
+  get header() {
+    return { alg: 'ES256', kid: this.kid, typ: 'JWT' };
+  }
+}
+
+export class OidcIssuer {
+  readonly issuer = GITHUB_ACTIONS_ISSUER;
+  readonly #signing: IssuerKey;
+
+  constructor(key: KeyPair) {
+    this.#signing = new IssuerKey(key);
+  }
+
+  jwks(): Promise<JSONWebKeySet> {
+    return this.#signing.jwks();
   }
 
   discovery(baseUrl: string) {
@@ -85,14 +100,14 @@ export class OidcIssuer {
     const now = Math.floor(Date.now() / 1000);
     const lifetime = options.lifetime ?? 300;
     return new SignJWT({ ...githubClaims(run), ...options.extra })
-      .setProtectedHeader({ alg: 'ES256', kid: this.#kid, typ: 'JWT' })
+      .setProtectedHeader(this.#signing.header)
       .setIssuer(this.issuer)
       .setAudience(options.audience ?? 'sigstore')
       .setIssuedAt(Math.min(now, now + lifetime - 60))
       .setNotBefore(Math.min(now, now + lifetime - 60))
       .setExpirationTime(now + lifetime)
       .setJti(crypto.randomUUID())
-      .sign(options.signingKey ?? this.#key.privateKey);
+      .sign(options.signingKey ?? this.#signing.key.privateKey);
   }
 
   /** Verifies a token as Fulcio would: signature by a published key, issuer, audience, lifetime. */

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject }
 import type { Bundle } from '@sigstore/bundle';
 import { bundleToJSON } from '@sigstore/bundle';
 import { SigningConfig } from '@sigstore/protobuf-specs';
+import { decodeJwt } from 'jose';
 import {
   bundleBuilderFromSigningConfig,
   DSSEBundleBuilder,
@@ -114,20 +115,16 @@ export interface SignOptions {
  * in a library's TypeError. The token's signature is Fulcio's to check.
  */
 export function checkTokenClaims(token: string): void {
-  const bad = (why: string) =>
-    new SealboxError('INPUT_INVALID', `the identity token${why.startsWith(':') ? '' : ' '}${why}`);
-  let claims: unknown;
+  let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    claims = decodeJwt(token);
   } catch {
-    throw bad('is not a JWT (its payload is not JSON)');
+    throw new SealboxError('INPUT_INVALID', 'the identity token is not a JWT');
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-    throw bad('is not a JWT (its payload is not a JSON object)');
   for (const name of ['iss', 'sub', 'email'] as const) {
-    const value = (claims as Record<string, unknown>)[name];
+    const value = claims[name];
     if (value !== undefined && typeof value !== 'string')
-      throw bad(`: its ${name} claim is not text`);
+      throw new SealboxError('INPUT_INVALID', `the identity token: its ${name} claim is not text`);
   }
 }
 
