@@ -67,31 +67,35 @@ export function trustMaterial(
 }
 
 /** An ASN.1 node of @sigstore/core (ASN1Obj), as far as encoding goes. */
-interface Asn1Node {
+export interface Asn1Node {
   subs: Asn1Node[];
   toDER(): Buffer;
 }
 
 /**
- * The trust anchors' certificates are parsed once, with the trust material,
- * but @sigstore/core encodes an ASN.1 node again each time its DER is asked
- * for (comparing certificates, building and checking the chain, checking
- * SCTs): per bundle, the anchors were encoded again several times, about a
- * quarter of a verification. Their trees are never changed once parsed, so
- * each node's encoding is computed once here, bottom-up, and every later call
- * returns a fresh copy of it (as a fresh encoding is a fresh buffer: a caller
- * writing into it cannot change the anchor). The bundle's own certificates
- * are encoded as before; what @sigstore/verify checks is unchanged.
+ * @sigstore/core encodes an ASN.1 node again each time its DER is asked for:
+ * per bundle, comparing certificates, building and checking the chain and
+ * checking SCTs encoded the trust anchors and the signing certificate several
+ * times over, about half of a verification. A parsed certificate's tree is
+ * never changed (SCT checks change a copy parsed afresh), so each node's
+ * encoding is computed once, bottom-up, and every later call returns a fresh
+ * copy of it (as a fresh encoding is a fresh buffer: a caller writing into it
+ * changes nothing). The nodes are then frozen: should a later version change a
+ * tree after all, that is an error, never a stale encoding. What
+ * @sigstore/verify checks is unchanged.
  */
 function encodeAnchorsOnce(material: TrustMaterial): void {
   for (const authority of [...material.certificateAuthorities, ...material.timestampAuthorities])
     for (const cert of authority.certChain) encodeOnce(cert.root as unknown as Asn1Node);
 }
 
-function encodeOnce(node: Asn1Node): void {
+/** Encodes a tree's nodes once (see encodeAnchorsOnce); exported for its tests. */
+export function encodeOnce(node: Asn1Node): void {
   for (const sub of node.subs) encodeOnce(sub);
   const der = Buffer.from(node.toDER());
   node.toDER = () => Buffer.from(der);
+  Object.freeze(node.subs);
+  Object.freeze(node);
 }
 
 /** The signing key's type: from the certificate, or the key the user named. */
@@ -165,6 +169,15 @@ export class SigstoreSignatureVerifier implements SignatureVerifier {
       entity = toSignedEntity(bundle, Buffer.alloc(0));
     } catch (e) {
       throw new Failure('BUNDLE_ERROR', describe(e));
+    }
+    // The signing certificate, parsed from the bundle just now, encoded once (encodeOnce).
+    // Should its encoding fail, it is left as it is: @sigstore/verify meets that failure itself.
+    if (entity.key.$case === 'certificate') {
+      try {
+        encodeOnce(entity.key.certificate.root as unknown as Asn1Node);
+      } catch {
+        // see above
+      }
     }
     await bindArtifact(entity, bundle, artifact, material);
     const verifier = new Verifier(material, {
