@@ -21,7 +21,7 @@ import {
   verifyEnvelopeFile,
   type EnvelopeItem,
   type EnvelopeResult,
-} from '../node/batch-worker.ts';
+} from '../node/batch-items.ts';
 import { VerifierPool, defaultWorkers, type EnvelopeWorkerInit } from '../node/batch.ts';
 import { STDIN, readTextFile } from '../node/files.ts';
 import { identityToken } from '../node/identity-token.ts';

@@ -101,7 +101,12 @@ function build(only?: string): Command {
           'verify many bundles on a worker pool: a directory of NAME and NAME.sigstore.json, or JSON Lines of {artifact, bundle}',
         )
         .argument('<dir-or-jsonl>')
-        .addOption(once('--workers <n>', 'worker threads (default: one per core)')),
+        .addOption(
+          once(
+            '--workers <n>',
+            'threads verifying: this one and n - 1 workers (default: one per core)',
+          ),
+        ),
     ),
   ).action(run(async () => (await import('./verify-batch.ts')).verifyBatchCommand));
 
@@ -266,7 +271,10 @@ function build(only?: string): Command {
         )
         .addOption(formatIn())
         .addOption(
-          once('--workers <n>', 'worker threads for many envelopes (default: one per core)'),
+          once(
+            '--workers <n>',
+            'threads verifying many envelopes: this one and n - 1 workers (default: one per core)',
+          ),
         ),
       { predicateType: false, inferenceBenchNames: true },
     ),

@@ -1,136 +1,27 @@
-// One batch item's verification, and the worker thread that runs it. The
-// same function serves one-by-one verification, so verdicts cannot differ.
+// A verification worker of the pool (batch.ts): it builds its one-item
+// verification from the pool's init (batch-items.ts) and answers each chunk
+// of items with their results, one chunk after another.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { SealboxError, isSealboxError } from '../errors.ts';
-import { digestOnlyLimitation, parseBundleText } from '../sigstore/bundle.ts';
-import { parseTrustedRootText, type LoadedTrustedRoot } from '../sigstore/trusted-root.ts';
-import { verifyBundles, type VerifyOptions } from '../sigstore/verify-bundle.ts';
-import { parseEnvelope } from '../envelope/envelope.ts';
-import {
-  verifyEnvelope,
-  type EnvelopeTrust,
-  type EnvelopeVerification,
-} from '../envelope/verify.ts';
-import type {
-  AnyWorkerInit,
-  BatchItem,
-  BatchResult,
-  EnvelopeWorkerInit,
-  WorkerInit,
-} from './batch.ts';
-import { readTextFile } from './files.ts';
-import { resolveArtifact } from './files.ts';
-import { SigstoreSignatureVerifier } from '../adapters/sigstore-verifier.ts';
-import { defaultTrustedRoots } from './trusted-roots.ts';
-import { nodeEnvelopeCrypto } from './envelope-crypto.ts';
-
-export interface ItemContext {
-  init: WorkerInit;
-  options: VerifyOptions;
-}
-
-// Without --trusted-root, the same choice as one-by-one verification: per
-// instance, the cached root or the embedded snapshot.
-function rootsOf(init: AnyWorkerInit): LoadedTrustedRoot[] {
-  return init.trustedRootText
-    ? parseTrustedRootText(init.trustedRootText, init.trustedRootSource ?? 'trusted root')
-    : defaultTrustedRoots().roots;
-}
-
-export function itemContext(init: WorkerInit): ItemContext {
-  const trustedRoots = rootsOf(init);
-  return {
-    init,
-    options: {
-      trustedRoots,
-      verifier: new SigstoreSignatureVerifier(),
-      publicKey: init.publicKey,
-      requireTlog: init.requireTlog,
-      predicateType: init.predicateType,
-    },
-  };
-}
-
-export async function verifyItem(item: BatchItem, ctx: ItemContext): Promise<BatchResult> {
-  try {
-    const bundles = parseBundleText(item.bundle, item.label);
-    const artifact = await resolveArtifact(item.artifact);
-    const limitation = digestOnlyLimitation(bundles, artifact);
-    if (limitation) throw new SealboxError('UNSUPPORTED', limitation);
-    const result = await verifyBundles(bundles, artifact, ctx.init.policy, ctx.options);
-    return { label: item.label, ok: result.ok, checks: result.checks };
-  } catch (e) {
-    if (!isSealboxError(e)) throw e;
-    return { label: item.label, ok: false, checks: [], error: e.message };
-  }
-}
-
-/** An envelope file to verify. */
-export interface EnvelopeItem {
-  label: string;
-  path: string;
-  /** The envelope's text when it was not a file (standard input). */
-  text?: string;
-}
-
-export type EnvelopeResult = EnvelopeVerification | { ok: false; label: string; error: string };
-
-export interface EnvelopeContext {
-  trust: EnvelopeTrust;
-  formatIn?: EnvelopeWorkerInit['formatIn'];
-}
-
-export function envelopeContext(init: EnvelopeWorkerInit): EnvelopeContext {
-  return {
-    formatIn: init.formatIn,
-    trust: {
-      devKeys: init.devKeys,
-      key: init.key,
-      identity: init.identity,
-      trustedRoots: rootsOf(init),
-      verifier: new SigstoreSignatureVerifier(),
-      requireTlog: init.requireTlog,
-      boxReleases: init.boxReleases,
-      crypto: nodeEnvelopeCrypto,
-    },
-  };
-}
-
-/** One envelope file: the same function for one file and for a corpus. */
-export async function verifyEnvelopeFile(
-  item: EnvelopeItem,
-  ctx: EnvelopeContext,
-): Promise<EnvelopeResult> {
-  try {
-    const text = item.text ?? (await readTextFile(item.path, 'envelope'));
-    const env = parseEnvelope(text, item.label, ctx.formatIn);
-    return await verifyEnvelope(env, ctx.trust);
-  } catch (e) {
-    if (!isSealboxError(e)) throw e;
-    return { ok: false, label: item.label, error: e.message };
-  }
-}
+import type { AnyWorkerInit } from './batch.ts';
+import { itemRunner } from './batch-items.ts';
 
 if (!isMainThread && parentPort && workerData) {
   const port = parentPort;
-  const init = workerData as AnyWorkerInit;
   let run: (item: never) => Promise<unknown>;
   try {
-    if (init.kind === 'envelope') {
-      const ctx = envelopeContext(init);
-      run = (item: EnvelopeItem) => verifyEnvelopeFile(item, ctx);
-    } else {
-      const ctx = itemContext(init);
-      run = (item: BatchItem) => verifyItem(item, ctx);
-    }
+    run = itemRunner(workerData as AnyWorkerInit);
     port.postMessage({ ready: true });
   } catch (e) {
     port.postMessage({ ready: false, error: (e as Error).message });
     throw e;
   }
-  port.on('message', async (m: { start: number; items: never[] }) => {
-    const results: unknown[] = [];
-    for (const item of m.items) results.push(await run(item));
-    port.postMessage({ start: m.start, results });
+  // The pool keeps a second chunk queued here: chunks are taken in order.
+  let queue = Promise.resolve();
+  port.on('message', (m: { start: number; items: never[] }) => {
+    queue = queue.then(async () => {
+      const results: unknown[] = [];
+      for (const item of m.items) results.push(await run(item));
+      port.postMessage({ start: m.start, results });
+    });
   });
 }

@@ -15,6 +15,7 @@ import type { Check } from '../check.ts';
 import type { IdentityPolicy } from '../policy/identity.ts';
 import type { Policy } from '../sigstore/verify-bundle.ts';
 import { STDIN, readTextFile } from './files.ts';
+import { itemRunner } from './batch-items.ts';
 
 /** One thing to verify: a bundle (its JSON text) and the artifact (a path, or sha256:/sha512: digest). */
 export interface BatchItem {
@@ -167,47 +168,60 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** A pool of verification workers, started once and reused for any number of batches. */
+/**
+ * A verification pool, started once and reused for any number of batches:
+ * `size` threads verify, this one and size - 1 workers. This thread starts at
+ * once, while the workers start; each worker joins as soon as it is ready.
+ * All of them run the same one-item function (batch-items.ts) on the same
+ * init, so verdicts do not depend on which thread ran an item.
+ */
 export class VerifierPool<Item = BatchItem, Result = BatchResult> {
+  readonly #init: AnyWorkerInit;
   readonly #workers: Worker[];
-  readonly #ready: Promise<void>;
+  readonly #started: Promise<Worker>[];
+  #local?: (item: Item) => Promise<Result>;
+  #shares: number[] = [];
 
   constructor(init: AnyWorkerInit, size = defaultWorkers(), entry: URL = workerUrl()) {
+    this.#init = init;
     // The workers load the compiled code the CLI's compile cache holds, when it has one.
     const cache = getCompileCacheDir();
     const env = cache ? { ...process.env, NODE_COMPILE_CACHE: cache } : undefined;
     this.#workers = Array.from(
-      { length: size },
+      { length: Math.max(0, size - 1) },
       () => new Worker(entry, { workerData: init, ...(env ? { env } : {}) }),
     );
-    this.#ready = Promise.all(
-      this.#workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('message', (m: { ready?: boolean; error?: string }) =>
-              m.ready
-                ? resolve()
-                : reject(new SealboxError('INPUT_INVALID', m.error ?? 'worker failed')),
-            );
-            w.once('error', reject);
-          }),
-      ),
-    ).then(() => undefined);
+    this.#started = this.#workers.map(
+      (w) =>
+        new Promise<Worker>((resolve, reject) => {
+          w.once('message', (m: { ready?: boolean; error?: string }) =>
+            m.ready
+              ? resolve(w)
+              : reject(new SealboxError('INPUT_INVALID', m.error ?? 'worker failed')),
+          );
+          w.once('error', reject);
+        }),
+    );
     // The pool starts before its input is read: a failure is reported by verify(), or not
     // at all when the input fails first.
-    this.#ready.catch(() => {});
+    for (const started of this.#started) started.catch(() => {});
+  }
+
+  /** How many items of the last batch each thread verified: this one first, then each worker. */
+  get shares(): readonly number[] {
+    return this.#shares;
   }
 
   /** Resolves when every worker has loaded its trusted roots. */
-  ready(): Promise<void> {
-    return this.#ready;
+  async ready(): Promise<void> {
+    await Promise.all(this.#started);
   }
 
   /**
-   * Verifies the items, at most `chunk` to a message (fewer towards the end,
-   * so that no worker waits long on the last chunk of another); `onResult`
-   * hears each result as it comes (in the order the workers finish),
-   * `onProgress` the count done.
+   * Verifies the items, at most `chunk` at a time (fewer towards the end, so
+   * that no thread waits long on the last chunk of another); `onResult` hears
+   * each result as it comes (in the order the threads finish), `onProgress`
+   * the count done.
    */
   async verify(
     items: Item[],
@@ -215,39 +229,84 @@ export class VerifierPool<Item = BatchItem, Result = BatchResult> {
     onProgress?: (done: number) => void,
     onResult?: (index: number, result: Result) => void,
   ): Promise<Result[]> {
-    await this.#ready;
+    // This thread's own verification, built from the same init as the workers'.
+    this.#local ??= itemRunner(this.#init) as (item: Item) => Promise<Result>;
+    const local = this.#local;
+    const threads = this.#workers.length + 1;
     const results: Result[] = new Array(items.length);
+    const shares = (this.#shares = new Array<number>(threads).fill(0));
     let done = 0;
     let next = 0;
-    const run = (worker: Worker) =>
-      new Promise<void>((resolve, reject) => {
+    let allDone = () => {};
+    const whenAllDone = new Promise<undefined>((resolve) => (allDone = () => resolve(undefined)));
+    if (!items.length) allDone();
+    const take = (): { start: number; end: number } | undefined => {
+      if (next >= items.length) return undefined;
+      const start = next;
+      const share = Math.ceil((items.length - next) / (2 * threads));
+      next = Math.min(items.length, next + Math.max(1, Math.min(chunk, share)));
+      return { start, end: next };
+    };
+    const record = (thread: number, start: number, chunkResults: Result[]) => {
+      shares[thread]! += chunkResults.length;
+      chunkResults.forEach((r, i) => {
+        results[start + i] = r;
+        onResult?.(start + i, r);
+      });
+      done += chunkResults.length;
+      onProgress?.(done);
+      if (done === items.length) allDone();
+    };
+    let failed: unknown;
+    const runWorker = async (started: Promise<Worker>, thread: number) => {
+      // A worker still starting when every item is done is not waited for.
+      const worker = await Promise.race([started, whenAllDone]);
+      if (!worker) return;
+      await new Promise<void>((resolve, reject) => {
+        let pending = 0;
         const send = () => {
-          if (next >= items.length) {
-            worker.off('message', onMessage);
-            worker.off('error', reject);
-            resolve();
-            return;
-          }
-          const start = next;
-          const share = Math.ceil((items.length - next) / (2 * this.#workers.length));
-          next = Math.min(items.length, next + Math.max(1, Math.min(chunk, share)));
-          worker.postMessage({ start, items: items.slice(start, next) });
+          const range = failed === undefined ? take() : undefined;
+          if (!range) return;
+          pending++;
+          worker.postMessage({ start: range.start, items: items.slice(range.start, range.end) });
+        };
+        const finish = (error?: unknown) => {
+          worker.off('message', onMessage);
+          worker.off('error', finish);
+          if (error === undefined) resolve();
+          else reject(error);
         };
         const onMessage = (m: { start: number; results: Result[] }) => {
+          pending--;
           // The next chunk first, so the worker does not wait on what is done with this one.
           send();
-          m.results.forEach((r, i) => {
-            results[m.start + i] = r;
-            onResult?.(m.start + i, r);
-          });
-          done += m.results.length;
-          onProgress?.(done);
+          record(thread, m.start, m.results);
+          if (!pending) finish();
         };
         worker.on('message', onMessage);
-        worker.on('error', reject);
+        worker.on('error', finish);
+        // Two chunks in flight: the worker never waits on this thread, busy with its own.
         send();
+        send();
+        if (!pending) finish();
       });
-    await Promise.all(this.#workers.map(run));
+    };
+    const runHere = async () => {
+      for (let range = take(); range && failed === undefined; range = take()) {
+        const chunkResults: Result[] = [];
+        for (let i = range.start; i < range.end; i++) chunkResults.push(await local(items[i]!));
+        record(0, range.start, chunkResults);
+        // The workers' answers wait on this thread: let them in between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const runs = [runHere(), ...this.#started.map((w, i) => runWorker(w, i + 1))].map((run) =>
+      run.catch((e: unknown) => {
+        failed ??= e;
+      }),
+    );
+    await Promise.all(runs);
+    if (failed !== undefined) throw failed;
     return results;
   }
 

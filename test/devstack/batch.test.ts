@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { itemContext, verifyItem } from '../../src/node/batch-worker.ts';
-import { readBatch, verifyBatch } from '../../src/node/batch.ts';
+import { itemContext, verifyItem } from '../../src/node/batch-items.ts';
+import { readBatch, verifyBatch, VerifierPool } from '../../src/node/batch.ts';
 import { policyFromFlags } from '../../src/policy/identity.ts';
 import { sealbox } from '../helpers/cli.ts';
 import { makeCorpus } from '../helpers/corpus.ts';
@@ -43,6 +43,31 @@ test('a corpus with good and tampered items: pool and one-by-one agree exactly',
   const failed = pooled.filter((r) => !r.ok).map((r) => r.label);
   assert.deepEqual(failed, [names[3], names[5], names[7], names[9]]);
   assert.match(pooled[9]!.error!, /media type/);
+
+  // This thread and two started workers, small chunks: each verifies some, and the
+  // verdicts are the same whichever thread gave them.
+  const pool = new VerifierPool(init, 3);
+  try {
+    await pool.ready();
+    const heard: number[] = [];
+    const all = await pool.verify(items, 2, undefined, (i) => heard.push(i));
+    assert.deepEqual(all, oneByOne);
+    assert.deepEqual(
+      heard.sort((a, b) => a - b),
+      items.map((_, i) => i),
+    );
+    assert.equal(pool.shares.length, 3);
+    assert.ok(
+      pool.shares.every((n) => n > 0),
+      `each thread verified some: ${pool.shares.join(', ')}`,
+    );
+    assert.equal(
+      pool.shares.reduce((a, b) => a + b),
+      items.length,
+    );
+  } finally {
+    await pool.close();
+  }
 });
 
 test('the CLI reports each item and a summary; exit 1 when any fails', async () => {
