@@ -98,7 +98,7 @@ function build(only?: string): Command {
       program
         .command('verify-batch')
         .description(
-          'verify many bundles on a worker pool: a directory of NAME and NAME.sigstore.json, or JSON Lines of {artifact, bundle}',
+          'verify many bundles on a pool of threads: a directory of NAME and NAME.sigstore.json, or JSON Lines of {artifact, bundle}',
         )
         .argument('<dir-or-jsonl>')
         .addOption(

@@ -1,4 +1,4 @@
-// `sealbox verify-batch DIR|FILE.jsonl [policy]`: many bundles on a worker pool.
+// `sealbox verify-batch DIR|FILE.jsonl [policy]`: many bundles on a pool of threads.
 import { readAndVerifyBatch } from '../node/batch.ts';
 import { readTextFile } from '../node/files.ts';
 import { selectTrustedRoots } from '../node/trusted-roots.ts';

@@ -1,7 +1,7 @@
-// Batch verification: many bundles with their artifacts, on a pool of worker
-// threads, each running the same verification as `sealbox verify` (the same
-// @sigstore/verify path, no other). Verdicts are identical to one-by-one
-// verification; only the scheduling differs.
+// Batch verification: many bundles with their artifacts, on a pool of
+// threads (this one and workers), each running the same verification as
+// `sealbox verify` (the same @sigstore/verify path, no other). Verdicts are
+// identical to one-by-one verification; only the scheduling differs.
 import type { ReleaseSource } from '../box/releases.ts';
 import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
