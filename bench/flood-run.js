@@ -17,5 +17,6 @@ process.stdout.write(
     peakMiB: r.peakMiB,
     retainedMiB: r.retainedMiB,
     afterMarkSweepMiB: r.afterMarkSweepMiB,
+    heldMiB: r.heldMiB,
   }) + '\n',
 );

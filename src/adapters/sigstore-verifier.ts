@@ -98,6 +98,24 @@ export function encodeOnce(node: Asn1Node): void {
   Object.freeze(node);
 }
 
+/**
+ * A tree encoded once holds each node's encoding, so about its size times its
+ * depth (the parser allows 100 levels): a signing certificate from a bundle
+ * is encoded once only up to this size (Fulcio's are 1 to 3 KiB). A larger
+ * one is encoded on each use, as @sigstore/verify does, so that a bundle
+ * cannot make sealbox hold a hundred copies of a certificate of megabytes.
+ */
+export const ENCODE_ONCE_MAX = 16 * 1024;
+
+/** The size of a bundle's signing certificate as it came (its DER: the parser takes DER only). */
+function signingCertificateSize(bundle: Bundle): number {
+  const m = bundle.verificationMaterial.content;
+  if (m.$case === 'certificate') return m.certificate.rawBytes.length;
+  if (m.$case === 'x509CertificateChain')
+    return m.x509CertificateChain.certificates[0]?.rawBytes.length ?? Infinity;
+  return Infinity;
+}
+
 /** The signing key's type: from the certificate, or the key the user named. */
 function signingKeyType(entity: SignedEntity, material: TrustMaterial): string | undefined {
   try {
@@ -170,9 +188,10 @@ export class SigstoreSignatureVerifier implements SignatureVerifier {
     } catch (e) {
       throw new Failure('BUNDLE_ERROR', describe(e));
     }
-    // The signing certificate, parsed from the bundle just now, encoded once (encodeOnce).
-    // Should its encoding fail, it is left as it is: @sigstore/verify meets that failure itself.
-    if (entity.key.$case === 'certificate') {
+    // The signing certificate, parsed from the bundle just now, encoded once (encodeOnce),
+    // if it is of a certificate's size. Should its encoding fail, it is left as it is:
+    // @sigstore/verify meets that failure itself.
+    if (entity.key.$case === 'certificate' && signingCertificateSize(bundle) <= ENCODE_ONCE_MAX) {
       try {
         encodeOnce(entity.key.certificate.root as unknown as Asn1Node);
       } catch {

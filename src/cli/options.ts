@@ -224,12 +224,18 @@ export function addLoginOptions(cmd: Command): Command {
     );
 }
 
-/** `--workers N`: a whole number of at least 1, or undefined for the default. */
+/** The most threads `--workers` may ask for: each worker costs a heap of its own. */
+export const MAX_WORKERS = 256;
+
+/** `--workers N`: a whole number from 1 to MAX_WORKERS, or undefined for the default. */
 export function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new SealboxError('USAGE', `--workers ${value}: give a whole number of at least 1`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+    throw new SealboxError(
+      'USAGE',
+      `--workers ${value}: give a whole number from 1 to ${MAX_WORKERS}`,
+    );
   return n;
 }
 

@@ -153,7 +153,17 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
       const isDigest = /^sha(256|512):/.test(doc.artifact);
       const artifact =
         isDigest || isAbsolute(doc.artifact) ? doc.artifact : join(base, doc.artifact);
-      return { label: `${label}#${i + 1}`, bundle: JSON.stringify(doc.bundle), artifact };
+      let bundle: string;
+      try {
+        bundle = JSON.stringify(doc.bundle);
+      } catch {
+        // JSON.parse takes any depth; writing it out again does not.
+        throw new SealboxError(
+          'INPUT_INVALID',
+          `batch ${label}: line ${i + 1}'s bundle is nested too deeply`,
+        );
+      }
+      return { label: `${label}#${i + 1}`, bundle, artifact };
     });
   if (!items.length)
     throw new SealboxError(

@@ -62,23 +62,55 @@ function isBase64(text: string): boolean {
   return s.length % 4 !== 1;
 }
 
-function checkBytesFields(value: unknown, path: string, label: string): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkBytesFields(v, `${path}[${i}]`, label));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, v] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    const items = Array.isArray(v) ? v : [v];
-    if (BYTES_FIELDS.has(key) && items.every((x) => typeof x === 'string')) {
-      for (const item of items as string[]) {
-        if (!isBase64(item)) {
-          throw new SealboxError('BUNDLE_INVALID', `bundle ${label}: ${here} is not valid base64`);
+/** A value met while walking a bundle: where it hangs (its path is built only for an error). */
+interface Walked {
+  value: unknown;
+  parent?: Walked;
+  key?: string | number;
+}
+
+function pathOf(w: Walked): string {
+  const keys: (string | number)[] = [];
+  for (let at: Walked | undefined = w; at?.parent; at = at.parent) keys.push(at.key!);
+  let path = '';
+  for (const key of keys.reverse())
+    path = typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+  return path;
+}
+
+/**
+ * Every bytes field, wherever it is, must be base64. Walked with a stack of
+ * its own, not by recursion, and with paths built only for the error: a
+ * bundle nested however deep (unknown fields are allowed) costs time and
+ * memory linear in its size, never the thread's stack.
+ */
+function checkBytesFields(root: unknown, label: string): void {
+  const stack: Walked[] = [{ value: root }];
+  while (stack.length) {
+    const at = stack.pop()!;
+    const { value, key } = at;
+    if (typeof key === 'string' && BYTES_FIELDS.has(key)) {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.every((x) => typeof x === 'string')) {
+        for (const item of items as string[]) {
+          if (!isBase64(item)) {
+            throw new SealboxError(
+              'BUNDLE_INVALID',
+              `bundle ${label}: ${pathOf(at)} is not valid base64`,
+            );
+          }
         }
+        continue;
       }
-    } else {
-      checkBytesFields(v, here, label);
+    }
+    // Children in reverse, so that they are met in their order.
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], parent: at, key: i });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push({ value: entries[i]![1], parent: at, key: entries[i]![0] });
     }
   }
 }
@@ -96,7 +128,7 @@ export function parseBundle(json: unknown, label: string): ParsedBundle {
       `bundle ${label}: media type ${JSON.stringify(mediaType ?? null)} is not a Sigstore bundle v0.1 to v0.3`,
     );
   }
-  checkBytesFields(obj, '', label);
+  checkBytesFields(obj, label);
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(obj);

@@ -145,3 +145,25 @@ test('JSON Lines batches name artifacts relative to the file, or by digest', asy
     false,
   );
 });
+
+test('bad batch input is one line and exit 2: too many workers, a JSON Lines bundle nested too deeply', async () => {
+  const many = await sealbox([
+    'verify-batch',
+    corpus,
+    '--repo',
+    'demo/sealbox',
+    '--workers',
+    '257',
+  ]);
+  assert.equal(many.status, 2, many.stderr);
+  assert.match(many.stderr, /--workers 257: give a whole number from 1 to 256/);
+  const file = join(ctx.dir, 'deep.jsonl');
+  writeFileSync(
+    file,
+    `{"artifact": "sha256:${'0'.repeat(64)}", "bundle": ${'['.repeat(200_000)}${']'.repeat(200_000)}}\n`,
+  );
+  const deep = await sealbox(['verify-batch', file, '--repo', 'demo/sealbox']);
+  assert.equal(deep.status, 2, deep.stderr);
+  assert.match(deep.stderr, /line 1's bundle is nested too deeply/);
+  assert.doesNotMatch(deep.stderr, /\n\s+at /);
+});

@@ -85,6 +85,12 @@ export interface FloodRun {
   retainedMiB: number;
   /** The same, exactly: the heap V8 reports at the end of each mark-sweep (v8.GCProfiler) (MiB). */
   afterMarkSweepMiB: number;
+  /**
+   * The most the box held over what it held when announced (its code loaded,
+   * no comment yet), each read after a full collection at the same points of
+   * every run: each wait between polls, and the result's attestation (MiB).
+   */
+  heldMiB: number;
 }
 
 /** What the box's worker asks of the side that holds the stack and the clock. */
