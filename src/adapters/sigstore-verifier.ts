@@ -66,6 +66,16 @@ export function trustMaterial(
   return material;
 }
 
+/**
+ * A tree encoded once holds each node's encoding, so about its size times its
+ * depth (the parser allows 100 levels): a certificate, anchor or signing
+ * certificate, is encoded once only up to this size (Fulcio's are 1 to 3
+ * KiB). A larger one is encoded on each use, as @sigstore/verify does, so
+ * that no input makes sealbox hold a hundred copies of a certificate of
+ * megabytes.
+ */
+export const ENCODE_ONCE_MAX = 16 * 1024;
+
 /** An ASN.1 node of @sigstore/core (ASN1Obj), as far as encoding goes. */
 export interface Asn1Node {
   subs: Asn1Node[];
@@ -86,7 +96,11 @@ export interface Asn1Node {
  */
 function encodeAnchorsOnce(material: TrustMaterial): void {
   for (const authority of [...material.certificateAuthorities, ...material.timestampAuthorities])
-    for (const cert of authority.certChain) encodeOnce(cert.root as unknown as Asn1Node);
+    for (const cert of authority.certChain) {
+      // A trusted root names its anchors, but any DER passes as one: the same size bound.
+      const root = cert.root as unknown as Asn1Node;
+      if (root.toDER().length <= ENCODE_ONCE_MAX) encodeOnce(root);
+    }
 }
 
 /** Encodes a tree's nodes once (see encodeAnchorsOnce); exported for its tests. */
@@ -97,15 +111,6 @@ export function encodeOnce(node: Asn1Node): void {
   Object.freeze(node.subs);
   Object.freeze(node);
 }
-
-/**
- * A tree encoded once holds each node's encoding, so about its size times its
- * depth (the parser allows 100 levels): a signing certificate from a bundle
- * is encoded once only up to this size (Fulcio's are 1 to 3 KiB). A larger
- * one is encoded on each use, as @sigstore/verify does, so that a bundle
- * cannot make sealbox hold a hundred copies of a certificate of megabytes.
- */
-export const ENCODE_ONCE_MAX = 16 * 1024;
 
 /** The size of a bundle's signing certificate as it came (its DER: the parser takes DER only). */
 function signingCertificateSize(bundle: Bundle): number {

@@ -5,7 +5,6 @@
 import type { ReleaseSource } from '../box/releases.ts';
 import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +13,7 @@ import type { EnvelopeFormat } from '../envelope/envelope.ts';
 import type { Check } from '../check.ts';
 import type { IdentityPolicy } from '../policy/identity.ts';
 import type { Policy } from '../sigstore/verify-bundle.ts';
-import { STDIN, readTextFile } from './files.ts';
+import { STDIN, readBoundedFileSync, readTextFile, utf8 } from './files.ts';
 import { itemRunner } from './batch-items.ts';
 
 /** One thing to verify: a bundle (its JSON text) and the artifact (a path, or sha256:/sha512: digest). */
@@ -119,8 +118,13 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
         );
       items.push({
         label: artifact,
-        // Synchronous: many small files, and no thread-pool round trips for each.
-        bundle: readFileSync(join(source, name), 'utf8'),
+        // Synchronous: many small files, and no thread-pool round trips for each. Bounded,
+        // and regular files only, as `verify --bundle` reads a bundle.
+        bundle: utf8(
+          readBoundedFileSync(join(source, name), 'bundle'),
+          'bundle',
+          join(source, name),
+        ),
         artifact: join(source, artifact),
       });
     }
@@ -151,7 +155,8 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
         );
       }
       const isDigest = /^sha(256|512):/.test(doc.artifact);
-      const artifact =
+      // A path, never standard input: `-` is a file of that name beside the batch.
+      const artifactPath =
         isDigest || isAbsolute(doc.artifact) ? doc.artifact : join(base, doc.artifact);
       let bundle: string;
       try {
@@ -163,7 +168,11 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
           `batch ${label}: line ${i + 1}'s bundle is nested too deeply`,
         );
       }
-      return { label: `${label}#${i + 1}`, bundle, artifact };
+      return {
+        label: `${label}#${i + 1}`,
+        bundle,
+        artifact: artifactPath === STDIN ? `./${STDIN}` : artifactPath,
+      };
     });
   if (!items.length)
     throw new SealboxError(

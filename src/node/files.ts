@@ -35,6 +35,24 @@ export const STDIN = '-';
 
 let stdin: { what: string; bytes: Promise<Buffer> } | undefined;
 
+/** A stream read whole, up to maxBytes (`where` names it in the error). */
+async function readStreamBounded(
+  stream: NodeJS.ReadableStream,
+  where: string,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    const chunk = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += chunk.length;
+    if (size > maxBytes)
+      throw new SealboxError('INPUT_INVALID', `${where}: is larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Standard input, read once, for one input of the command (read again for
  * that input, it gives the same bytes; a second input given as `-` is a usage
@@ -58,21 +76,7 @@ export function readStdin(
       'USAGE',
       `${what} -: reads standard input, which is a terminal; pipe the ${what} in or name a file`,
     );
-  const bytes = (async () => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of stream) {
-      const chunk = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
-      size += chunk.length;
-      if (size > maxBytes)
-        throw new SealboxError(
-          'INPUT_INVALID',
-          `${what} on standard input: is larger than ${maxBytes} bytes`,
-        );
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  })();
+  const bytes = readStreamBounded(stream, `${what} on standard input`, maxBytes);
   stdin = { what, bytes };
   return bytes;
 }
@@ -207,6 +211,24 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
     const stat = statSync(arg);
     if (stat.isDirectory()) {
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    if (!stat.isFile()) {
+      // A pipe (`<(...)`, /dev/stdin) can be read once only: its bytes are kept for the
+      // signature check, up to the bound standard input has.
+      const bytes = await readStreamBounded(
+        createReadStream(arg),
+        `artifact ${arg}`,
+        MAX_INPUT_BYTES,
+      );
+      return {
+        label: arg,
+        digests: {
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha512: createHash('sha512').update(bytes).digest('hex'),
+        },
+        size: bytes.length,
+        read: async () => new Uint8Array(bytes),
+      };
     }
     const sha256 = createHash('sha256');
     const sha512 = createHash('sha512');

@@ -10,6 +10,9 @@
 // nothing, e3b0c442...), a different number from run to run. The pool's
 // promise (batch.ts: "verdicts do not depend on which thread ran an item")
 // does not hold. Expected: one verdict per item whatever --workers is.
+// Decided: a batch's artifact is always a path (or a digest), never standard
+// input: `-` is a file of that name beside the batch, as any other relative
+// path is, on every thread.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +32,8 @@ before(() => {
   let lines = '';
   for (let i = 0; i < ITEMS; i++) lines += `${JSON.stringify({ artifact: '-', bundle })}\n`;
   writeFileSync(join(dir, 'items.jsonl'), lines);
+  // The file named `-` beside the batch; standard input holds other bytes.
+  writeFileSync(join(dir, '-'), readFileSync(join(CONFORMANCE_DIR, 'a.txt')));
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,11 +42,11 @@ async function run(workers: string) {
   return sealbox(
     ['verify-batch', 'items.jsonl', '--cert-identity', DEFAULT_IDENTITY, '--workers', workers],
     {},
-    { cwd: dir, input: readFileSync(join(CONFORMANCE_DIR, 'a.txt')) },
+    { cwd: dir, input: 'not the artifact\n' },
   );
 }
 
-test('control: --workers 1 (every item on the calling thread) passes every item', async () => {
+test('control: --workers 1 (every item on the calling thread) passes every item, read from the file named -', async () => {
   const r = await run('1');
   assert.match(r.stdout, new RegExp(`^${ITEMS} passed, 0 failed`, 'm'), r.stdout + r.stderr);
   assert.equal(r.status, 0);
