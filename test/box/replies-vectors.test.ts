@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { boxKeyPairFromSeed, type SuiteName } from '../../src/box/hpke.ts';
 import { openReply, replyAad, replyCommitment, replyInfo } from '../../src/box/replies.ts';
 import { padReply, unpadReply } from '../../src/box/reply-padding.ts';
+import { replyProofRule } from '../../src/box/checks/reply-proof.ts';
 import { toHex } from '../../src/bytes.ts';
 
 const file = JSON.parse(
@@ -21,8 +22,28 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const td = new TextDecoder();
 
 test('the vectors cover every section, both suites, and each unpadding reason', () => {
-  for (const k of ['format', 'reply_keys', 'pad', 'unpad', 'binding', 'commitments', 'open'])
+  for (const k of [
+    'format',
+    'reply_keys',
+    'pad',
+    'unpad',
+    'binding',
+    'commitments',
+    'open',
+    'reply_proofs',
+  ])
     assert.ok(k in file, k);
+  assert.deepEqual(
+    new Set(file.reply_proofs.map((v: { expect: string }) => v.expect)),
+    new Set([
+      'ok',
+      'other_box',
+      'other_address',
+      'no_reply',
+      'other_commitment',
+      'commitment_mismatch',
+    ]),
+  );
   assert.deepEqual(
     new Set(file.reply_keys.map((k: { suite: string }) => k.suite)),
     new Set(['x25519', 'x-wing']),
@@ -107,5 +128,14 @@ for (const v of file.open) {
       assert.equal(toHex(r.salt), v.salt);
       assert.equal(r.commitment, v.reply.commitment);
     }
+  });
+}
+
+for (const v of file.reply_proofs) {
+  test(`reply proof: ${v.name}`, async () => {
+    assert.equal(
+      (await replyProofRule({ ...v.box, replies: v.replies }, v.document)) ?? 'ok',
+      v.expect,
+    );
   });
 }
