@@ -13,47 +13,13 @@
 // times N. The verification itself still passes (the extra authority is
 // never used), so the verdict is right; the memory is not.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { embeddedTrustedRoot } from '../../src/sigstore/embedded-root.ts';
-import { REPO_ROOT } from '../helpers/cli.ts';
+import { der, runMeasured } from '../helpers/measured.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY } from '../helpers/conformance.ts';
-
-function der(tag: number, content: Buffer): Buffer {
-  const n = content.length;
-  let len: Buffer;
-  if (n < 128) len = Buffer.from([n]);
-  else {
-    const bytes: number[] = [];
-    for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 255);
-    len = Buffer.from([0x80 | bytes.length, ...bytes]);
-  }
-  return Buffer.concat([Buffer.from([tag]), len, content]);
-}
-
-function runMeasured(
-  args: string[],
-): Promise<{ status: number | null; maxRss: number; stderr: string }> {
-  const probe =
-    'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss="+process.resourceUsage().maxRSS+"\\n"))';
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', probe, `${REPO_ROOT}bin/sealbox.js`, ...args],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      const m = /maxrss=(\d+)/.exec(stderr);
-      resolve({ status, maxRss: m ? Number(m[1]) * 1024 : NaN, stderr });
-    });
-  });
-}
 
 test('a deeply nested 6 MiB anchor in --trusted-root does not make verify hold about 100 copies of it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealbox-anchor-memory-'));
