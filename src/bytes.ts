@@ -7,6 +7,11 @@ export function toHex(bytes: Uint8Array | ArrayBuffer): string {
   ).join('');
 }
 
+/** Decodes hex (the caller has checked its form: pairs of hex digits). */
+export function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+}
+
 /** Standard base64, in chunks (spreading a large array into one call overflows the stack). */
 export function toBase64(bytes: Uint8Array): string {
   let s = '';

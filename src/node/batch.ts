@@ -116,15 +116,12 @@ export async function readBatch(source: string): Promise<BatchItem[]> {
           'INPUT_INVALID',
           `batch ${source}: ${name} has no artifact ${stem} (or ${stem}.json) beside it`,
         );
+      const bundlePath = join(source, name);
       items.push({
         label: artifact,
         // Synchronous: many small files, and no thread-pool round trips for each. Bounded,
         // and regular files only, as `verify --bundle` reads a bundle.
-        bundle: utf8(
-          readBoundedFileSync(join(source, name), 'bundle'),
-          'bundle',
-          join(source, name),
-        ),
+        bundle: utf8(readBoundedFileSync(bundlePath, 'bundle'), 'bundle', bundlePath),
         artifact: join(source, artifact),
       });
     }

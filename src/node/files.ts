@@ -177,24 +177,26 @@ const SMALL_FILE = 1024 * 1024;
 const DIGEST = /^(sha256|sha512):([0-9a-fA-F]+)$/;
 const DIGEST_LENGTH = { sha256: 64, sha512: 128 } as const;
 
+/** An artifact whose bytes are held in memory (standard input, a pipe): hashed, and read from there. */
+function heldArtifact(label: string, bytes: Buffer): Artifact {
+  return {
+    label,
+    digests: {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha512: createHash('sha512').update(bytes).digest('hex'),
+    },
+    size: bytes.length,
+    read: async () => new Uint8Array(bytes),
+  };
+}
+
 /**
  * Resolves ARTIFACT_OR_DIGEST: `sha256:HEX` or `sha512:HEX` when it has that
  * form and is not a path on disk, otherwise a file hashed streaming (sha256
  * and sha512 in one pass), never read whole unless a verifier asks.
  */
 export async function resolveArtifact(arg: string): Promise<Artifact> {
-  if (arg === STDIN) {
-    const bytes = await readStdin('artifact');
-    return {
-      label: 'standard input',
-      digests: {
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        sha512: createHash('sha512').update(bytes).digest('hex'),
-      },
-      size: bytes.length,
-      read: async () => new Uint8Array(bytes),
-    };
-  }
+  if (arg === STDIN) return heldArtifact('standard input', await readStdin('artifact'));
   const m = DIGEST.exec(arg);
   if (m && !existsSync(arg)) {
     const alg = m[1] as 'sha256' | 'sha512';
@@ -215,20 +217,10 @@ export async function resolveArtifact(arg: string): Promise<Artifact> {
     if (!stat.isFile()) {
       // A pipe (`<(...)`, /dev/stdin) can be read once only: its bytes are kept for the
       // signature check, up to the bound standard input has.
-      const bytes = await readStreamBounded(
-        createReadStream(arg),
-        `artifact ${arg}`,
-        MAX_INPUT_BYTES,
+      return heldArtifact(
+        arg,
+        await readStreamBounded(createReadStream(arg), `artifact ${arg}`, MAX_INPUT_BYTES),
       );
-      return {
-        label: arg,
-        digests: {
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-          sha512: createHash('sha512').update(bytes).digest('hex'),
-        },
-        size: bytes.length,
-        read: async () => new Uint8Array(bytes),
-      };
     }
     const sha256 = createHash('sha256');
     const sha512 = createHash('sha512');

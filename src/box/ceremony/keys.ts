@@ -4,9 +4,8 @@
 // DER prefixes (a P-256 key has one encoding of each); no parsing of
 // untrusted DER beyond comparing those bytes. Portable.
 import { p256 } from '@noble/curves/nist.js';
-import { toBase64 } from '../../bytes.ts';
+import { fromHex, toBase64 } from '../../bytes.ts';
 
-const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (b) => parseInt(b, 16));
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -18,12 +17,12 @@ const concat = (...parts: Uint8Array[]) => {
 };
 
 /** SEQUENCE { AlgorithmIdentifier { id-ecPublicKey, prime256v1 }, BIT STRING (uncompressed point) } */
-const SPKI_PREFIX = hex('3059301306072a8648ce3d020106082a8648ce3d030107034200');
+const SPKI_PREFIX = fromHex('3059301306072a8648ce3d020106082a8648ce3d030107034200');
 /** PKCS#8 v0 around RFC 5915 ECPrivateKey v1 { d, [1] public key }, as OpenSSL writes it. */
-const PKCS8_PREFIX = hex(
+const PKCS8_PREFIX = fromHex(
   '308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420',
 );
-const PKCS8_PUBLIC = hex('a144034200');
+const PKCS8_PUBLIC = fromHex('a144034200');
 
 export interface Jwk {
   kty: 'EC';
@@ -76,7 +75,7 @@ export function privateKeyPem(scalar: Uint8Array): string {
  */
 export function encodesPoint(given: unknown, pointHex: string): boolean {
   try {
-    const want = publicKeyEncodings(hex(pointHex));
+    const want = publicKeyEncodings(fromHex(pointHex));
     const g = given as { pem?: unknown; jwk?: Record<string, unknown> };
     const jwk = g?.jwk;
     return (

@@ -6,7 +6,7 @@
 // and commitments everywhere (the vectors); in a box the seed is random and
 // lives only in memory. Portable; checks of untrusted input never throw.
 import { p256, p256_FROST, p256_hasher } from '@noble/curves/nist.js';
-import { toHex } from '../../bytes.ts';
+import { fromHex, toHex } from '../../bytes.ts';
 
 const Fn = p256_FROST.utils.Fn;
 /** hash_to_field's domain separation tag for the coefficients. */
@@ -15,7 +15,6 @@ export const MIN_THRESHOLD = 2;
 export const MAX_THRESHOLD = 1000;
 export const MAX_RECIPIENTS = 1000;
 
-const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 const SCALAR_HEX = /^[0-9a-f]{64}$/;
 const POINT_HEX = /^0[23][0-9a-f]{64}$/;
 

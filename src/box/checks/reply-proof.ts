@@ -3,11 +3,11 @@
 // attested result holds for their submission. The rule is `replyProofRule`
 // (docs/spec/replies-v1.1.md §7, vectors `reply_proofs`); the check reports it.
 import { failed, notEvaluated, passed, type Check } from '../../check.ts';
+import { fromHex } from '../../bytes.ts';
 import { replyCommitment } from '../replies.ts';
 import type { ReplyDocument } from '../reply-document.ts';
 import type { BoxEvidence } from './evidence.ts';
 
-const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 const MAX_SHOWN = 200;
 
 /** What a reply document is checked against: the box, as its manifest names it, and its result's replies. */

@@ -2,6 +2,7 @@
 // commitments) in the attested result, its private scalar handed out only as
 // Shamir shares, one per recipient, in private replies
 // (docs/spec/replies-v1.1.md, "Key ceremonies"). Messages are not read.
+import { fromHex } from '../../bytes.ts';
 import { publicKeyEncodings } from '../ceremony/keys.ts';
 import { deal, MAX_RECIPIENTS, MAX_THRESHOLD, MIN_THRESHOLD } from '../ceremony/shares.ts';
 import { ParameterError, onlyParameters, type Computation, type ComputeInput } from './types.ts';
@@ -104,9 +105,7 @@ export const ceremony: Computation = {
         comment_id: r.input.comment_id,
       })),
       ...(missing ? { missing } : {}),
-      public_key: publicKeyEncodings(
-        Uint8Array.from(dealt.publicKey.match(/../g)!, (b) => parseInt(b, 16)),
-      ),
+      public_key: publicKeyEncodings(fromHex(dealt.publicKey)),
       commitments: dealt.commitments,
     };
   },
