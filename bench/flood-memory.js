@@ -36,7 +36,7 @@ console.log(
   `  flood     ${valid} valid + ${junk} junk:  held after a full collection ${mib(flood.afterMarkSweepMiB)} = ${x('afterMarkSweepMiB')} the baseline (target <= 1.5x); as a GC observer reads it ${mib(flood.retainedMiB)} = ${x('retainedMiB')}; peak growth ${mib(flood.peakMiB)} = ${x('peakMiB')} (${flood.seconds.toFixed(0)} s)`,
 );
 console.log(
-  `  held at fixed points (each wait between polls, the result's attestation), after a full collection, over what the box held when announced: ${mib(flood.heldMiB)} against ${mib(alone.heldMiB)} = ${x('heldMiB')} (target <= 1.5x)`,
+  `  held at fixed points (each wait between polls, the result's attestation), after a full collection, over what the box held when announced: ${mib(flood.heldMiB)} (most at ${flood.heldAt}) against ${mib(alone.heldMiB)} (most at ${alone.heldAt}) = ${x('heldMiB')} (target <= 1.5x)`,
 );
 console.log(
   `  every valid accepted, every armoured junk comment rejected: ${ok ? 'yes' : 'NO'} (${flood.accepted} accepted, ${flood.rejected} rejected of ${flood.armouredJunk} armoured junk)`,

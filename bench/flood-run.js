@@ -18,5 +18,6 @@ process.stdout.write(
     retainedMiB: r.retainedMiB,
     afterMarkSweepMiB: r.afterMarkSweepMiB,
     heldMiB: r.heldMiB,
+    heldAt: r.heldAt,
   }) + '\n',
 );

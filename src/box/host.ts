@@ -11,7 +11,6 @@ import type { BoxBus } from './bus.ts';
 import {
   agreementKey,
   armourOf,
-  armourSha256,
   classify,
   earlyCloseAt,
   isArmoured,
@@ -20,7 +19,6 @@ import {
   type Classified,
   type CloseContext,
   type RejectReason,
-  type SeenArmour,
 } from './close-rules.ts';
 import { generateBoxKeyPair, type BoxKeyPair, type SuiteName } from './hpke.ts';
 import { hpkeFields, manifestBytes, MANIFEST_VERSION, type Manifest } from './manifest.ts';
@@ -33,8 +31,11 @@ import {
   type ReplyRecipient,
   type SealedReply,
 } from './replies.ts';
-import { boxJudge, submissionSignatures, type Judged } from './sealing.ts';
+import { boxJudge, submissionSignatures } from './sealing.ts';
+import { SeenComments } from './seen-comments.ts';
 import { formatTime, windowFrom } from './times.ts';
+
+const te = new TextEncoder();
 
 export interface Attested {
   bundle: unknown;
@@ -138,17 +139,6 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       opens_at: formatTime(opensAt),
       closes_at: formatTime(closesAt),
     });
-    // What each comment was found to be; emptied once the computation has its inputs.
-    const judged = new Map<number, Judged>();
-    const judge = boxJudge(
-      manifest,
-      digest,
-      key,
-      judged,
-      manifest.rules.signed_submissions
-        ? submissionSignatures(manifest, digest, (login, id) => deps.bus.signingKeys!(login, id))
-        : undefined,
-    );
     // A comment is judged when first seen, then the bus may keep only its digests
     // (a box requiring signatures keeps bodies: a signature is checked at the close).
     const release =
@@ -159,6 +149,8 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
             await deps.bus.release!(c, ciphertextSha256);
           }
         : undefined;
+    // Every armoured comment seen, and what the judge found in it (the judge's
+    // memo); emptied once the computation has its inputs.
     const seen = new SeenComments(
       (c) =>
         emit({
@@ -169,6 +161,15 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
           created_at: c.created_at,
         }),
       release,
+    );
+    const judge = boxJudge(
+      manifest,
+      digest,
+      key,
+      seen,
+      manifest.rules.signed_submissions
+        ? submissionSignatures(manifest, digest, (login, id) => deps.bus.signingKeys!(login, id))
+        : undefined,
     );
     const ctx = (closed: number): CloseContext => ({
       rules: manifest.rules,
@@ -208,7 +209,7 @@ export async function hostBox(deps: HostDeps, config: BoxConfig): Promise<Hosted
       await deps.bus.unlock?.().catch((e: unknown) => log(`unlocking failed: ${describe(e)}`));
     }
     records = final.records;
-    judged.clear();
+    seen.clear();
     // Reply keys the suite can seal to: their submissions get a reply (and may be ceremony recipients).
     const recipients: ReplyRecipient[] = [];
     const inputs: ComputeInput[] = [];
@@ -311,48 +312,6 @@ const PERMANENT = new Set<RejectReason>([
 ]);
 
 /**
- * Every armoured comment the box has seen, with the last armour seen in it;
- * each new or changed body handed to `release` (judged, then given up).
- */
-class SeenComments {
-  // `body`: the body as last read, or the armour digest once withheld (a body has an armour line).
-  readonly #byId = new Map<number, SeenArmour & { body: string }>();
-  readonly #onNew: (c: BusComment) => void;
-  readonly #release?: (c: BusComment, ciphertextSha256: string) => Promise<void>;
-  constructor(
-    onNew: (c: BusComment) => void = () => {},
-    release?: (c: BusComment, ciphertextSha256: string) => Promise<void>,
-  ) {
-    this.#onNew = onNew;
-    this.#release = release;
-  }
-  async add(comments: BusComment[]): Promise<void> {
-    for (const c of comments) {
-      const before = this.#byId.get(c.id);
-      const body = c.withheld ? c.withheld.armourSha256 : c.body;
-      if (before?.body === body) continue;
-      const ciphertextSha256 = await armourSha256(c);
-      if (ciphertextSha256 === undefined) continue;
-      if (!before) this.#onNew(c);
-      const released = !c.withheld && this.#release !== undefined;
-      if (released) await this.#release!(c, ciphertextSha256);
-      this.#byId.set(c.id, {
-        body: released ? ciphertextSha256 : body,
-        id: c.id,
-        author_id: c.author_id,
-        author_login: c.author_login,
-        created_at: c.created_at,
-        ciphertext_sha256: ciphertextSha256,
-      });
-    }
-  }
-  /** Each as a SeenArmour (with the body it was last seen with, which classify does not read). */
-  values(): SeenArmour[] {
-    return [...this.#byId.values()];
-  }
-}
-
-/**
  * Polls until closes_at. Under first-per-author, returns closed_at as soon as
  * the comments seen fill the box (a second after the filling comment); else
  * undefined. Polls fall on opens_at + k * pollMs, the last exactly at closes_at.
@@ -372,30 +331,46 @@ async function collect(
   while (now() < closesAt) {
     while (next <= now()) next += pollMs;
     await deps.sleep(Math.max(0, Math.min(next, closesAt) - now()));
-    const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
-    await seen.add(polled);
-    const armoured = polled.filter(isArmoured).length;
-    // Once closed, the result is the status.
-    if (now() < closesAt)
-      await deps.bus.status?.(`${armoured} submissions so far; closes at ${formatTime(closesAt)}`);
-    if (manifest.rules.one_per_author !== 'first') continue;
-    // Full only if there are at least as many armoured comments as places.
-    if (armoured < manifest.rules.max_submissions) continue;
-    let candidates = polled.filter((c) => !refuted.has(c.id));
-    if (earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt))) === undefined)
-      continue;
-    // Full by the polls: GitHub's edit record must agree before the box closes
-    // (an edit within a comment's creation second shows nowhere else).
-    const edits = await deps.bus.editRecords?.().catch(() => undefined);
-    if (deps.bus.editRecords && !edits) continue;
-    if (edits) candidates = candidates.map((c) => ({ ...c, editRecord: edits.get(c.id) }));
-    const closedAt = earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt)));
-    if (closedAt !== undefined) {
-      deps.log?.(`box full: closing early at ${formatTime(closedAt)}`);
-      return closedAt;
-    }
+    const closedAt = await pollOnce(deps, manifest, ctx, seen, refuted, closesAt);
+    if (closedAt !== undefined) return closedAt;
   }
   return undefined;
+}
+
+/**
+ * One poll: what it read goes to `seen`; closed_at when the box is full. A
+ * function of its own, so that what a poll read (every armoured comment seen)
+ * is not kept while the box waits: a suspended async function may keep a
+ * variable of its loop's last turn.
+ */
+async function pollOnce(
+  deps: HostDeps,
+  manifest: Manifest,
+  ctx: (closed: number) => CloseContext,
+  seen: SeenComments,
+  refuted: Set<number>,
+  closesAt: number,
+): Promise<number | undefined> {
+  const polled = await (deps.bus.poll ? deps.bus.poll() : deps.bus.comments());
+  await seen.add(polled);
+  const armoured = polled.filter(isArmoured).length;
+  // Once closed, the result is the status.
+  if (deps.now().getTime() < closesAt)
+    await deps.bus.status?.(`${armoured} submissions so far; closes at ${formatTime(closesAt)}`);
+  if (manifest.rules.one_per_author !== 'first') return undefined;
+  // Full only if there are at least as many armoured comments as places.
+  if (armoured < manifest.rules.max_submissions) return undefined;
+  let candidates = polled.filter((c) => !refuted.has(c.id));
+  if (earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt))) === undefined)
+    return undefined;
+  // Full by the polls: GitHub's edit record must agree before the box closes
+  // (an edit within a comment's creation second shows nowhere else).
+  const edits = await deps.bus.editRecords?.().catch(() => undefined);
+  if (deps.bus.editRecords && !edits) return undefined;
+  if (edits) candidates = candidates.map((c) => ({ ...c, editRecord: edits.get(c.id) }));
+  const closedAt = earlyCloseAt(manifest.rules, await classify(candidates, ctx(closesAt)));
+  if (closedAt !== undefined) deps.log?.(`box full: closing early at ${formatTime(closedAt)}`);
+  return closedAt;
 }
 
 /**
@@ -412,23 +387,39 @@ async function agreedListing(
   let previous: string | undefined;
   let lastError = 'no listing was complete';
   for (let i = 0; i < Math.max(5, attempts); i++) {
-    if (i > 0) await deps.sleep(Math.min(8000, 500 * 2 ** (i - 1)));
-    let listing: BusComment[];
-    try {
-      listing = await finalListing(deps.bus);
-    } catch (e) {
-      lastError = describe(e);
-      previous = undefined;
-      continue;
-    }
-    await seen.add(listing);
-    const classified = await classify(listing, ctx, seen.values());
-    const key = agreementKey(classified.records, ctx.closedAt);
-    if (key === previous) return classified;
-    previous = key;
-    lastError = 'two consecutive listings did not agree';
+    const listed = await listingAttempt(deps, ctx, seen, i, previous);
+    if (listed.agreed) return listed.agreed;
+    previous = listed.key;
+    lastError = listed.error;
   }
   throw new Error(`the final listing could not be confirmed: ${lastError}`);
+}
+
+/**
+ * The i-th final listing (after a wait, but the first), classified: agreed
+ * when its key is `previous`; else its key (the digest of agreementKey: a
+ * flood's key is long) or the reason it has none. A function of its own, so
+ * that a listing is not kept while the box waits for the next.
+ */
+async function listingAttempt(
+  deps: HostDeps,
+  ctx: CloseContext,
+  seen: SeenComments,
+  i: number,
+  previous: string | undefined,
+): Promise<{ agreed?: Classified; key?: string; error: string }> {
+  if (i > 0) await deps.sleep(Math.min(8000, 500 * 2 ** (i - 1)));
+  let listing: BusComment[];
+  try {
+    listing = await finalListing(deps.bus);
+  } catch (e) {
+    return { error: describe(e) };
+  }
+  await seen.add(listing);
+  const classified = await classify(listing, ctx, seen.values());
+  const key = await sha256Hex(te.encode(agreementKey(classified.records, ctx.closedAt)));
+  if (key === previous) return { agreed: classified, error: '' };
+  return { key, error: 'two consecutive listings did not agree' };
 }
 
 /** Every comment, completely, with its edit record where the bus keeps them. */

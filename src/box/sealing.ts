@@ -126,9 +126,14 @@ export interface Judged {
   ciphertextSha256: string;
   content: Content;
 }
-const NOT_ARMOUR: Content = Object.freeze({ armour: false, opened: false });
-const NOT_OPENED: Content = Object.freeze({ armour: true, opened: false });
-const BAD_FRAMING: Content = Object.freeze({ armour: true, opened: true });
+/** Where the judge keeps what it found, by comment id (a Map does; the host packs it). */
+export interface JudgedMemo {
+  get(commentId: number): Judged | undefined;
+  set(commentId: number, judged: Judged): unknown;
+}
+export const NOT_ARMOUR: Content = Object.freeze({ armour: false, opened: false });
+export const NOT_OPENED: Content = Object.freeze({ armour: true, opened: false });
+export const BAD_FRAMING: Content = Object.freeze({ armour: true, opened: true });
 
 /**
  * The box's judge of an armoured comment: armour, signature (when required),
@@ -143,7 +148,7 @@ export function boxJudge(
   manifest: AnyManifest,
   manifestDigest: string,
   key: BoxKeyPair,
-  judged: Map<number, Judged>,
+  judged: JudgedMemo,
   signature?: SignatureCheck,
 ) {
   const info = hpkeInfo(manifestDigest);

@@ -17,6 +17,8 @@ import { sshSigningKeys } from './ssh-signing-keys.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
 import { sha256Hex } from '../bytes.ts';
+import { sha256Chars } from '../box/packed.ts';
+import { packWithheld, unpackWithheld } from '../box/withheld-record.ts';
 
 export const BOX_LABEL = 'sealbox';
 
@@ -58,15 +60,13 @@ export class GitHubIssueBus implements BoxBus {
   readonly #statusEveryMs: number;
   #issue?: number;
   // What has been seen: a comment that carries or carried the armour whole
-  // (until the box has judged it: then its size and digests); any
-  // other by its id alone (armour appearing in it later is an edit), so junk
-  // costs the box no memory for its body. Then, for incremental polling, the
-  // newest updated_at and the last ETag.
-  readonly #seen = new Map<number, BusComment>();
+  // (until the box has judged it: then a packed record of its size and
+  // digests, box/withheld-record.ts); any other by its id alone (armour appearing in
+  // it later is an edit), so junk costs the box no memory for its body. Then,
+  // for incremental polling, the newest updated_at and the last ETag.
+  readonly #seen = new Map<number, BusComment | string>();
   readonly #plain = new Set<number>();
   #keepUpTo = Number.POSITIVE_INFINITY;
-  // The body digest of each withheld comment, to tell an edit.
-  readonly #withheldBodies = new Map<number, string>();
   #since?: string;
   #etag?: string;
   #announced?: Announcement;
@@ -213,40 +213,46 @@ export class GitHubIssueBus implements BoxBus {
    * is kept as its size and digests. Any other is kept by its id alone.
    */
   async #remember(c: BusComment): Promise<BusComment | undefined> {
-    const before = this.#seen.get(c.id);
+    const stored = this.#seen.get(c.id);
     const armour = findArmour(c.body);
-    if (!before && armour === undefined) {
+    if (stored === undefined && armour === undefined) {
       this.#plain.add(c.id);
       return undefined;
     }
+    const kept = typeof stored === 'string' ? unpackWithheld(c.id, stored) : undefined;
+    const before = kept?.comment ?? (stored as BusComment | undefined);
     // Once withheld, always (an edit is told by the body's digest; armour
     // edited away survives as its digest); else over the limit.
-    const withhold =
-      Boolean(before?.withheld) || (armour !== undefined && overLimit(c.body, this.#keepUpTo));
+    const withhold = Boolean(kept) || (armour !== undefined && overLimit(c.body, this.#keepUpTo));
     // What tells an edit: the body itself, or the digest of a withheld one.
-    const body = withhold ? await sha256Hex(te.encode(c.body)) : c.body;
-    const bodyBefore = before?.withheld ? this.#withheldBodies.get(c.id) : before?.body;
+    const body = withhold ? await sha256Chars(te.encode(c.body)) : c.body;
+    const bodyBefore = kept ? kept.bodySha256 : before?.body;
     // First seen with armour after being seen without: it was edited in.
     const edited = before ? before.edited || bodyBefore !== body : this.#plain.delete(c.id);
-    let comment: BusComment;
     if (withhold) {
       const armourSha256 =
         armour !== undefined ? await sha256Hex(te.encode(armour)) : before!.withheld!.armourSha256;
-      this.#withheldBodies.set(c.id, body);
-      comment = { ...c, body: '', withheld: { bytes: te.encode(c.body).length, armourSha256 } };
-    } else {
-      this.#withheldBodies.delete(c.id);
-      const armourSeen =
-        armour === undefined
-          ? (findArmour(before?.body ?? '') ?? before?.armourSeen)
-          : before?.armourSeen;
-      comment = {
+      const comment: BusComment = {
         ...c,
-        // One copy of a body read again unchanged (the box's records share it).
-        body: before?.body === c.body ? before.body : c.body,
-        ...(armourSeen !== undefined ? { armourSeen } : {}),
+        body: '',
+        withheld: { bytes: te.encode(c.body).length, armourSha256 },
       };
+      if (edited) comment.edited = true;
+      const record = packWithheld(comment, body);
+      // The record as it was when nothing changed.
+      if (record !== stored) this.#seen.set(c.id, record);
+      return comment;
     }
+    const armourSeen =
+      armour === undefined
+        ? (findArmour(before?.body ?? '') ?? before?.armourSeen)
+        : before?.armourSeen;
+    const comment: BusComment = {
+      ...c,
+      // One copy of a body read again unchanged (the box's records share it).
+      body: before?.body === c.body ? before.body : c.body,
+      ...(armourSeen !== undefined ? { armourSeen } : {}),
+    };
     if (edited) comment.edited = true;
     this.#seen.set(c.id, comment);
     return comment;
@@ -258,19 +264,22 @@ export class GitHubIssueBus implements BoxBus {
    */
   async release(comment: BusComment, armourSha256: string): Promise<void> {
     const kept = this.#seen.get(comment.id);
-    if (!kept || kept.withheld || kept.body !== comment.body) return;
-    this.#withheldBodies.set(kept.id, await sha256Hex(te.encode(kept.body)));
+    if (typeof kept !== 'object' || kept.body !== comment.body) return;
     const withheld: BusComment = {
       ...kept,
       body: '',
       withheld: { bytes: te.encode(kept.body).length, armourSha256 },
     };
     delete withheld.armourSeen;
-    this.#seen.set(kept.id, withheld);
+    this.#seen.set(kept.id, packWithheld(withheld, await sha256Chars(te.encode(kept.body))));
   }
 
+  /** Every armoured comment seen, withheld ones as their records tell them. */
   #sorted(): BusComment[] {
-    return [...this.#seen.values()].sort((a, b) => a.id - b.id);
+    const all: BusComment[] = [];
+    for (const [id, kept] of this.#seen)
+      all.push(typeof kept === 'string' ? unpackWithheld(id, kept).comment : kept);
+    return all.sort((a, b) => a.id - b.id);
   }
 
   /**

@@ -3,7 +3,7 @@
 // for tokens and for time to pass (the parent's clock brings the comments),
 // and measures this thread's heap, which holds the box and nothing else.
 import { PerformanceObserver } from 'node:perf_hooks';
-import { GCProfiler, setFlagsFromString } from 'node:v8';
+import { GCProfiler, getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostBox } from '../../src/box/host.ts';
@@ -53,10 +53,23 @@ const base = process.memoryUsage().heapUsed;
 // reference), at each wait between polls, and when its result is attested.
 let announcedHeap: number | undefined;
 let held = 0;
-const holding = () => {
+let heldAt = '';
+// Which point it was: the n-th wait, or the result's attestation.
+let waits = 0;
+// SEALBOX_FLOOD_TRACE=1: each reading on stderr, with the heap's spaces (code apart from data).
+const holding = (point: string) => {
   if (announcedHeap === undefined) return;
   gc();
-  held = Math.max(held, process.memoryUsage().heapUsed - announcedHeap);
+  const now = process.memoryUsage().heapUsed - announcedHeap;
+  if (process.env.SEALBOX_FLOOD_TRACE) {
+    const spaces = getHeapSpaceStatistics()
+      .filter((x) => x.space_used_size > 0)
+      .map(
+        (x) => `${x.space_name.replace('_space', '')}=${(x.space_used_size / 2 ** 20).toFixed(2)}`,
+      );
+    process.stderr.write(`${point} ${(now / 2 ** 20).toFixed(2)} MiB; ${spaces.join(' ')}\n`);
+  }
+  if (now > held) [held, heldAt] = [now, point];
 };
 const announce = bus.announce.bind(bus);
 bus.announce = async (a) => {
@@ -89,13 +102,13 @@ const hosted = await hostBox(
   {
     bus,
     attest: async (bytes, name) => {
-      if (name === 'result.json') holding();
+      if (name === 'result.json') holding("the result's attestation");
       return attest(bytes, name);
     },
     now: () => new Date(now),
     generateKey: boxKeyPairOnNode,
     sleep: async (ms) => {
-      holding();
+      holding(`wait ${++waits}`);
       now = (await ask({ kind: 'sleep', ms })) as number;
     },
   },
@@ -118,5 +131,6 @@ port.postMessage({
     retainedMiB: retained / 2 ** 20,
     afterMarkSweepMiB: afterMarkSweep / 2 ** 20,
     heldMiB: held / 2 ** 20,
+    heldAt,
   },
 });

@@ -91,6 +91,8 @@ export interface FloodRun {
    * every run: each wait between polls, and the result's attestation (MiB).
    */
   heldMiB: number;
+  /** Where it held the most: `wait N` (the N-th wait) or the result's attestation. */
+  heldAt: string;
 }
 
 /** What the box's worker asks of the side that holds the stack and the clock. */
