@@ -86,8 +86,13 @@ const sampler = setInterval(
 );
 // After each mark-sweep, as the observer reads it (later: whatever was made since counts too).
 const observer = new PerformanceObserver((list) => {
-  if (list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === 4))
+  if (list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === 4)) {
     retained = Math.max(retained, process.memoryUsage().heapUsed - base);
+    if (process.env.SEALBOX_FLOOD_TRACE)
+      process.stderr.write(
+        `mark-sweep after wait ${waits}: ${((process.memoryUsage().heapUsed - base) / 2 ** 20).toFixed(2)} MiB over the start\n`,
+      );
+  }
 });
 observer.observe({ entryTypes: ['gc'] });
 // And exactly: the heap V8 reports at the end of each mark-sweep.
