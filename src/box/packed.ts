@@ -58,6 +58,17 @@ export function timeText(field: string): string {
 }
 
 /**
+ * A text's SHA-256 (as sha256Chars gives it) over its UTF-16 code units, so
+ * that two different texts never share it: UTF-8 would encode every lone
+ * surrogate as U+FFFD. For telling whether a text changed, nothing else.
+ */
+export async function textSha256Chars(text: string): Promise<string> {
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return sha256Chars(new Uint8Array(units.buffer));
+}
+
+/**
  * One record: `fixed` (a width the reader knows), then each field as its
  * length, a colon and its text, so that a field may hold any character. Built
  * by join, which makes one flat string (concatenation would keep the parts).

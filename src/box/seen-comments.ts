@@ -97,34 +97,33 @@ export class SeenComments implements JudgedMemo {
     this.#release = release;
   }
 
+  /**
+   * Records each armoured comment as seen now (its author, login and time as
+   * last seen, also when only they changed: a renamed account, or a deleted
+   * one's comments moved to the ghost); a new body goes to `release`.
+   */
   async add(comments: BusComment[]): Promise<void> {
     for (const c of comments) {
       const record = this.#byId.get(c.id);
-      // Nothing new: the same body, or of a withheld comment the same armour.
-      if (
-        c.withheld
-          ? record !== undefined && record.slice(1, FIXED) === digestChars(c.withheld.armourSha256)
-          : this.#bodies.get(c.id) === c.body
-      )
-        continue;
-      const ciphertextSha256 = await armourSha256(c);
+      // The same body as last seen (where the bus keeps it): the same armour, not hashed again.
+      const sameBody = !c.withheld && record !== undefined && this.#bodies.get(c.id) === c.body;
+      const ciphertextSha256 = sameBody ? digestHex(record.slice(1, FIXED)) : await armourSha256(c);
       if (ciphertextSha256 === undefined) continue;
+      const next = pack({
+        seen: {
+          id: c.id,
+          author_id: c.author_id,
+          author_login: c.author_login,
+          created_at: c.created_at,
+          ciphertext_sha256: ciphertextSha256,
+        },
+        judged: record === undefined ? undefined : unpack(c.id, record).judged,
+      });
+      if (next === record) continue;
       if (record === undefined) this.#onNew(c);
       // Recorded first: the judge, called by release, writes into the record.
-      this.#byId.set(
-        c.id,
-        pack({
-          seen: {
-            id: c.id,
-            author_id: c.author_id,
-            author_login: c.author_login,
-            created_at: c.created_at,
-            ciphertext_sha256: ciphertextSha256,
-          },
-          judged: record === undefined ? undefined : unpack(c.id, record).judged,
-        }),
-      );
-      if (c.withheld) continue;
+      this.#byId.set(c.id, next);
+      if (c.withheld || sameBody) continue;
       if (this.#release === undefined) this.#bodies.set(c.id, c.body);
       else {
         this.#bodies.delete(c.id);

@@ -17,7 +17,7 @@ import { sshSigningKeys } from './ssh-signing-keys.ts';
 import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
 import { sha256Hex } from '../bytes.ts';
-import { sha256Chars } from '../box/packed.ts';
+import { textSha256Chars } from '../box/packed.ts';
 import { packWithheld, unpackWithheld } from '../box/withheld-record.ts';
 
 export const BOX_LABEL = 'sealbox';
@@ -225,7 +225,7 @@ export class GitHubIssueBus implements BoxBus {
     // edited away survives as its digest); else over the limit.
     const withhold = Boolean(kept) || (armour !== undefined && overLimit(c.body, this.#keepUpTo));
     // What tells an edit: the body itself, or the digest of a withheld one.
-    const body = withhold ? await sha256Chars(te.encode(c.body)) : c.body;
+    const body = withhold ? await textSha256Chars(c.body) : c.body;
     const bodyBefore = kept ? kept.bodySha256 : before?.body;
     // First seen with armour after being seen without: it was edited in.
     const edited = before ? before.edited || bodyBefore !== body : this.#plain.delete(c.id);
@@ -271,7 +271,7 @@ export class GitHubIssueBus implements BoxBus {
       withheld: { bytes: te.encode(kept.body).length, armourSha256 },
     };
     delete withheld.armourSeen;
-    this.#seen.set(kept.id, packWithheld(withheld, await sha256Chars(te.encode(kept.body))));
+    this.#seen.set(kept.id, packWithheld(withheld, await textSha256Chars(kept.body)));
   }
 
   /** Every armoured comment seen, withheld ones as their records tell them. */

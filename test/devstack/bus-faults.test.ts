@@ -391,6 +391,8 @@ test('a comment the box has judged is kept as its size and digests (release), an
   const issue = await octokit.rest.issues.create({ owner: 'demo', repo: 'released', title: 'box' });
   const number = issue.data.number;
   const bodies = ['kept', 'replaced', 'reworded', 'withdrawn', 'stale'].map(armoured);
+  // A lone surrogate outside the armour (UTF-8 makes any one U+FFFD): swapping it is an edit too.
+  bodies.push(`${armoured('odd')}\n\uD800`);
   gh.seedComments('demo/released', number, gh.user('crowd'), bodies);
   const bus = new GitHubIssueBus(octokit as never, 'demo/released', number);
   bus.keepBodiesUpTo(2000);
@@ -421,6 +423,11 @@ test('a comment the box has judged is kept as its size and digests (release), an
           false,
         ]),
       [armoured('stale, changed'), undefined, true],
+      [
+        '',
+        { bytes: te.encode(bodies[5]!).length, armourSha256: digest(findArmour(bodies[5]!)!) },
+        false,
+      ],
     ],
     'the judged bodies given up for their digests; the changed one kept whole',
   );
@@ -428,6 +435,7 @@ test('a comment the box has judged is kept as its size and digests (release), an
   await edit(1, armoured('something else'));
   await edit(2, `${bodies[2]}\nwith a word more`);
   await edit(3, 'withdrawn');
+  await edit(5, `${armoured('odd')}\n\uDC00`);
   gh.forgetCommentEdits = true;
   t.after(() => (gh.forgetCommentEdits = false));
   for (const listing of [await bus.poll(), await bus.commentsWithEditRecords()])
@@ -439,6 +447,7 @@ test('a comment the box has judged is kept as its size and digests (release), an
         [true, digest(findArmour(bodies[2]!)!), true],
         [true, digest(findArmour(bodies[3]!)!), true],
         [true, undefined, false],
+        [true, digest(findArmour(bodies[5]!)!), true],
       ],
       'each edit told, the withdrawn armour kept as its digest',
     );
