@@ -184,9 +184,10 @@ export function boxJudge(
     if (!found) {
       // Judged for another author (GitHub moved a deleted account's comments
       // to its ghost): the submission is bound to its author, so for the new
-      // one it cannot open, as opening it again would have found.
+      // one it cannot open, as opening it again would have found; armour
+      // that does not decode is malformed whoever posted it.
       if (armourText === undefined && kept && kept.ciphertextSha256 === ciphertextSha256)
-        return { kind: 'undecryptable' };
+        return { kind: kept.content.armour ? 'undecryptable' : 'malformed' };
       if (armourText === undefined)
         throw new Error(`comment ${comment.id} was neither kept nor judged before`);
       found = await content(comment, armourText);
