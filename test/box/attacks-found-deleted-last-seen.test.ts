@@ -10,64 +10,23 @@
 // deleted, the result names an author and login the box did not last see.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Octokit } from '@octokit/rest';
-import { hostBox } from '../../src/box/host.ts';
-import { parseManifest, publicKeyOf } from '../../src/box/manifest.ts';
-import { sealSubmission } from '../../src/box/sealing.ts';
-import type { BusComment } from '../../src/box/close-rules.ts';
-import { sha256Hex } from '../../src/bytes.ts';
-import { GitHubIssueBus } from '../../src/github/issue-bus.ts';
-import { boxConfig, boxDeps } from '../helpers/box.ts';
 import { useStack } from '../helpers/stack.ts';
+import { REPO, sleep, watchedBox } from '../helpers/watched-box.ts';
 
 const ctx = useStack();
-const REPO = { owner: 'demo', repo: 'sealbox' };
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const octokit = (auth: string) =>
-  new Octokit({ auth, baseUrl: ctx.stack.githubApiUrl, log: quiet });
-const client = (login: string) => octokit(ctx.stack.github.tokenFor(login));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('a deleted comment is recorded with the author and login the box last saw it under', async () => {
   const gh = ctx.stack.github;
-  let manifestBytes: Uint8Array | undefined;
-  let polled: BusComment[] = [];
-  class Watched extends GitHubIssueBus {
-    override async announce(a: Parameters<GitHubIssueBus['announce']>[0]) {
-      manifestBytes = a.manifest;
-      return super.announce(a);
-    }
-    override async poll() {
-      polled = await super.poll();
-      return polled;
-    }
-  }
-  const jobBus = new Watched(octokit(gh.jobToken('demo/sealbox')) as never, 'demo/sealbox');
-  const hosted = hostBox(
-    boxDeps(ctx.stack, jobBus),
-    boxConfig({ windowSeconds: 6, pollMs: 200 }, { max_submissions: 10, allowed_authors: null }),
-  );
-  for (let i = 0; i < 100 && !manifestBytes; i++) await sleep(50);
-  assert.ok(manifestBytes, 'the box announced its manifest');
-  const manifest = parseManifest(manifestBytes);
-  const digest = await sha256Hex(manifestBytes);
-  const issue = jobBus.issue!;
+  const box = await watchedBox(ctx);
   const post = async (login: string) => {
-    const body = await sealSubmission(manifest, digest, publicKeyOf(manifest), gh.user(login).id, {
-      message: `${login} votes`,
-    });
+    const body = await box.sealed(login, `${login} votes`);
     const id = (
-      await client(login).rest.issues.createComment({ ...REPO, issue_number: issue, body })
+      await box.client(login).rest.issues.createComment({ ...REPO, issue_number: box.issue, body })
     ).data.id;
     return { id, body };
   };
-  const polledAs = async (id: number, login: string) => {
-    for (let i = 0; i < 100; i++) {
-      if (polled.some((c) => c.id === id && c.author_login === login)) return true;
-      await sleep(50);
-    }
-    return false;
-  };
+  const polledAs = (id: number, login: string) =>
+    box.seen((c) => c.id === id && c.author_login === login);
   const carol = await post('carol');
   const mallory = await post('mallory');
   assert.ok(await polledAs(carol.id, 'carol'), 'the box saw carol');
@@ -77,7 +36,7 @@ test('a deleted comment is recorded with the author and login the box last saw i
   Object.assign(gh.user('carol'), { login: 'carol-renamed' });
   Object.assign(gh.user('mallory'), { login: 'ghost', id: 10137 });
   // Each comment is touched (the same armour, a line added) so the box polls it again.
-  const owner = client('demo');
+  const owner = box.client('demo');
   for (const { id, body } of [carol, mallory])
     await owner.rest.issues.updateComment({ ...REPO, comment_id: id, body: `${body}\n(noted)` });
   assert.ok(await polledAs(carol.id, 'carol-renamed'), 'the box saw the renamed login');
@@ -85,7 +44,7 @@ test('a deleted comment is recorded with the author and login the box last saw i
   await sleep(300);
   for (const { id } of [carol, mallory])
     await owner.rest.issues.deleteComment({ ...REPO, comment_id: id });
-  const { parsedResult: r } = await hosted;
+  const { parsedResult: r } = await box.hosted;
   assert.equal(r.status, 'complete', `the box ${r.status}: ${r.reason ?? ''}`);
   const recorded = (id: number) => {
     const s = r.submissions.find((x) => x.comment_id === id);
