@@ -76,6 +76,17 @@ function unpack(id: number, record: string): Entry {
   };
 }
 
+/** The record says this of the comment's armour, author, time and login (its judgement aside). */
+function sameSighting(record: string, c: BusComment, ciphertextSha256: string): boolean {
+  // The seen fields come first, each with its length: a record that starts with them holds them.
+  const seen = packRecord(digestChars(ciphertextSha256), [
+    c.author_id,
+    timeField(c.created_at),
+    c.author_login,
+  ]);
+  return record.startsWith(seen, 1);
+}
+
 /**
  * The box's ledger of armoured comments: each new or changed one handed to
  * `release` (judged, then given up by the bus), its judgement kept here.
@@ -109,6 +120,8 @@ export class SeenComments implements JudgedMemo {
       const sameBody = !c.withheld && record !== undefined && this.#bodies.get(c.id) === c.body;
       const ciphertextSha256 = sameBody ? digestHex(record.slice(1, FIXED)) : await armourSha256(c);
       if (ciphertextSha256 === undefined) continue;
+      // Seen as before (its armour, author, time and login): nothing to write.
+      if (record !== undefined && sameSighting(record, c, ciphertextSha256)) continue;
       const next = pack({
         seen: {
           id: c.id,

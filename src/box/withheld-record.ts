@@ -55,3 +55,20 @@ export function unpackWithheld(
   if (flags & EDITED) comment.edited = true;
   return { comment, bodySha256: fixed.slice(32, 64) };
 }
+
+/**
+ * What the bus compares a new reading of a withheld comment with, read from
+ * its record's fixed part alone (nothing else is built): its armour's digest
+ * (hex), its body's (as sha256Chars gives it), and whether it was edited.
+ */
+export function withheldFacts(record: string): {
+  armourSha256: string;
+  bodySha256: string;
+  edited: boolean;
+} {
+  return {
+    armourSha256: digestHex(record.slice(0, 32)),
+    bodySha256: record.slice(32, 64),
+    edited: ((record.charCodeAt(64) - 48) & EDITED) !== 0,
+  };
+}

@@ -18,7 +18,7 @@ import type { GitHubIssueBus as IssueBusFields } from '../box/manifest.ts';
 import { SealboxError } from '../errors.ts';
 import { sha256Hex } from '../bytes.ts';
 import { textSha256Chars } from '../box/packed.ts';
-import { packWithheld, unpackWithheld } from '../box/withheld-record.ts';
+import { packWithheld, unpackWithheld, withheldFacts } from '../box/withheld-record.ts';
 
 export const BOX_LABEL = 'sealbox';
 
@@ -219,19 +219,23 @@ export class GitHubIssueBus implements BoxBus {
       this.#plain.add(c.id);
       return undefined;
     }
-    const kept = typeof stored === 'string' ? unpackWithheld(c.id, stored) : undefined;
-    const before = kept?.comment ?? (stored as BusComment | undefined);
+    // A withheld one: only the facts a new reading is compared with.
+    const kept = typeof stored === 'string' ? withheldFacts(stored) : undefined;
+    const before = typeof stored === 'string' ? undefined : stored;
     // Once withheld, always (an edit is told by the body's digest; armour
     // edited away survives as its digest); else over the limit.
     const withhold = Boolean(kept) || (armour !== undefined && overLimit(c.body, this.#keepUpTo));
     // What tells an edit: the body itself, or the digest of a withheld one.
     const body = withhold ? await textSha256Chars(c.body) : c.body;
-    const bodyBefore = kept ? kept.bodySha256 : before?.body;
     // First seen with armour after being seen without: it was edited in.
-    const edited = before ? before.edited || bodyBefore !== body : this.#plain.delete(c.id);
+    const edited = kept
+      ? kept.edited || kept.bodySha256 !== body
+      : before
+        ? before.edited || before.body !== body
+        : this.#plain.delete(c.id);
     if (withhold) {
       const armourSha256 =
-        armour !== undefined ? await sha256Hex(te.encode(armour)) : before!.withheld!.armourSha256;
+        armour !== undefined ? await sha256Hex(te.encode(armour)) : kept!.armourSha256;
       const comment: BusComment = {
         ...c,
         body: '',

@@ -17,7 +17,7 @@ import {
 } from '../../src/box/packed.ts';
 import { BAD_FRAMING, NOT_ARMOUR, NOT_OPENED, type Judged } from '../../src/box/sealing.ts';
 import { SeenComments } from '../../src/box/seen-comments.ts';
-import { packWithheld, unpackWithheld } from '../../src/box/withheld-record.ts';
+import { packWithheld, unpackWithheld, withheldFacts } from '../../src/box/withheld-record.ts';
 import { sha256Hex } from '../../src/bytes.ts';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -114,9 +114,16 @@ test('a withheld comment packed reads back as the same comment, with its body di
   ];
   for (const c of variants) {
     const body = await sha256Chars(randomBytes(8));
-    const { comment: back, bodySha256 } = unpackWithheld(c.id, packWithheld(c, body));
+    const record = packWithheld(c, body);
+    const { comment: back, bodySha256 } = unpackWithheld(c.id, record);
     assert.deepEqual(back, c);
     assert.equal(bodySha256, body);
+    // What a new reading is compared with, read from the record's fixed part alone.
+    assert.deepEqual(withheldFacts(record), {
+      armourSha256: c.withheld!.armourSha256,
+      bodySha256: body,
+      edited: Boolean(c.edited),
+    });
   }
   // Its edit record and any kept armour are not part of it: a withheld comment has neither.
   assert.throws(() => packWithheld(comment({ withheld: undefined, body: 'x' }), 'x'.repeat(32)));
