@@ -145,9 +145,10 @@ export class SeenComments implements JudgedMemo {
     }
   }
 
-  /** Each as a SeenArmour, as last seen with armour. */
-  values(): SeenArmour[] {
-    return [...this.#byId].map(([id, record]) => unpack(id, record).seen);
+  /** Each as a SeenArmour, as last seen with armour, made as it is read. */
+  *values(): Generator<SeenArmour> {
+    // One at a time: a listing's classification walks them once, and a flood's are many.
+    for (const [id, record] of this.#byId) yield unpack(id, record).seen;
   }
 
   get(commentId: number): Judged | undefined {

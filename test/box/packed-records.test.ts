@@ -172,7 +172,7 @@ test("the host's ledger answers as a Map of judgements would, and keeps each com
     for (const [k, j] of reference) assert.deepEqual(ledger.get(k), j, `step ${step}`);
   }
   assert.deepEqual(
-    ledger.values().sort((a, b) => a.id - b.id),
+    [...ledger.values()].sort((a, b) => a.id - b.id),
     [...last.values()]
       .sort((a, b) => a.id - b.id)
       .map((c) => ({
@@ -185,7 +185,7 @@ test("the host's ledger answers as a Map of judgements would, and keeps each com
   );
   assert.throws(() => ledger.set(999, reference.values().next().value!), /before it was seen/);
   ledger.clear();
-  assert.deepEqual(ledger.values(), []);
+  assert.deepEqual([...ledger.values()], []);
   assert.equal(ledger.get(1), undefined);
 });
 
