@@ -152,11 +152,17 @@ test("the host's ledger answers as a Map of judgements would, and keeps each com
   const last = new Map<number, BusComment>();
   // A random walk: comments seen (new authors and armours among them), judged, judged again.
   let seed = 7;
-  const pick = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  // A 32-bit LCG in integer arithmetic, its high bits taken (the low ones of an LCG cycle short).
+  const pick = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
   for (let step = 0; step < 2000; step++) {
     const id = 1 + pick(12);
     if (pick(3) === 0 || !last.has(id)) {
-      const c = seenComment(id, 100 + pick(3), digests[pick(4)]!);
+      // Author, login and time each change on their own too (a rename; another bus's times).
+      const c = {
+        ...seenComment(id, 100 + pick(3), digests[pick(4)]!),
+        author_login: ['carol', 'carol-renamed', '1:x', ''][pick(4)]!,
+        ...(pick(2) ? { created_at: '2026-11-27T10:00:00.500Z' } : {}),
+      };
       await ledger.add([c]);
       // As last seen: its author and login too, when only they changed (a rename, the ghost).
       last.set(id, c);
