@@ -25,6 +25,10 @@ export function fromBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
 }
 
+export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return toHex(await sha256(bytes));
 }

@@ -5,27 +5,24 @@
 // than 64 hex ones. A record is read back only by the code that wrote it.
 // Pure and portable.
 
+import { fromHex, sha256, toHex } from '../bytes.ts';
+
 const HEX = /^[0-9a-f]{64}$/;
 
 /** A SHA-256 digest in lowercase hex, as 32 characters (U+0000 to U+00FF), one a byte. */
 export function digestChars(hex: string): string {
   if (!HEX.test(hex)) throw new Error('not a SHA-256 digest in lowercase hex');
-  const codes = new Array<number>(32);
-  for (let i = 0; i < 32; i++) codes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return String.fromCharCode(...codes);
+  return String.fromCharCode(...fromHex(hex));
 }
 
 /** digestChars undone: the digest in lowercase hex. */
 export function digestHex(chars: string): string {
-  let hex = '';
-  for (let i = 0; i < chars.length; i++) hex += chars.charCodeAt(i).toString(16).padStart(2, '0');
-  return hex;
+  return toHex(Uint8Array.from(chars, (c) => c.charCodeAt(0)));
 }
 
 /** A SHA-256 digest of bytes, as digestChars gives it. */
 export async function sha256Chars(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return String.fromCharCode(...d);
+  return String.fromCharCode(...(await sha256(bytes)));
 }
 
 // A bus's time: whole seconds in UTC ("2026-11-27T21:05:37Z", as GitHub

@@ -132,7 +132,6 @@ export class SeenComments implements JudgedMemo {
         },
         judged: record === undefined ? undefined : unpack(c.id, record).judged,
       });
-      if (next === record) continue;
       if (record === undefined) this.#onNew(c);
       // Recorded first: the judge, called by release, writes into the record.
       this.#byId.set(c.id, next);

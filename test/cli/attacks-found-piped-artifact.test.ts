@@ -17,7 +17,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { embeddedTrustedRoot } from '../../src/sigstore/embedded-root.ts';
 import { spawn } from 'node:child_process';
-import { REPO_ROOT, sealbox, type CliResult } from '../helpers/cli.ts';
+import { collect, REPO_ROOT, sealbox, type CliResult } from '../helpers/cli.ts';
 import { CONFORMANCE_DIR, DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../helpers/conformance.ts';
 
 const ARTIFACT = join(CONFORMANCE_DIR, 'a.txt');
@@ -44,15 +44,7 @@ test('control: sealbox verify - (standard input) accepts it', async () => {
 function sealboxFromPipe(args: string[]): Promise<CliResult> {
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
   const line = `cat ${quote(ARTIFACT)} | exec ${quote(process.execPath)} ${quote(`${REPO_ROOT}bin/sealbox.js`)} ${args.map(quote).join(' ')}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return collect(spawn('/bin/sh', ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 test('verify of an artifact given as a pipe (/dev/stdin) agrees with @sigstore/verify', async () => {

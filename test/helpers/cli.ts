@@ -1,5 +1,5 @@
 // Runs the built sealbox CLI as a user would (node bin/sealbox.js ...).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 export const SHARED = new URL('../../../shared/', import.meta.url).pathname;
@@ -22,6 +22,13 @@ export function sealbox(
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
+    collect(child).then(resolve, reject);
+  });
+}
+
+/** A spawned process's exit status and what it printed. */
+export function collect(child: ChildProcess): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

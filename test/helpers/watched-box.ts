@@ -28,6 +28,14 @@ export interface WatchedBox {
   client(login: string): Octokit;
   /** That user's sealed submission to this box. */
   sealed(login: string, message: string): Promise<string>;
+  /**
+   * The user deletes their account: GitHub shows their comments as the
+   * ghost's (login `ghost`, id 10137). Returns how it now shows this comment.
+   */
+  toGhost(
+    login: string,
+    commentId: number,
+  ): Promise<Awaited<ReturnType<Octokit['rest']['issues']['getComment']>>['data']>;
 }
 
 /** Opens the box (a 6-second window, polled every 200 ms) and waits for its announcement. */
@@ -70,5 +78,14 @@ export async function watchedBox(ctx: StackFixture): Promise<WatchedBox> {
     client: (login) => octokit(gh.tokenFor(login)),
     sealed: (login, message) =>
       sealSubmission(manifest, digest, publicKeyOf(manifest), gh.user(login).id, { message }),
+    toGhost: async (login, commentId) => {
+      Object.assign(gh.user(login), { login: 'ghost', id: 10137 });
+      return (
+        await octokit(gh.tokenFor('observer')).rest.issues.getComment({
+          ...REPO,
+          comment_id: commentId,
+        })
+      ).data;
+    },
   };
 }
