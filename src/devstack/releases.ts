@@ -92,11 +92,15 @@ function write(state: StackState, list: ReleaseList): void {
   renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
-/** Records a release of the stack's sealbox (once per tag and commit). */
+/**
+ * Records a release of the stack's sealbox. A tag names one commit: a tag
+ * published again at another commit (the stack moves its git tag too, as a
+ * newer sealbox's demo does in a state kept from an older one) names the new one.
+ */
 export function addStackRelease(state: StackState, authority: string, release: Release): void {
   const list = readStackReleases(state, authority);
-  if (!list.releases.some((r) => r.tag === release.tag && r.commit === release.commit))
-    list.releases.push({ tag: release.tag, commit: release.commit });
+  list.releases = list.releases.filter((r) => r.tag !== release.tag);
+  list.releases.push({ tag: release.tag, commit: release.commit });
   write(state, list);
 }
 

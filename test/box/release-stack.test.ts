@@ -6,6 +6,7 @@
 // released, a branch, a fork's commit, an unlisted tag, a newer release, a
 // revoked one. The escape flag opens them with a warning, in JSON too.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Octokit } from '@octokit/rest';
@@ -18,6 +19,7 @@ import {
   sealboxRelease,
   tagSealbox,
 } from '../../src/devstack/index.ts';
+import { parseReleaseList } from '../../src/box/releases.ts';
 import { firstBoxIssue, hostBoxCli } from '../helpers/box.ts';
 import { assertOneCleanLine, sealbox } from '../helpers/cli.ts';
 import { boxCaller } from '../helpers/box-workflow.ts';
@@ -239,4 +241,24 @@ test('box submit refuses a box of an unreleased box workflow unless told, and th
   assert.equal(told.status, 0, told.stdout + told.stderr);
   assert.match(told.stderr, /^sealbox: warning: --allow-unreleased-box-workflow: /m);
   assert.equal(await host.done, 0, host.stderr());
+});
+
+test('a tag published again at another commit names the new one, and the stack’s list stays valid', () => {
+  const path = join(ctx.dir, 'state', 'releases.json');
+  const first = ctx.stack.publishSealbox({ 'README.md': 'one' }, 'v9.9.9');
+  const second = ctx.stack.publishSealbox({ 'README.md': 'two' }, 'v9.9.9');
+  assert.notEqual(first.commit, second.commit);
+  const list = parseReleaseList(JSON.parse(readFileSync(path, 'utf8')), path);
+  assert.deepEqual(
+    list.releases.filter((r) => r.tag === 'v9.9.9'),
+    [second],
+  );
+  // Published again at the same commit: still one entry.
+  ctx.stack.listRelease(second);
+  assert.equal(
+    parseReleaseList(JSON.parse(readFileSync(path, 'utf8')), path).releases.filter(
+      (r) => r.tag === 'v9.9.9',
+    ).length,
+    1,
+  );
 });
